@@ -1,0 +1,379 @@
+package io.github.randomgradient.djl;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.djl.block.BlockFactory;
+import io.github.randomgradient.djl.convert.FeatureConverter;
+import io.github.randomgradient.djl.convert.OutputConverter;
+import io.github.randomgradient.djl.protos.DJLModelProto;
+import io.github.randomgradient.djl.protos.DivergenceProto;
+import io.github.randomgradient.djl.protos.EpochRecordProto;
+import io.github.randomgradient.djl.protos.TrainingHistoryProto;
+import io.github.randomgradient.report.Divergence;
+import io.github.randomgradient.report.EpochRecord;
+import io.github.randomgradient.report.HasTrainingHistory;
+import io.github.randomgradient.report.TrainingHistory;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.impl.ModelDataCarrier;
+import org.tribuo.protos.core.ModelDataProto;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Tribuo {@link Model} wrapping a trained DJL network (PyTorch engine).
+ * <p>
+ * The model stores what is needed to rebuild the network anywhere: the {@link BlockFactory}
+ * configuration, the feature and output converters, the example shape and the parameters as
+ * bytes ({@code Block.saveParameters}). It also keeps the {@link TrainingHistory} of the run. It
+ * serialises both ways Tribuo 4.3 supports, Java serialisation and protobuf
+ * ({@link #serialize()}), and predicts bitwise-identically after either round trip.
+ * <p>
+ * Prediction runs on the CPU in batches of {@code inferenceBatchSize}, input
+ * {@code [batch, ...exampleShape]}, output {@code [batch, numOutputs]}, and is thread-safe: the
+ * network is built once (lazily) and each call uses its own native memory scope.
+ * Like Tribuo's TensorFlow models, {@link #getTopFeatures} and {@link #getExcuse} return empty
+ * results. Call {@link #close()} to free native memory early; the model rebuilds its network on
+ * the next prediction.
+ *
+ * @param <T> The output type.
+ */
+public final class DJLModel<T extends Output<T>> extends Model<T> implements HasTrainingHistory, AutoCloseable {
+    private static final long serialVersionUID = 1L;
+
+    /** Protobuf serialisation version. */
+    public static final int CURRENT_VERSION = 0;
+
+    private final BlockFactory blockFactory;
+    private final FeatureConverter featureConverter;
+    private final OutputConverter<T> outputConverter;
+    private final long[] exampleShape;
+    private final int numOutputs;
+    private final byte[] parameters;
+    private final int inferenceBatchSize;
+    private final TrainingHistory history;
+
+    private transient volatile Network network;
+
+    /** The network rebuilt for inference, with its native memory. */
+    private static final class Network {
+        final NDManager manager;
+        final Block block;
+        final FeatureConverter.Plan plan;
+
+        Network(NDManager manager, Block block, FeatureConverter.Plan plan) {
+            this.manager = manager;
+            this.block = block;
+            this.plan = plan;
+        }
+    }
+
+    DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
+             BlockFactory blockFactory, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
+             long[] exampleShape, int numOutputs, byte[] parameters, int inferenceBatchSize, TrainingHistory history) {
+        super(name, provenance, featureIDMap, outputIDInfo, outputConverter.generatesProbabilities());
+        this.blockFactory = blockFactory;
+        this.featureConverter = featureConverter;
+        this.outputConverter = outputConverter;
+        this.exampleShape = exampleShape.clone();
+        this.numOutputs = numOutputs;
+        this.parameters = parameters.clone();
+        this.inferenceBatchSize = inferenceBatchSize;
+        this.history = history;
+    }
+
+    /**
+     * Deserialisation factory, called by Tribuo's {@code Model.deserialize}.
+     * @param version The serialised version.
+     * @param className The class name.
+     * @param message The serialised data.
+     * @return The model.
+     * @throws InvalidProtocolBufferException If the message cannot be parsed.
+     * @throws IllegalArgumentException If the version is unknown.
+     * @throws IllegalStateException If the output domain does not match the output converter.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // guarded by the type-witness check below
+    public static DJLModel<?> deserializeFromProto(int version, String className, Any message) throws InvalidProtocolBufferException {
+        if (version < 0 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + ", this class supports at most version " + CURRENT_VERSION);
+        }
+        DJLModelProto proto = message.unpack(DJLModelProto.class);
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(proto.getMetadata().unpack(ModelDataProto.class));
+        BlockFactory blockFactory = ComponentSerialization.fromProto(proto.getBlockFactory(), BlockFactory.class, "blockFactory");
+        FeatureConverter featureConverter = ComponentSerialization.fromProto(proto.getFeatureConverter(), FeatureConverter.class, "featureConverter");
+        OutputConverter<?> outputConverter = ComponentSerialization.fromProto(proto.getOutputConverter(), OutputConverter.class, "outputConverter");
+        if (!carrier.outputDomain().getOutput(0).getClass().equals(outputConverter.getTypeWitness())) {
+            throw new IllegalStateException("Invalid protobuf: the output domain holds " + carrier.outputDomain().getOutput(0).getClass()
+                    + " but the output converter handles " + outputConverter.getTypeWitness());
+        }
+        long[] shape = proto.getExampleShapeList().stream().mapToLong(Long::longValue).toArray();
+        return new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
+                blockFactory, featureConverter, outputConverter, shape, proto.getNumOutputs(),
+                proto.getParameters().toByteArray(), proto.getInferenceBatchSize(), historyFromProto(proto.getHistory()));
+    }
+
+    @Override
+    public ModelProto serialize() {
+        ModelDataCarrier<T> carrier = createDataCarrier();
+        DJLModelProto.Builder b = DJLModelProto.newBuilder()
+                .setMetadata(Any.pack(carrier.serialize()))
+                .setBlockFactory(ComponentSerialization.toProto(blockFactory))
+                .setFeatureConverter(ComponentSerialization.toProto(featureConverter))
+                .setOutputConverter(ComponentSerialization.toProto(outputConverter))
+                .setNumOutputs(numOutputs)
+                .setParameters(ByteString.copyFrom(parameters))
+                .setInferenceBatchSize(inferenceBatchSize)
+                .setHistory(historyToProto(history));
+        for (long d : exampleShape) {
+            b.addExampleShape(d);
+        }
+        return ModelProto.newBuilder()
+                .setSerializedData(Any.pack(b.build()))
+                .setClassName(DJLModel.class.getName())
+                .setVersion(CURRENT_VERSION)
+                .build();
+    }
+
+    private static TrainingHistoryProto historyToProto(TrainingHistory h) {
+        TrainingHistoryProto.Builder b = TrainingHistoryProto.newBuilder()
+                .setTrainingMetric(h.trainingMetric())
+                .setValidationMetric(h.validationMetric());
+        for (EpochRecord e : h.epochs()) {
+            EpochRecordProto.Builder eb = EpochRecordProto.newBuilder()
+                    .setEpoch(e.epoch()).setSteps(e.steps()).setMeanLoss(e.meanLoss())
+                    .setMeanLossScale(e.meanLossScale()).setTrainingMetric(e.trainingMetric())
+                    .setValidationMetric(e.validationMetric()).setWallSeconds(e.wallSeconds())
+                    .setLearningRate(e.learningRate());
+            for (float f : e.stepLosses()) {
+                eb.addStepLosses(f);
+            }
+            b.addEpochs(eb);
+        }
+        h.getDivergence().ifPresent(d -> b.setDivergence(DivergenceProto.newBuilder()
+                .setEpoch(d.epoch()).setStep(d.step()).setLoss(d.loss())
+                .setLearningRate(d.learningRate()).setLossScale(d.lossScale())));
+        return b.build();
+    }
+
+    private static TrainingHistory historyFromProto(TrainingHistoryProto p) {
+        List<EpochRecord> epochs = new ArrayList<>();
+        for (EpochRecordProto e : p.getEpochsList()) {
+            float[] losses = new float[e.getStepLossesCount()];
+            for (int i = 0; i < losses.length; i++) {
+                losses[i] = e.getStepLosses(i);
+            }
+            epochs.add(new EpochRecord(e.getEpoch(), e.getSteps(), e.getMeanLoss(), e.getMeanLossScale(),
+                    e.getTrainingMetric(), e.getValidationMetric(), e.getWallSeconds(), e.getLearningRate(), losses));
+        }
+        Divergence d = null;
+        if (p.hasDivergence()) {
+            DivergenceProto dp = p.getDivergence();
+            d = new Divergence(dp.getEpoch(), dp.getStep(), dp.getLoss(), dp.getLearningRate(), dp.getLossScale());
+        }
+        return new TrainingHistory(p.getTrainingMetric(), p.getValidationMetric(), epochs, d);
+    }
+
+    private Network network() {
+        Network n = network;
+        if (n == null) {
+            synchronized (this) {
+                n = network;
+                if (n == null) {
+                    n = buildNetwork();
+                    network = n;
+                }
+            }
+        }
+        return n;
+    }
+
+    private Network buildNetwork() {
+        DJLEngine.engine();
+        NDManager manager = NDManager.newBaseManager(Device.cpu(), DJLEngine.ENGINE_NAME);
+        try {
+            Block block = blockFactory.newBlock(exampleShape, numOutputs);
+            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+            return new Network(manager, block, featureConverter.plan(featureIDMap));
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("could not read the model's stored parameters", e);
+        } catch (MalformedModelException | RuntimeException e) {
+            manager.close();
+            throw new IllegalStateException("the stored parameters do not fit the network built by " + blockFactory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Predicts one example.
+     * @param example The example.
+     * @return The prediction.
+     * @throws IllegalArgumentException If none of the example's features is known to the model.
+     */
+    @Override
+    public Prediction<T> predict(Example<T> example) {
+        return predictBatch(Collections.singletonList(example)).get(0);
+    }
+
+    /**
+     * Predicts examples in batches of {@code inferenceBatchSize}.
+     * @param examples The examples.
+     * @return One prediction per example, in order.
+     * @throws IllegalArgumentException If an example has no feature known to the model.
+     */
+    @Override
+    protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
+        List<Prediction<T>> out = new ArrayList<>();
+        List<Example<T>> batch = new ArrayList<>(inferenceBatchSize);
+        Iterator<Example<T>> it = examples.iterator();
+        while (it.hasNext()) {
+            batch.add(it.next());
+            if (batch.size() == inferenceBatchSize || !it.hasNext()) {
+                out.addAll(predictBatch(batch));
+                batch.clear();
+            }
+        }
+        return out;
+    }
+
+    private List<Prediction<T>> predictBatch(List<Example<T>> batch) {
+        Network n = network();
+        int size = n.plan.exampleSize();
+        float[] input = new float[batch.size() * size];
+        int[] used = n.plan.fill(batch, input);
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] == 0) {
+                throw new IllegalArgumentException("No features found in Example " + batch.get(i));
+            }
+        }
+        long[] shape = new long[exampleShape.length + 1];
+        shape[0] = batch.size();
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        float[] outputs;
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager scope = n.manager.newSubManager()) {
+            NDArray x = scope.create(input, new Shape(shape));
+            NDList result = n.block.forward(new ParameterStore(scope, false), new NDList(x), false);
+            outputs = result.singletonOrThrow().toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        List<Prediction<T>> predictions = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            float[] row = Arrays.copyOfRange(outputs, i * numOutputs, (i + 1) * numOutputs);
+            predictions.add(outputConverter.toPrediction(row, outputIDInfo, used[i], batch.get(i)));
+        }
+        return predictions;
+    }
+
+    /**
+     * Deep networks have no per-feature weights; like Tribuo's TensorFlow models this returns an empty map.
+     * @param n Ignored.
+     * @return An empty map.
+     */
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        return Collections.emptyMap();
+    }
+
+    /**
+     * Deep networks give no per-example excuse; like Tribuo's TensorFlow models this returns empty.
+     * @param example Ignored.
+     * @return {@link Optional#empty()}.
+     */
+    @Override
+    public Optional<Excuse<T>> getExcuse(Example<T> example) {
+        return Optional.empty();
+    }
+
+    @Override
+    protected DJLModel<T> copy(String newName, ModelProvenance newProvenance) {
+        return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, blockFactory, featureConverter,
+                outputConverter, exampleShape, numOutputs, parameters, inferenceBatchSize, history);
+    }
+
+    @Override
+    public TrainingHistory getTrainingHistory() {
+        return history;
+    }
+
+    /**
+     * Did training stop on a non-finite loss ({@code divergencePolicy=STOP})?
+     * @return True if the run diverged; the parameters are then the last finite ones.
+     */
+    public boolean isDiverged() {
+        return history.isDiverged();
+    }
+
+    /**
+     * The network's parameters as written by DJL's {@code Block.saveParameters}.
+     * @return A copy of the parameter bytes.
+     */
+    public byte[] getParameterBytes() {
+        return parameters.clone();
+    }
+
+    /**
+     * The block factory that defines the network.
+     * @return The block factory.
+     */
+    public BlockFactory getBlockFactory() {
+        return blockFactory;
+    }
+
+    /**
+     * The shape of one input example, without the batch dimension.
+     * @return The example shape, e.g. {@code [1, 28, 28]}.
+     */
+    public long[] getExampleShape() {
+        return exampleShape.clone();
+    }
+
+    /**
+     * Frees the native memory of the inference network. The model stays usable: the next
+     * prediction rebuilds the network from the stored parameters.
+     */
+    @Override
+    public synchronized void close() {
+        Network n = network;
+        network = null;
+        if (n != null) {
+            n.manager.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DJLModel(name=" + name + ",blockFactory=" + blockFactory + ",exampleShape=" + Arrays.toString(exampleShape)
+                + ",numOutputs=" + numOutputs + ",epochs=" + history.epochs().size()
+                + (history.isDiverged() ? ",diverged" : "") + ")";
+    }
+}

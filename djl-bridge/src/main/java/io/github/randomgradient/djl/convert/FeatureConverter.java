@@ -1,0 +1,56 @@
+package io.github.randomgradient.djl.convert;
+
+import com.oracle.labs.mlrg.olcut.config.Configurable;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import org.tribuo.Example;
+import org.tribuo.ImmutableFeatureMap;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Converts Tribuo examples into the dense float input of a DJL network.
+ * <p>
+ * The conversion is planned once per feature domain ({@link #plan(ImmutableFeatureMap)}) and then
+ * applied to any number of examples, so a dataset is converted once, not once per mini-batch.
+ */
+public interface FeatureConverter extends Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
+
+    /**
+     * The shape of one example's input tensor, without the batch dimension, e.g. {@code [784]} or
+     * {@code [1, 28, 28]}.
+     * @param featureMap The feature domain of the training data.
+     * @return The per-example shape.
+     * @throws IllegalArgumentException If the feature domain cannot be converted (the message names the feature or field).
+     */
+    long[] exampleShape(ImmutableFeatureMap featureMap);
+
+    /**
+     * Plans the conversion of examples over a feature domain.
+     * @param featureMap The feature domain (of the training data, later of the model).
+     * @return A reusable plan.
+     * @throws IllegalArgumentException If a feature cannot be placed; the message names the feature.
+     */
+    Plan plan(ImmutableFeatureMap featureMap);
+
+    /**
+     * A conversion planned for one feature domain.
+     */
+    interface Plan {
+        /**
+         * The number of floats per example (the product of {@link #exampleShape}).
+         * @return The example size.
+         */
+        int exampleSize();
+
+        /**
+         * Writes examples densely into {@code out}, row-major, example {@code i} starting at
+         * {@code i * exampleSize()}. Features unknown to the domain are ignored (as Tribuo models do).
+         * @param examples The examples.
+         * @param out The destination, of length at least {@code examples.size() * exampleSize()}.
+         * @return The number of known (used) features of each example, for {@link org.tribuo.Prediction}.
+         */
+        int[] fill(List<? extends Example<?>> examples, float[] out);
+    }
+}

@@ -1,0 +1,230 @@
+package io.github.randomgradient.djl.convert;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.VariableInfo;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Converts examples whose feature names are pixel indices into a {@code [batch, C, H, W]} float
+ * tensor, optionally normalised per channel: \( x' = (x - mean_c) / std_c \).
+ * <p>
+ * Each feature is placed by the pixel index in its <em>name</em>, never by its position in the
+ * feature map. Tribuo's {@code IDXDataSource} names pixels with zero-padded indices
+ * ({@code "000"} to {@code "783"} for 28x28 images) and leaves zero pixels out, so a pixel that is
+ * zero in every training image is absent from the feature map; it is still placed correctly (as 0,
+ * normalised like any other 0). Index {@code i} is read as {@code c*H*W + h*W + w}, or as
+ * {@code (h*W + w)*C + c} when {@code channelsLast} is set.
+ * <p>
+ * For Fashion-MNIST (pixel values 0-255) the configs use {@code mean = 72.94}, {@code std = 90.02},
+ * the training set's pixel mean and standard deviation.
+ */
+public final class ImageConverter implements FeatureConverter {
+    private static final long serialVersionUID = 1L;
+
+    @Config(mandatory = true, description = "Image width in pixels (W).")
+    private int width;
+
+    @Config(mandatory = true, description = "Image height in pixels (H).")
+    private int height;
+
+    @Config(description = "Number of channels (C).")
+    private int channels = 1;
+
+    @Config(description = "Per-channel mean subtracted before dividing by std; empty for none, one value for all channels.")
+    private float[] mean = new float[0];
+
+    @Config(description = "Per-channel standard deviation divided by; empty for none, one value for all channels. Must be > 0.")
+    private float[] std = new float[0];
+
+    @Config(description = "If true, pixel index i is (h*W + w)*C + c (channels last); otherwise c*H*W + h*W + w.")
+    private boolean channelsLast = false;
+
+    /**
+     * For OLCUT.
+     */
+    private ImageConverter() {}
+
+    /**
+     * Creates an image converter with no normalisation.
+     * @param width Image width W, at least 1.
+     * @param height Image height H, at least 1.
+     * @param channels Channels C, at least 1.
+     * @throws IllegalArgumentException If a dimension is below 1.
+     */
+    public ImageConverter(int width, int height, int channels) {
+        this(width, height, channels, new float[0], new float[0]);
+    }
+
+    /**
+     * Creates an image converter with per-channel normalisation.
+     * @param width Image width W, at least 1.
+     * @param height Image height H, at least 1.
+     * @param channels Channels C, at least 1.
+     * @param mean Per-channel means: empty, one value, or C values.
+     * @param std Per-channel standard deviations (> 0): empty, one value, or C values.
+     * @throws IllegalArgumentException If a value is invalid; the message names the field and value.
+     */
+    public ImageConverter(int width, int height, int channels, float[] mean, float[] std) {
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.mean = mean.clone();
+        this.std = std.clone();
+        try {
+            postConfig();
+        } catch (PropertyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates the configuration.
+     * @throws PropertyException If a dimension is below 1 or the normalisation arrays are malformed.
+     */
+    @Override
+    public void postConfig() {
+        if (width < 1) {
+            throw new PropertyException("", "width", "width must be >= 1, found " + width);
+        }
+        if (height < 1) {
+            throw new PropertyException("", "height", "height must be >= 1, found " + height);
+        }
+        if (channels < 1) {
+            throw new PropertyException("", "channels", "channels must be >= 1, found " + channels);
+        }
+        checkPerChannel("mean", mean);
+        checkPerChannel("std", std);
+        for (float s : std) {
+            if (!(s > 0) || !Float.isFinite(s)) {
+                throw new PropertyException("", "std", "std values must be finite and > 0, found " + Arrays.toString(std));
+            }
+        }
+        for (float m : mean) {
+            if (!Float.isFinite(m)) {
+                throw new PropertyException("", "mean", "mean values must be finite, found " + Arrays.toString(mean));
+            }
+        }
+    }
+
+    private void checkPerChannel(String field, float[] values) {
+        if (values.length != 0 && values.length != 1 && values.length != channels) {
+            throw new PropertyException("", field, field + " must have 0, 1 or channels=" + channels + " values, found "
+                    + values.length + " " + Arrays.toString(values));
+        }
+    }
+
+    private float channelValue(float[] values, int c, float dflt) {
+        return values.length == 0 ? dflt : values[values.length == 1 ? 0 : c];
+    }
+
+    /**
+     * {@inheritDoc}
+     * @return {@code [C, H, W]}.
+     * @throws IllegalArgumentException If the feature map has more features than {@code C*H*W} pixels.
+     */
+    @Override
+    public long[] exampleShape(ImmutableFeatureMap featureMap) {
+        long pixels = (long) channels * height * width;
+        if (featureMap.size() > pixels) {
+            throw new IllegalArgumentException("image shape [channels=" + channels + ", height=" + height + ", width=" + width
+                    + "] holds " + pixels + " pixels, but the dataset has " + featureMap.size()
+                    + " features: check width, height and channels");
+        }
+        return new long[]{channels, height, width};
+    }
+
+    /**
+     * {@inheritDoc}
+     * @throws IllegalArgumentException If a feature name is not a pixel index, or the index is at or
+     *                                  beyond {@code C*H*W}; the message names the feature.
+     */
+    @Override
+    public Plan plan(ImmutableFeatureMap featureMap) {
+        exampleShape(featureMap);
+        final int hw = height * width;
+        final int size = channels * hw;
+        // Tribuo feature id -> tensor offset within one example.
+        final int[] offsetOfId = new int[featureMap.size()];
+        final int[] channelOfId = new int[featureMap.size()];
+        for (VariableInfo info : featureMap) {
+            String name = info.getName();
+            int index;
+            try {
+                index = Integer.parseInt(name.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("feature '" + name + "' is not a pixel index: ImageConverter needs features "
+                        + "named by their pixel index (e.g. \"000\" to \"" + (size - 1) + "\")");
+            }
+            if (index < 0 || index >= size) {
+                throw new IllegalArgumentException("feature '" + name + "' has pixel index " + index + ", outside the image of "
+                        + size + " pixels [channels=" + channels + ", height=" + height + ", width=" + width
+                        + "]: check width, height and channels");
+            }
+            int c;
+            int offset;
+            if (channelsLast) {
+                c = index % channels;
+                offset = c * hw + index / channels;
+            } else {
+                c = index / hw;
+                offset = index;
+            }
+            int id = featureMap.getID(name);
+            offsetOfId[id] = offset;
+            channelOfId[id] = c;
+        }
+        final float[] shift = new float[channels];
+        final float[] scale = new float[channels];
+        final float[] background = new float[size];
+        for (int c = 0; c < channels; c++) {
+            shift[c] = channelValue(mean, c, 0f);
+            scale[c] = 1f / channelValue(std, c, 1f);
+            Arrays.fill(background, c * hw, (c + 1) * hw, (0f - shift[c]) * scale[c]);
+        }
+        return new Plan() {
+            @Override
+            public int exampleSize() {
+                return size;
+            }
+
+            @Override
+            public int[] fill(List<? extends Example<?>> examples, float[] out) {
+                int[] used = new int[examples.size()];
+                int row = 0;
+                for (Example<?> e : examples) {
+                    int base = row * size;
+                    System.arraycopy(background, 0, out, base, size);
+                    for (Feature f : e) {
+                        int id = featureMap.getID(f.getName());
+                        if (id >= 0) {
+                            int c = channelOfId[id];
+                            out[base + offsetOfId[id]] = ((float) f.getValue() - shift[c]) * scale[c];
+                            used[row]++;
+                        }
+                    }
+                    row++;
+                }
+                return used;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "ImageConverter(width=" + width + ",height=" + height + ",channels=" + channels + ",mean="
+                + Arrays.toString(mean) + ",std=" + Arrays.toString(std) + ",channelsLast=" + channelsLast + ")";
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "FeatureConverter");
+    }
+}

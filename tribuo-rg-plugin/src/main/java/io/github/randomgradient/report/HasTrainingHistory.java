@@ -1,0 +1,13 @@
+package io.github.randomgradient.report;
+
+/**
+ * A model that carries the history of the run that trained it.
+ */
+public interface HasTrainingHistory {
+
+    /**
+     * The per-epoch history of the training run.
+     * @return The history.
+     */
+    TrainingHistory getTrainingHistory();
+}

@@ -1,0 +1,91 @@
+package io.github.randomgradient.report;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The per-epoch record of a training run, kept with the trained model so reports can draw
+ * convergence curves and measure oscillation after the fact.
+ *
+ * @param trainingMetric The name of the training metric, e.g. {@code accuracy} or {@code rmse}.
+ * @param validationMetric The name of the validation metric; the same metric on held-out data.
+ * @param epochs One record per completed epoch, in order (possibly fewer than configured if the run diverged).
+ * @param divergence Where the run diverged, or null if it did not.
+ */
+public record TrainingHistory(String trainingMetric, String validationMetric, List<EpochRecord> epochs,
+                              Divergence divergence) implements Serializable {
+
+    /**
+     * Validates and freezes the record.
+     * @throws NullPointerException If a name or the epoch list is null.
+     */
+    public TrainingHistory {
+        Objects.requireNonNull(trainingMetric, "trainingMetric");
+        Objects.requireNonNull(validationMetric, "validationMetric");
+        epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * Did the run stop on a non-finite loss?
+     * @return True if it diverged.
+     */
+    public boolean isDiverged() {
+        return divergence != null;
+    }
+
+    /**
+     * The divergence, if any.
+     * @return The divergence.
+     */
+    public Optional<Divergence> getDivergence() {
+        return Optional.ofNullable(divergence);
+    }
+
+    /**
+     * The mean unscaled loss of the last completed epoch.
+     * @return The final training loss, or NaN if no epoch completed.
+     */
+    public double finalLoss() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).meanLoss();
+    }
+
+    /**
+     * Total wall-clock training seconds over all epochs.
+     * @return The sum of the epochs' wall seconds.
+     */
+    public double totalWallSeconds() {
+        return epochs.stream().mapToDouble(EpochRecord::wallSeconds).sum();
+    }
+
+    /**
+     * The mean loss-scale factor over every step of the run.
+     * @return The step-weighted mean factor, or NaN if no step completed.
+     */
+    public double meanLossScale() {
+        double sum = 0;
+        long steps = 0;
+        for (EpochRecord e : epochs) {
+            sum += e.meanLossScale() * e.steps();
+            steps += e.steps();
+        }
+        return steps == 0 ? Double.NaN : sum / steps;
+    }
+
+    /**
+     * The oscillation of the training loss over the whole run: the mean absolute change between
+     * consecutive mini-batch losses across all epochs.
+     * @return The mean absolute step-to-step change, or NaN with fewer than two steps.
+     */
+    public double meanAbsoluteStepChange() {
+        int n = epochs.stream().mapToInt(EpochRecord::steps).sum();
+        float[] all = new float[n];
+        int pos = 0;
+        for (EpochRecord e : epochs) {
+            System.arraycopy(e.stepLosses(), 0, all, pos, e.steps());
+            pos += e.steps();
+        }
+        return Statistics.meanAbsoluteStepChange(all);
+    }
+}
