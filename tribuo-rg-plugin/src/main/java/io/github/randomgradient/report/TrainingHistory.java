@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +33,7 @@ public record TrainingHistory(String trainingMetric, String validationMetric, Li
      * Did the run stop on a non-finite loss?
      * @return True if it diverged.
      */
+    @JsonIgnore
     public boolean isDiverged() {
         return divergence != null;
     }
@@ -39,6 +42,7 @@ public record TrainingHistory(String trainingMetric, String validationMetric, Li
      * The divergence, if any.
      * @return The divergence.
      */
+    @JsonIgnore
     public Optional<Divergence> getDivergence() {
         return Optional.ofNullable(divergence);
     }

@@ -1,0 +1,422 @@
+package io.github.randomgradient.report;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.rg.ConstantLossScale;
+import io.github.randomgradient.rg.LossScale;
+import io.github.randomgradient.rg.RandomGradientOptimiser;
+import io.github.randomgradient.rg.UniformLossScale;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Reads the facts of a training run from a model's provenance, and nothing else: the loss scale
+ * (rebuilt through OLCUT from its recorded configuration, so its expected value can be shown),
+ * learning rate, momentum, optimiser, schedule, weight decay, seed, epochs, batch size, data source
+ * and its hash, engine versions, devices and threads.
+ * <p>
+ * Field names are looked up as Tribuo and this project record them: {@code learningRate} (DJLTrainer)
+ * or {@code initialLearningRate} (Tribuo's optimisers), {@code momentum} or {@code rho}, {@code batchSize}
+ * or {@code minibatchSize}. A run whose trainer records no loss scale is a baseline (factor 1.0).
+ */
+public final class ProvenanceFacts {
+
+    /** Keys of volatile values that never count as a configuration difference. */
+    private static final List<String> VOLATILE = List.of("trained-at", "train-invocation-count", "host-short-name",
+            "datasource-creation-time", "modified-time", "creation-time");
+
+    private final ModelProvenance provenance;
+    private final Map<String, String> trainer;
+    private final Map<String, String> dataset;
+    private final Map<String, String> run;
+    private final LossScale lossScale;
+    private final boolean recordedLossScale;
+
+    private ProvenanceFacts(ModelProvenance provenance) {
+        this.provenance = provenance;
+        this.trainer = flatten(provenance.getTrainerProvenance());
+        this.dataset = flatten(provenance.getDatasetProvenance());
+        Map<String, String> instance = new LinkedHashMap<>();
+        for (Pair<String, ? extends Provenance> p : provenance.getInstanceProvenance()) {
+            instance.put(p.getA(), p.getB().toString());
+        }
+        this.run = Collections.unmodifiableMap(instance);
+        ConfiguredObjectProvenance scaleProvenance = findLossScale(provenance.getTrainerProvenance());
+        this.recordedLossScale = scaleProvenance != null;
+        this.lossScale = scaleProvenance == null ? ConstantLossScale.baseline() : rebuild(scaleProvenance);
+    }
+
+    /**
+     * Reads the facts of a model's provenance.
+     * @param provenance The model provenance.
+     * @return The facts.
+     * @throws IllegalStateException If a recorded loss scale cannot be rebuilt from its configuration.
+     */
+    public static ProvenanceFacts of(ModelProvenance provenance) {
+        return new ProvenanceFacts(provenance);
+    }
+
+    /**
+     * Flattens a provenance tree into dotted paths, e.g. {@code lossScale.high -> 1.0},
+     * {@code optimiser.optimiser.initialLearningRate -> 0.01}; list entries get {@code [i]}.
+     * @param provenance The provenance.
+     * @return Paths to values, in traversal order.
+     */
+    public static Map<String, String> flatten(ObjectProvenance provenance) {
+        Map<String, String> out = new LinkedHashMap<>();
+        flattenInto("", provenance, out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static void flattenInto(String prefix, Provenance p, Map<String, String> out) {
+        if (p instanceof ObjectProvenance) {
+            for (Pair<String, Provenance> e : (ObjectProvenance) p) {
+                flattenInto(prefix.isEmpty() ? e.getA() : prefix + "." + e.getA(), e.getB(), out);
+            }
+        } else if (p instanceof ListProvenance) {
+            int i = 0;
+            for (Provenance item : (ListProvenance<?>) p) {
+                flattenInto(prefix + "[" + i++ + "]", item, out);
+            }
+            if (i == 0) {
+                out.put(prefix, "[]");
+            }
+        } else if (p instanceof MapProvenance) {
+            for (Pair<String, ? extends Provenance> e : (MapProvenance<?>) p) {
+                flattenInto(prefix + "." + e.getA(), e.getB(), out);
+            }
+        } else if (p != null) {
+            out.put(prefix, p.toString());
+        }
+    }
+
+    /**
+     * Is this flattened key a volatile value (time stamps, invocation counts) that should never be
+     * reported as a configuration difference?
+     * @param key A flattened key.
+     * @return True if volatile.
+     */
+    public static boolean isVolatile(String key) {
+        for (String v : VOLATILE) {
+            if (key.endsWith(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ConfiguredObjectProvenance findLossScale(ObjectProvenance root) {
+        Deque<Provenance> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            Provenance p = queue.poll();
+            if (p instanceof ConfiguredObjectProvenance && p != root && isLossScale(((ConfiguredObjectProvenance) p).getClassName())) {
+                return (ConfiguredObjectProvenance) p;
+            }
+            if (p instanceof ObjectProvenance) {
+                for (Pair<String, Provenance> e : (ObjectProvenance) p) {
+                    queue.add(e.getB());
+                }
+            } else if (p instanceof ListProvenance) {
+                for (Provenance item : (ListProvenance<?>) p) {
+                    queue.add(item);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isLossScale(String className) {
+        try {
+            return LossScale.class.isAssignableFrom(Class.forName(className));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static LossScale rebuild(ConfiguredObjectProvenance p) {
+        List<ConfigurationData> configs = ProvenanceUtil.extractConfiguration(p);
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addConfiguration(configs);
+        Object o = cm.lookup(configs.get(0).getName());
+        if (!(o instanceof LossScale)) {
+            throw new IllegalStateException("the recorded loss scale " + p.getClassName() + " could not be rebuilt");
+        }
+        return (LossScale) o;
+    }
+
+    private Optional<String> first(Map<String, String> map, String... names) {
+        for (String name : names) {
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                String k = e.getKey();
+                if (k.equals(name) || k.endsWith("." + name)) {
+                    return Optional.of(e.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static OptionalDouble parse(Optional<String> s) {
+        if (s.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            return OptionalDouble.of(Double.parseDouble(s.get()));
+        } catch (NumberFormatException e) {
+            return OptionalDouble.empty();
+        }
+    }
+
+    /**
+     * The model provenance these facts were read from.
+     * @return The provenance.
+     */
+    public ModelProvenance getProvenance() {
+        return provenance;
+    }
+
+    /**
+     * The flattened trainer provenance (configuration and instance values).
+     * @return Dotted paths to values.
+     */
+    public Map<String, String> trainerFields() {
+        return trainer;
+    }
+
+    /**
+     * The flattened dataset provenance.
+     * @return Dotted paths to values.
+     */
+    public Map<String, String> datasetFields() {
+        return dataset;
+    }
+
+    /**
+     * The run provenance (instance values given at training time, e.g. {@code diverged}).
+     * @return Keys to values.
+     */
+    public Map<String, String> runFields() {
+        return run;
+    }
+
+    /**
+     * The trainer's class name.
+     * @return The class name.
+     */
+    public String trainerClass() {
+        return provenance.getTrainerProvenance().getClassName();
+    }
+
+    /**
+     * The loss scale, rebuilt from its recorded configuration; {@code ConstantLossScale(1.0)} if the
+     * trainer records none.
+     * @return The loss scale.
+     */
+    public LossScale lossScale() {
+        return lossScale;
+    }
+
+    /**
+     * Did the trainer record a loss scale (as opposed to a plain Tribuo trainer)?
+     * @return True if recorded.
+     */
+    public boolean hasRecordedLossScale() {
+        return recordedLossScale;
+    }
+
+    /**
+     * Is this a Random Gradient run, i.e. is its loss scale not a constant?
+     * @return True if the scale varies between mini-batches.
+     */
+    public boolean isRandomGradient() {
+        return lossScale.min() != lossScale.max();
+    }
+
+    /**
+     * The base learning rate: {@code learningRate} or a wrapped optimiser's {@code initialLearningRate}.
+     * @return The learning rate, if recorded.
+     */
+    public OptionalDouble learningRate() {
+        return parse(first(trainer, "learningRate", "initialLearningRate"));
+    }
+
+    /**
+     * The mean effective learning rate, {@code learningRate * E[u]}.
+     * @return The effective learning rate, if the learning rate is recorded.
+     */
+    public OptionalDouble effectiveLearningRate() {
+        OptionalDouble lr = learningRate();
+        return lr.isPresent() ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
+    }
+
+    /**
+     * The momentum: {@code momentum}, or the {@code rho} of Tribuo's SGD when it uses momentum.
+     * @return The momentum, if recorded.
+     */
+    public Optional<String> momentum() {
+        Optional<String> m = first(trainer, "momentum");
+        if (m.isPresent()) {
+            return m;
+        }
+        Optional<String> use = first(trainer, "useMomentum");
+        if (use.isPresent() && !use.get().equals("NONE")) {
+            return first(trainer, "rho").map(r -> r + " (" + use.get().toLowerCase() + ")");
+        }
+        return use.isPresent() ? Optional.of("0 (none)") : Optional.empty();
+    }
+
+    /**
+     * The optimiser: DJLTrainer's {@code optimiser} value, or the class of Tribuo's optimiser.
+     * @return The optimiser, if recorded.
+     */
+    public Optional<String> optimiser() {
+        String own = trainer.get("optimiser");
+        if (own != null) {
+            return Optional.of(own);
+        }
+        String cls = trainer.get("optimiser.class-name");
+        if (cls == null) {
+            return Optional.empty();
+        }
+        if (cls.equals(RandomGradientOptimiser.class.getName())) {
+            String inner = trainer.get("optimiser.optimiser.class-name");
+            return Optional.of("RandomGradientOptimiser(" + simple(inner) + ")");
+        }
+        return Optional.of(simple(cls));
+    }
+
+    private static String simple(String cls) {
+        return cls == null ? "?" : cls.substring(cls.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * Does the run use Tribuo 4.3.2's defective Adam (oracle/tribuo#401)?
+     * @return True if {@value RandomGradientOptimiser#TRIBUO_ADAM} is in the trainer provenance.
+     */
+    public boolean usesTribuoAdam() {
+        return RandomGradientOptimiser.wrapsTribuoAdam(provenance.getTrainerProvenance());
+    }
+
+    /**
+     * A recorded trainer field by name (exact key or dotted suffix).
+     * @param names Candidate names, tried in order.
+     * @return The first value found.
+     */
+    public Optional<String> field(String... names) {
+        return first(trainer, names);
+    }
+
+    /**
+     * The seed.
+     * @return The trainer's seed, if recorded.
+     */
+    public Optional<String> seed() {
+        Optional<String> s = trainer.containsKey("seed") ? Optional.of(trainer.get("seed")) : Optional.empty();
+        return s.isPresent() ? s : first(trainer, "seed");
+    }
+
+    /**
+     * The configured number of epochs.
+     * @return The epochs, if recorded.
+     */
+    public Optional<String> epochs() {
+        return first(trainer, "epochs");
+    }
+
+    /**
+     * The mini-batch size.
+     * @return The batch size, if recorded.
+     */
+    public Optional<String> batchSize() {
+        return first(trainer, "batchSize", "minibatchSize");
+    }
+
+    /**
+     * The data source, as its class and recorded paths.
+     * @return A description of the training data source.
+     */
+    public String dataSource() {
+        StringBuilder sb = new StringBuilder(simple(dataset.getOrDefault("datasource.class-name", "?")));
+        first(dataset, "featuresPath").ifPresent(p -> sb.append(" features=").append(p));
+        first(dataset, "outputPath").ifPresent(p -> sb.append(" outputs=").append(p));
+        sb.append(" (").append(dataset.getOrDefault("num-examples", "?")).append(" examples)");
+        return sb.toString();
+    }
+
+    /**
+     * The recorded hashes of the training data files.
+     * @return The hashes, e.g. {@code features=SHA-256:...}, or {@code none recorded}.
+     */
+    public String dataHash() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : dataset.entrySet()) {
+            if (e.getKey().endsWith("hash")) {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                String k = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+                sb.append(k).append('=').append(e.getValue());
+            }
+        }
+        return sb.length() == 0 ? "none recorded" : sb.toString();
+    }
+
+    /**
+     * Did the run diverge (and stop, under {@code divergencePolicy=STOP})?
+     * @return True if the run provenance says so.
+     */
+    public boolean diverged() {
+        return Boolean.parseBoolean(run.getOrDefault("diverged", "false"));
+    }
+
+    /**
+     * The audit table of a run: loss scale, optimisation settings, data and engine, as label -> value.
+     * @return The rows, in display order.
+     */
+    public Map<String, String> auditTable() {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("trainer", trainerClass());
+        rows.put("loss scale", lossScale.describe() + (recordedLossScale ? "" : " (none recorded: baseline)"));
+        rows.put("loss scale range", "[" + lossScale.min() + ", " + lossScale.max() + "]");
+        if (lossScale instanceof UniformLossScale) {
+            rows.put("loss scale apply probability", Double.toString(((UniformLossScale) lossScale).getApplyProbability()));
+        }
+        rows.put("loss scale mean E[u]", Double.toString(lossScale.expectedValue()));
+        rows.put("learning rate", learningRate().isPresent() ? Double.toString(learningRate().getAsDouble()) : "not recorded");
+        rows.put("effective learning rate (lr x E[u])",
+                effectiveLearningRate().isPresent() ? Double.toString(effectiveLearningRate().getAsDouble()) : "not recorded");
+        rows.put("schedule", first(trainer, "lrSchedule").map(s -> s + first(trainer, "lrPower").filter(x -> s.equals("POLY")).map(p -> " (power " + p + ")").orElse(""))
+                .orElse("fixed (Tribuo optimiser: " + first(trainer, "optimiser.class-name", "class-name").map(ProvenanceFacts::simple).orElse("?") + ")"));
+        rows.put("momentum", momentum().orElse("not recorded"));
+        rows.put("weight decay", first(trainer, "weightDecay").orElse("not recorded"));
+        rows.put("optimiser", optimiser().orElse("not recorded") + (usesTribuoAdam() ? " [WARNING: Tribuo 4.3.2 Adam is defective, oracle/tribuo#401]" : ""));
+        rows.put("seed", seed().orElse("not recorded"));
+        rows.put("epochs", epochs().orElse("not recorded"));
+        rows.put("batch size", batchSize().orElse("not recorded"));
+        rows.put("data source", dataSource());
+        rows.put("data hash", dataHash());
+        rows.put("engine", first(trainer, "djl-version").map(v -> "DJL " + v + ", PyTorch " + first(trainer, "pytorch-version").orElse("?"))
+                .orElse("Tribuo " + provenance.getTribuoVersion()));
+        rows.put("device", first(trainer, "devices").orElse("cpu (Tribuo)"));
+        rows.put("threads", first(trainer, "pytorch-threads").orElse("n/a"));
+        rows.put("diverged", diverged() ? "yes: " + run.getOrDefault("divergence", "") : "no");
+        rows.put("trained at", provenance.getTrainingTime().toString());
+        return rows;
+    }
+}
