@@ -177,6 +177,9 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
 
     private int trainInvocationCounter = 0;
 
+    /** Splits per device of each mini-batch; more than 1 only in tests of the data-parallel path. */
+    private int splitsPerDevice = 1;
+
     /**
      * For OLCUT.
      */
@@ -219,6 +222,19 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
     public static <T extends Output<T>> Builder<T> builder(BlockFactory blockFactory, FeatureConverter featureConverter,
                                                            OutputConverter<T> outputConverter) {
         return new Builder<T>().setBlockFactory(blockFactory).setFeatureConverter(featureConverter).setOutputConverter(outputConverter);
+    }
+
+    /**
+     * Test hook for the data-parallel path on a machine without several GPUs: each mini-batch is
+     * split {@code splits} times per device, exactly as it is split across devices, so the
+     * accumulation and weighting of split gradients can be checked against the unsplit update.
+     * @param splits Splits per device, at least 1.
+     */
+    void setSplitsPerDeviceForTesting(int splits) {
+        if (splits < 1) {
+            throw new IllegalArgumentException("splits must be >= 1, found " + splits);
+        }
+        this.splitsPerDevice = splits;
     }
 
     /**
@@ -442,6 +458,10 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
                 for (int i = 0; i < n; i++) {
                     order[i] = i;
                 }
+                Device[] splitDevices = new Device[devices.length * splitsPerDevice];
+                for (int i = 0; i < splitDevices.length; i++) {
+                    splitDevices[i] = devices[i % devices.length];
+                }
                 long globalStep = 0;
                 byte[] epochStart = null;
                 double trainSeconds = 0;
@@ -460,7 +480,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
                             int from = s * batchSize;
                             int to = Math.min(n, from + batchSize);
                             double u = sampler.scale(globalStep);
-                            StepResult r = trainStep(trainer, onDevice, devices, order, from, to, u);
+                            StepResult r = trainStep(trainer, onDevice, splitDevices, order, from, to, u);
                             if (!Double.isFinite(r.loss)) {
                                 divergence = new Divergence(epoch, globalStep, r.loss, tracker.getNewValue((int) globalStep + 1), u);
                                 break;
