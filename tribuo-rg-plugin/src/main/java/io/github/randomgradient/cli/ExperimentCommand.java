@@ -1,0 +1,340 @@
+package io.github.randomgradient.cli;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.Option;
+import com.oracle.labs.mlrg.olcut.config.Options;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.randomgradient.report.ComparisonReport;
+import io.github.randomgradient.report.ReportOptions;
+import io.github.randomgradient.report.ReportWriter;
+import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.report.RunRecord;
+import io.github.randomgradient.report.ValidatingTrainer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+
+/**
+ * {@code experiment}: trains every trainer of an {@link Experiment} for every seed, evaluates each
+ * model on the test set with Tribuo's {@code LabelEvaluator}, writes one run directory per
+ * (trainer, seed) and then the comparison report (Markdown, HTML, JSON).
+ * <p>
+ * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
+ * partial is redone from scratch. Files are written under temporary names and moved into place.
+ * <pre>
+ * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--full-data | --data-dir DIR]
+ *                      [--output-dir DIR] [--seeds 1,2,3] [--epochs N] [--experiment NAME]
+ * </pre>
+ */
+public final class ExperimentCommand {
+
+    private static final Logger logger = Logger.getLogger(ExperimentCommand.class.getName());
+
+    private ExperimentCommand() {}
+
+    /**
+     * Command-line options of {@code experiment}; {@code -c} names the config files.
+     */
+    public static final class ExperimentOptions implements Options {
+        @Override
+        public String getOptionsDescription() {
+            return "Trains each configured trainer for each seed, evaluates on the test set, and writes run directories and an RG-vs-baseline report.";
+        }
+
+        /** The experiment component's name. */
+        @Option(charName = 'e', longName = "experiment", usage = "Name of the Experiment component in the config (default: experiment).")
+        public String experiment = "experiment";
+
+        /** A data directory overriding the experiment's data sources. */
+        @Option(longName = "data-dir", usage = "Directory with the four (Fashion-)MNIST IDX files, overriding the configured data.")
+        public Path dataDir;
+
+        /** Use the full Fashion-MNIST from Debian's package. */
+        @Option(longName = "full-data", usage = "Use the full Fashion-MNIST in /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist).")
+        public boolean fullData;
+
+        /** Output directory override. */
+        @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
+        public Path outputDir;
+
+        /** Seeds override. */
+        @Option(longName = "seeds", usage = "Comma-separated seeds, overriding the configured ones.")
+        public String seeds;
+
+        /** Epochs override. */
+        @Option(longName = "epochs", usage = "Epochs per run (> 0), overriding the configured value.")
+        public int epochs = 0;
+    }
+
+    /**
+     * Entry point.
+     * @param args The arguments.
+     */
+    public static void main(String[] args) {
+        System.exit(TribuoRg.execute(() -> run(args, System.out), System.err));
+    }
+
+    /**
+     * Runs the experiment.
+     * @param args The arguments ({@code -c config.xml} and the options).
+     * @param out Where the summary table and report path are printed.
+     * @return The report directory.
+     * @throws CommandException On a malformed config, unknown trainer name, missing data or bad option.
+     */
+    public static Path run(String[] args, PrintStream out) {
+        ExperimentOptions options = new ExperimentOptions();
+        ConfigurationManager cm = TribuoRg.configure(args, options);
+        if (options.epochs < 0) {
+            throw new CommandException("--epochs must be > 0, found " + options.epochs);
+        }
+        Optional<IdxDirectory> dataDir = dataDirectory(options);
+        ConfigurationData experimentData = cm.getConfigurationData(options.experiment).orElseThrow(() ->
+                new CommandException("no component named '" + options.experiment + "' in the config; components: "
+                        + new TreeSet<>(cm.getComponentNames()) + " (choose one with --experiment)"));
+        if (!experimentData.getClassName().equals(Experiment.class.getName())) {
+            throw new CommandException("component '" + options.experiment + "' is a " + experimentData.getClassName()
+                    + ", not an " + Experiment.class.getName());
+        }
+        prepareData(cm, experimentData, dataDir);
+        checkTrainers(cm, experimentData);
+
+        Experiment experiment;
+        try {
+            experiment = (Experiment) cm.lookup(options.experiment);
+        } catch (PropertyException e) {
+            throw new CommandException("invalid experiment config: " + e.getMessage(), e);
+        }
+        Path output = options.outputDir != null ? options.outputDir : experiment.getOutputDirectory();
+        long[] seeds = options.seeds != null ? parseSeeds(options.seeds) : experiment.getSeeds();
+        int epochs = options.epochs > 0 ? options.epochs : experiment.getEpochs();
+
+        Dataset<Label> train = new MutableDataset<>(experiment.getTrainSource());
+        Dataset<Label> test = new MutableDataset<>(experiment.getTestSource());
+        logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
+                + train.getOutputInfo().toReadableString());
+
+        List<RunFiles> runs = new ArrayList<>();
+        int total = experiment.getTrainers().size() * seeds.length;
+        int done = 0;
+        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
+                .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
+            for (String trainerName : experiment.getTrainers()) {
+                for (long seed : seeds) {
+                    RunFiles files = RunFiles.of(output, trainerName, seed);
+                    runs.add(files);
+                    done++;
+                    if (files.isComplete()) {
+                        logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
+                                trainerName, seed, files.dir()));
+                    } else {
+                        files.clear();
+                        logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
+                        RunRecord r = trainOne(args, trainerName, seed, epochs, train, test, files);
+                        logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
+                                r.trainSeconds(), r.status()));
+                    }
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            }
+        }
+
+        List<ReportOptions.Comparison> comparisons = new ArrayList<>();
+        for (String[] c : experiment.getComparisons()) {
+            comparisons.add(new ReportOptions.Comparison(c[0], c[1]));
+        }
+        ComparisonReport report = ComparisonReport.build(runs,
+                new ReportOptions(comparisons, experiment.getTargetAccuracy(), experiment.getTitle()));
+        Path reportDir = output.resolve("report");
+        ReportWriter.write(report, reportDir);
+        out.println(report.summaryTable());
+        out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+        return reportDir;
+    }
+
+    private static Optional<IdxDirectory> dataDirectory(ExperimentOptions options) {
+        if (options.fullData && options.dataDir != null) {
+            throw new CommandException("give either --full-data or --data-dir, not both");
+        }
+        if (options.fullData) {
+            return Optional.of(IdxDirectory.of(IdxDirectory.DEBIAN_FASHION_MNIST));
+        }
+        return options.dataDir == null ? Optional.empty() : Optional.of(IdxDirectory.of(options.dataDir));
+    }
+
+    /**
+     * Points the experiment's IDX data sources at {@code dataDir} if given, and checks that the
+     * files they name exist, so a missing data path is one clear message before anything trains.
+     */
+    private static void prepareData(ConfigurationManager cm, ConfigurationData experiment, Optional<IdxDirectory> dataDir) {
+        String[][] sources = {{"trainSource", "train"}, {"testSource", "t10k"}};
+        for (String[] s : sources) {
+            String name = experiment.get(s[0]).map(Property::toString).orElseThrow(() ->
+                    new CommandException("experiment '" + experiment.getName() + "' has no " + s[0]));
+            ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() ->
+                    new CommandException("experiment '" + experiment.getName() + "' names " + s[0] + " '" + name
+                            + "', but the config has no such component"));
+            boolean idx = source.getClassName().equals(IDXDataSource.class.getName());
+            if (dataDir.isPresent()) {
+                if (!idx) {
+                    throw new CommandException("--data-dir/--full-data replace IDXDataSource sources, but " + s[0] + " '" + name
+                            + "' is a " + source.getClassName());
+                }
+                cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dataDir.get().images(s[1]).toString()));
+                cm.overrideConfigurableProperty(name, "outputPath", new SimpleProperty(dataDir.get().labels(s[1]).toString()));
+            } else if (idx) {
+                for (String field : new String[]{"featuresPath", "outputPath"}) {
+                    String path = source.get(field).map(Property::toString).orElse("");
+                    if (!Files.isRegularFile(Paths.get(path))) {
+                        throw new CommandException("data file not found: " + Paths.get(path).toAbsolutePath() + " (" + field
+                                + " of " + s[0] + " '" + name + "'): " + IdxDirectory.INSTALL_HINT);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Checks every listed trainer names a Trainer component before anything trains. */
+    private static void checkTrainers(ConfigurationManager cm, ConfigurationData experiment) {
+        Property list = experiment.get("trainers").orElseThrow(() ->
+                new CommandException("experiment '" + experiment.getName() + "' lists no trainers"));
+        Set<String> known = new TreeSet<>();
+        for (String name : cm.getComponentNames()) {
+            cm.getConfigurationData(name).filter(d -> isA(d.getClassName(), Trainer.class)).ifPresent(d -> known.add(name));
+        }
+        for (String name : names(list)) {
+            if (!known.contains(name)) {
+                throw new CommandException("unknown trainer name '" + name + "' in experiment '" + experiment.getName()
+                        + "': the config's trainers are " + known);
+            }
+        }
+    }
+
+    private static List<String> names(Property p) {
+        if (p instanceof ListProperty) {
+            List<String> out = new ArrayList<>();
+            ((ListProperty) p).getSimpleList().forEach(s -> out.add(s.getValue()));
+            return out;
+        }
+        return Collections.singletonList(p.toString());
+    }
+
+    private static boolean isA(String className, Class<?> type) {
+        try {
+            return type.isAssignableFrom(Class.forName(className));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static long[] parseSeeds(String seeds) {
+        try {
+            long[] out = Arrays.stream(seeds.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+            if (out.length == 0 || Arrays.stream(out).distinct().count() != out.length) {
+                throw new CommandException("--seeds must list distinct seeds, found '" + seeds + "'");
+            }
+            return out;
+        } catch (NumberFormatException e) {
+            throw new CommandException("--seeds must be comma-separated integers, found '" + seeds + "'");
+        }
+    }
+
+    /**
+     * Trains one (trainer, seed) run from a fresh configuration manager, so every run starts from
+     * the config file and differs from its siblings only in its seed.
+     */
+    @SuppressWarnings("unchecked")
+    private static RunRecord trainOne(String[] args, String trainerName, long seed, int epochs, Dataset<Label> train,
+                                      Dataset<Label> test, RunFiles files) {
+        ConfigurationManager cm = TribuoRg.configure(args, new ExperimentOptions());
+        for (String component : reachable(cm, trainerName)) {
+            String cls = cm.getConfigurationData(component).map(ConfigurationData::getClassName).orElse("");
+            if (hasConfigField(cls, "seed")) {
+                cm.overrideConfigurableProperty(component, "seed", new SimpleProperty(Long.toString(seed)));
+            }
+        }
+        if (epochs > 0) {
+            cm.overrideConfigurableProperty(trainerName, "epochs", new SimpleProperty(Integer.toString(epochs)));
+        }
+        Trainer<Label> trainer;
+        try {
+            trainer = (Trainer<Label>) cm.lookup(trainerName);
+        } catch (PropertyException e) {
+            throw new CommandException("invalid configuration of trainer '" + trainerName + "': " + e.getMessage(), e);
+        }
+        long start = System.nanoTime();
+        Model<Label> model = trainer instanceof ValidatingTrainer
+                ? ((ValidatingTrainer<Label>) trainer).train(train, test, Map.of())
+                : trainer.train(train);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return RunRecorder.record(files, trainerName, seed, model, test, train.size(), seconds);
+    }
+
+    /** The component and every component it references, directly or not. */
+    private static Set<String> reachable(ConfigurationManager cm, String root) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            String name = queue.poll();
+            if (!seen.add(name)) {
+                continue;
+            }
+            cm.getConfigurationData(name).ifPresent(d -> {
+                for (Property p : d.getProperties().values()) {
+                    for (String v : names(p)) {
+                        if (cm.getConfigurationData(v).isPresent()) {
+                            queue.add(v);
+                        }
+                    }
+                }
+            });
+        }
+        return seen;
+    }
+
+    private static boolean hasConfigField(String className, String field) {
+        try {
+            for (Class<?> c = Class.forName(className); c != null; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.getName().equals(field) && f.isAnnotationPresent(Config.class)) {
+                        return true;
+                    }
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.randomgradient.cli;
+
+import com.oracle.labs.mlrg.olcut.config.Option;
+import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.report.ComparisonReport;
+import io.github.randomgradient.report.HasTrainingHistory;
+import io.github.randomgradient.report.ProvenanceFacts;
+import io.github.randomgradient.report.ReportOptions;
+import io.github.randomgradient.report.ReportWriter;
+import io.github.randomgradient.report.RunFiles;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code report}: rebuilds a comparison report from existing run directories (or experiment output
+ * directories), or from saved models evaluated on test data.
+ * <pre>
+ * tribuo-rg report --runs runs/fashion-mnist --output-dir runs/fashion-mnist/report
+ * tribuo-rg report --models a.tribuo.pb,b.tribuo.pb --data-dir data/fashion-mnist-subset --output-dir out
+ * </pre>
+ */
+public final class ReportCommand {
+
+    private ReportCommand() {}
+
+    /**
+     * Command-line options of {@code report}.
+     */
+    public static final class ReportCommandOptions implements Options {
+        @Override
+        public String getOptionsDescription() {
+            return "Builds an RG-vs-baseline report from run directories or saved models.";
+        }
+
+        /** Run directories, experiment output directories or runs/ directories. */
+        @Option(charName = 'r', longName = "runs", usage = "Comma-separated run directories, or experiment output directories holding runs/.")
+        public String runs;
+
+        /** Saved models to evaluate. */
+        @Option(charName = 'm', longName = "models", usage = "Comma-separated saved models (Tribuo protobuf) to evaluate and compare.")
+        public String models;
+
+        /** Test data for saved models. */
+        @Option(longName = "data-dir", usage = "Directory with the IDX test files (t10k-*) used to evaluate --models.")
+        public Path dataDir;
+
+        /** Where the report goes. */
+        @Option(charName = 'o', longName = "output-dir", usage = "Directory to write the report into (required).")
+        public Path outputDir;
+
+        /** Report title. */
+        @Option(longName = "title", usage = "Title of the report.")
+        public String title = "Random Gradient vs baseline";
+
+        /** Target accuracy. */
+        @Option(longName = "target-accuracy", usage = "Test accuracy for 'epochs to target' (default 0.80).")
+        public double targetAccuracy = 0.80;
+
+        /** Explicit comparisons. */
+        @Option(longName = "compare", usage = "Comma-separated comparisons 'candidate vs reference'; default: every RG trainer vs every other.")
+        public String compare;
+    }
+
+    /**
+     * Entry point.
+     * @param args The arguments.
+     */
+    public static void main(String[] args) {
+        System.exit(TribuoRg.execute(() -> run(args, System.out), System.err));
+    }
+
+    /**
+     * Builds and writes the report.
+     * @param args The arguments.
+     * @param out Where the summary is printed.
+     * @return The report directory.
+     * @throws CommandException On missing or corrupt inputs.
+     */
+    public static Path run(String[] args, PrintStream out) {
+        ReportCommandOptions o = new ReportCommandOptions();
+        TribuoRg.configure(args, o);
+        if (o.outputDir == null) {
+            throw new CommandException("--output-dir is required");
+        }
+        if ((o.runs == null) == (o.models == null)) {
+            throw new CommandException("give exactly one of --runs or --models");
+        }
+        List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
+        List<ReportOptions.Comparison> comparisons = new ArrayList<>();
+        if (o.compare != null) {
+            for (String c : o.compare.split(",")) {
+                String[] parts = c.trim().split("\\s+vs\\s+");
+                if (parts.length != 2) {
+                    throw new CommandException("--compare entries must read 'candidate vs reference', found '" + c + "'");
+                }
+                comparisons.add(new ReportOptions.Comparison(parts[0].trim(), parts[1].trim()));
+            }
+        }
+        ComparisonReport report;
+        try {
+            report = ComparisonReport.build(runs, new ReportOptions(comparisons, o.targetAccuracy, o.title));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+        ReportWriter.write(report, o.outputDir);
+        out.println(report.summaryTable());
+        out.println("Report: " + o.outputDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+        return o.outputDir;
+    }
+
+    /** Finds run directories: given directly, under runs/, or under runs/TRAINER/. */
+    static List<RunFiles> collectRuns(String list) {
+        List<RunFiles> runs = new ArrayList<>();
+        for (String entry : list.split(",")) {
+            Path p = Paths.get(entry.trim());
+            if (!Files.isDirectory(p)) {
+                throw new CommandException("run directory not found: " + p.toAbsolutePath());
+            }
+            if (Files.exists(p.resolve(RunFiles.RUN))) {
+                runs.add(RunFiles.at(p));
+                continue;
+            }
+            Path root = Files.isDirectory(p.resolve("runs")) ? p.resolve("runs") : p;
+            try (Stream<Path> files = Files.walk(root, 3)) {
+                files.filter(f -> f.getFileName().toString().equals(RunFiles.RUN)).sorted()
+                        .forEach(f -> runs.add(RunFiles.at(f.getParent())));
+            } catch (IOException e) {
+                throw new CommandException("could not list " + root + ": " + e.getMessage(), e);
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new CommandException("no finished runs (directories with " + RunFiles.RUN + ") under " + list);
+        }
+        return runs;
+    }
+
+    /** Evaluates each saved model on the test data and records it as a run, named after its file. */
+    private static List<RunFiles> evaluateModels(ReportCommandOptions o) {
+        if (o.dataDir == null) {
+            throw new CommandException("--models needs --data-dir with the IDX test files to evaluate them on");
+        }
+        Dataset<Label> test = new MutableDataset<>(IdxDirectory.of(o.dataDir).test());
+        List<RunFiles> runs = new ArrayList<>();
+        for (String entry : o.models.split(",")) {
+            Path file = Paths.get(entry.trim());
+            Model<Label> model = AuditCommand.load(file).castModel(Label.class);
+            String name = file.getFileName().toString().replaceAll("(\\.tribuo)?(\\.pb)?$", "");
+            ProvenanceFacts facts = ProvenanceFacts.of(model.getProvenance());
+            long seed = facts.seed().map(Long::parseLong).orElse(0L);
+            double seconds = model instanceof HasTrainingHistory
+                    ? ((HasTrainingHistory) model).getTrainingHistory().totalWallSeconds() : Double.NaN;
+            RunFiles files = RunFiles.of(o.outputDir, name, seed);
+            files.clear();
+            RunRecorder.record(files, name, seed, model, test, model.getProvenance().getDatasetProvenance().getNumExamples(), seconds);
+            runs.add(files);
+        }
+        return runs;
+    }
+}
