@@ -3,6 +3,8 @@ package io.github.randomgradient.report;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
@@ -106,8 +108,11 @@ public final class ComparisonReport {
             rows.add(new RunRow(r.record.trainer(), r.record.seed(), r.record.status(), r.evaluation.accuracy(),
                     r.evaluation.macroF1(), r.finalLoss(), r.record.trainSeconds(), r.files.dir().toString()));
             Divergence divergence = r.history == null ? null : r.history.divergence();
-            if (r.record.isDiverged() || divergence != null) {
-                diverged.add(new DivergedRun(r.record.trainer(), r.record.seed(), r.record.status(), divergence));
+            if (r.record.isDiverged() || divergence != null || r.facts.diverged()) {
+                String description = divergence != null ? divergence.describe()
+                        : r.facts.runFields().getOrDefault("divergence",
+                        "where it diverged is recorded neither in " + RunFiles.HISTORY + " nor in the run provenance");
+                diverged.add(new DivergedRun(r.record.trainer(), r.record.seed(), r.record.status(), divergence, description));
             }
         }
 
@@ -207,8 +212,7 @@ public final class ComparisonReport {
             if (!(evaluation.accuracy() >= 0.0 && evaluation.accuracy() <= 1.0)) {
                 throw invalid(files, RunFiles.EVALUATION, "its accuracy " + evaluation.accuracy() + " is not in [0, 1]");
             }
-            TrainingHistory history = Files.exists(files.file(RunFiles.HISTORY))
-                    ? readJson(files, RunFiles.HISTORY, TrainingHistory.class) : null;
+            TrainingHistory history = Files.exists(files.file(RunFiles.HISTORY)) ? readHistory(files) : null;
             ProvenanceFacts facts = ProvenanceFacts.of(readProvenance(files));
             Path model = files.file(RunFiles.MODEL);
             try {
@@ -246,7 +250,20 @@ public final class ComparisonReport {
         return new IllegalArgumentException(where(files, name) + "is corrupt: " + why);
     }
 
-    /** Reads a JSON file strictly: a field missing from the file is an error, not a silent 0. */
+    /** A reader for which a field missing from the file is an error, not a silent 0. */
+    private static ObjectReader strictReader(Class<?> type) {
+        return RunFiles.JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    private static IllegalArgumentException corrupt(RunFiles files, String name, String type, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String location = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new IllegalArgumentException(where(files, name) + "is corrupt: not a valid " + type + location + ": "
+                + e.getOriginalMessage(), e);
+    }
+
+    /** Reads a JSON file strictly. */
     private static <V> V readJson(RunFiles files, String name, Class<V> type) {
         Path path = files.file(name);
         if (!Files.isRegularFile(path)) {
@@ -254,15 +271,9 @@ public final class ComparisonReport {
         }
         V value;
         try {
-            value = RunFiles.JSON.readerFor(type)
-                    .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-                            DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                    .readValue(path.toFile());
+            value = strictReader(type).readValue(path.toFile());
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String location = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new IllegalArgumentException(where(files, name) + "is corrupt: not a valid " + type.getSimpleName()
-                    + location + ": " + e.getOriginalMessage(), e);
+            throw corrupt(files, name, type.getSimpleName(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(where(files, name) + "could not be read: " + e.getMessage(), e);
         }
@@ -270,6 +281,40 @@ public final class ComparisonReport {
             throw invalid(files, name, "it holds JSON null instead of a " + type.getSimpleName());
         }
         return value;
+    }
+
+    /**
+     * Reads {@value RunFiles#HISTORY} field by field. Jackson cannot bind {@link TrainingHistory#divergence()}
+     * (its {@code @JsonIgnore getDivergence()} hides the record component, in both directions), so the
+     * divergence is read here when the file has one.
+     */
+    private static TrainingHistory readHistory(RunFiles files) {
+        String name = RunFiles.HISTORY;
+        JsonNode tree;
+        try {
+            tree = RunFiles.JSON.readTree(files.file(name).toFile());
+        } catch (JsonProcessingException e) {
+            throw corrupt(files, name, "JSON document", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where(files, name) + "could not be read: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject() || !tree.path("trainingMetric").isTextual()
+                || !tree.path("validationMetric").isTextual() || !tree.path("epochs").isArray()) {
+            throw invalid(files, name, "it is not a TrainingHistory (it needs trainingMetric, validationMetric and epochs)");
+        }
+        try {
+            EpochRecord[] epochs = strictReader(EpochRecord[].class).readValue(tree.get("epochs"));
+            JsonNode d = tree.path("divergence");
+            Divergence divergence = d.isMissingNode() || d.isNull() ? null : strictReader(Divergence.class).readValue(d);
+            return new TrainingHistory(tree.get("trainingMetric").asText(), tree.get("validationMetric").asText(),
+                    List.of(epochs), divergence);
+        } catch (JsonProcessingException e) {
+            throw corrupt(files, name, "TrainingHistory", e);
+        } catch (NullPointerException e) {
+            throw invalid(files, name, "its epochs hold a null entry");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where(files, name) + "could not be read: " + e.getMessage(), e);
+        }
     }
 
     private static ModelProvenance readProvenance(RunFiles files) {

@@ -208,8 +208,10 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param seed The seed.
      * @param status The run's status.
      * @param divergence Where it diverged (epoch, step, loss, learning rate, loss scale), null if its history does not say.
+     * @param description The divergence in words: {@link Divergence#describe()}, else the {@code divergence} value of
+     *                    the run provenance, else a sentence saying neither records it.
      */
-    public record DivergedRun(String trainer, long seed, String status, Divergence divergence) {}
+    public record DivergedRun(String trainer, long seed, String status, Divergence divergence, String description) {}
 
     /**
      * The verdict of one comparison on test accuracy.
