@@ -385,7 +385,7 @@ public final class ComparisonReport {
         return new TrainerSummary(trainer, facts.isRandomGradient(), scale.describe(), scale.expectedValue(),
                 scale.min(), scale.max(), facts.learningRate().orElse(Double.NaN),
                 facts.effectiveLearningRate().orElse(Double.NaN), facts.momentum().orElse("not recorded"),
-                facts.optimiser().orElse("not recorded"), facts.usesTribuoAdam(), seeds,
+                facts.optimiser().orElse("not recorded"), runs.stream().anyMatch(r -> r.facts.usesTribuoAdam()), seeds,
                 Statistics.summarise(accuracy), Statistics.summarise(macroF1), Statistics.summarise(finalLoss),
                 Statistics.summarise(seconds), convergence, curve);
     }

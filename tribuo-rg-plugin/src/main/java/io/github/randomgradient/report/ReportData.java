@@ -90,7 +90,7 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param effectiveLearningRate The mean step's learning rate, learning rate × E[u], NaN if not recorded.
      * @param momentum The momentum, or "not recorded".
      * @param optimiser The optimiser, or "not recorded".
-     * @param usesTribuoAdam Whether it uses Tribuo 4.3.2's defective Adam (oracle/tribuo#401).
+     * @param usesTribuoAdam Whether any of its runs uses Tribuo 4.3.2's defective Adam (oracle/tribuo#401).
      * @param seeds The seeds of its runs, in run order.
      * @param accuracy Test accuracy over seeds.
      * @param macroF1 Test macro-averaged F1 over seeds.

@@ -74,8 +74,9 @@ public final class ReportWriter {
      * @param report The built report.
      * @param dir The output directory.
      * @return The paths written: Markdown, HTML, JSON, loss chart, accuracy chart.
-     * @throws UncheckedIOException If a file cannot be written; no report file is then left under its real name
-     *                              unless it was already moved into place.
+     * @throws UncheckedIOException If a file cannot be rendered or written, or the file system cannot move a file
+     *                              atomically; the temporary files are then deleted, and no file is replaced unless
+     *                              all five were rendered.
      * @throws NullPointerException If {@code report} or {@code dir} is null.
      */
     public static List<Path> write(ComparisonReport report, Path dir) {
