@@ -1,0 +1,189 @@
+package io.github.randomgradient.report;
+
+import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import io.github.randomgradient.report.ReportData.DivergedRun;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static io.github.randomgradient.report.RunFixtures.BASELINE;
+import static io.github.randomgradient.report.RunFixtures.RG;
+import static io.github.randomgradient.report.RunFixtures.TARGET;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ReportWriter}: the five files, a self-contained HTML page, JSON that round-trips, and no
+ * file at all when a run directory is corrupt.
+ */
+public class ReportWriterTest {
+
+    @TempDir
+    static Path output;
+
+    private static Map<String, List<RunFiles>> experiment;
+
+    private static final ReportOptions OPTIONS = new ReportOptions(List.of(), TARGET, "RG vs baseline <linear & SGD>");
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    @BeforeAll
+    public static void writeRuns() {
+        experiment = RunFixtures.writeExperiment(output);
+    }
+
+    @Test
+    public void writesAllFilesAndASelfContainedPage(@TempDir Path dir) throws IOException {
+        ComparisonReport report = ComparisonReport.build(RunFixtures.select(experiment, 3), OPTIONS);
+        List<Path> written = ReportWriter.write(report, dir);
+        assertEquals(List.of(dir.resolve("report.md"), dir.resolve("report.html"), dir.resolve("report.json"),
+                dir.resolve("loss.png"), dir.resolve("accuracy.png")), written);
+        for (Path p : written) {
+            assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, p + " missing or empty");
+        }
+        assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(dir.resolve("loss.png")), 4));
+        assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(dir.resolve("accuracy.png")), 4));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(5, files.count(), "temporary files left behind");
+        }
+
+        String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+        assertEquals(2, html.split("<svg", -1).length - 1, "two inline charts");
+        assertFalse(html.contains("http://") || html.contains("https://"), "the page holds a URL");
+        Matcher link = Pattern.compile("(?i)\\b(src|href)\\s*=").matcher(html);
+        assertFalse(link.find(), "the page references a resource");
+        assertFalse(html.toLowerCase().contains("<script") || html.toLowerCase().contains("<link"));
+        assertTrue(html.contains("<style>"));
+        assertTrue(html.contains("RG vs baseline &lt;linear &amp; SGD&gt;"), "title escaped");
+        assertTrue(html.contains(RG) && html.contains("optimiser.lossScale.high"));
+        assertTrue(html.contains(escapeLikeHtml(report.data().verdicts().get(0).sentence())));
+
+        String md = Files.readString(dir.resolve("report.md"), StandardCharsets.UTF_8);
+        assertTrue(md.startsWith("# RG vs baseline <linear & SGD>\n"));
+        for (String section : List.of("## Provenance diff", "## Loss scale and learning rate", "## Test metrics over seeds",
+                "## Convergence", "## Diverged runs", "## Verdicts on test accuracy", "## Notes")) {
+            assertTrue(md.contains(section), section);
+        }
+        assertTrue(md.contains("](loss.png)") && md.contains("](accuracy.png)"));
+        assertTrue(md.contains("| optimiser.lossScale.high | " + ReportData.MISSING + " | 1.0 | " + ReportData.MISSING + " |"), md);
+        assertTrue(md.contains(report.data().verdicts().get(0).sentence()));
+
+        assertEquals(report.data(), RunFiles.JSON.readValue(dir.resolve("report.json").toFile(), ReportData.class));
+
+        // Writing again replaces the files.
+        assertEquals(written, ReportWriter.write(report, dir));
+    }
+
+    private static String escapeLikeHtml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    @Test
+    public void nanRoundTripsThroughTheJsonFile(@TempDir Path dir) throws IOException {
+        ComparisonReport report = ComparisonReport.build(RunFixtures.select(experiment, 1), OPTIONS);
+        ReportWriter.write(report, dir);
+        String json = Files.readString(dir.resolve("report.json"));
+        assertTrue(json.contains("\"std\" : \"NaN\""), "one seed: NaN standard deviation written as \"NaN\"");
+        ReportData back = RunFiles.JSON.readValue(json, ReportData.class);
+        assertEquals(report.data(), back);
+        assertTrue(Double.isNaN(back.trainer(RG).accuracy().std()));
+        assertTrue(Double.isNaN(back.verdicts().get(0).pValue()));
+    }
+
+    @Test
+    public void aDivergedRunIsListedWithItsStep(@TempDir Path dir) throws IOException {
+        List<RunFiles> runs = new ArrayList<>(experiment.get(BASELINE));
+        TrainingHistory full = RunFixtures.history(RG, 1L);
+        Divergence divergence = new Divergence(2, 27L, Double.NaN, RunFixtures.LEARNING_RATE, 0.73);
+        TrainingHistory stopped = new TrainingHistory("accuracy", "accuracy", full.epochs().subList(0, 1), divergence);
+        runs.add(RunFixtures.writeRun(dir.resolve("experiment"), RG, 1L, RunFixtures.optimiser(RG, 1L),
+                RunRecord.DIVERGED, stopped));
+        ComparisonReport report = ComparisonReport.build(runs, OPTIONS);
+
+        assertEquals(1, report.data().divergedRuns().size());
+        DivergedRun d = report.data().divergedRuns().get(0);
+        assertEquals(RG, d.trainer());
+        assertEquals(1L, d.seed());
+        assertEquals(RunRecord.DIVERGED, d.status());
+        assertNotNull(d.divergence());
+        assertEquals(27L, d.divergence().step());
+        assertEquals(2, d.divergence().epoch());
+        assertEquals(0.73, d.divergence().lossScale(), 0.0);
+        assertEquals(RunRecord.DIVERGED, report.data().runs().get(3).status());
+        assertTrue(report.data().notes().stream().anyMatch(n -> n.startsWith("1 run(s) diverged")));
+
+        List<Path> written = ReportWriter.write(report, dir.resolve("report"));
+        String md = Files.readString(written.get(0));
+        String diverged = md.substring(md.indexOf("## Diverged runs"), md.indexOf("## Verdicts"));
+        assertTrue(diverged.contains("| " + RG + " | 1 | diverged | 2 | 27 | NaN | 0.05 | 0.73 | " + divergence.describe() + " |"),
+                diverged);
+        assertEquals(report.data(), RunFiles.JSON.readValue(written.get(2).toFile(), ReportData.class));
+    }
+
+    @Test
+    public void aDivergedRunWhoseHistoryLostTheDivergenceIsListedFromProvenance(@TempDir Path dir) {
+        TrainingHistory full = RunFixtures.history(RG, 1L);
+        Divergence divergence = new Divergence(2, 27L, Double.POSITIVE_INFINITY, RunFixtures.LEARNING_RATE, 0.73);
+        TrainingHistory stopped = new TrainingHistory("accuracy", "accuracy", full.epochs().subList(0, 1), divergence);
+        RunFiles run = RunFixtures.writeRun(dir, RG, 1L, RunFixtures.optimiser(RG, 1L), RunRecord.DIVERGED, stopped,
+                Map.of("diverged", new BooleanProvenance("diverged", true),
+                        "divergence", new StringProvenance("divergence", divergence.describe())));
+        // As the history is written today: RunFiles.writeJson drops TrainingHistory.divergence.
+        run.writeJson(RunFiles.HISTORY, stopped);
+        DivergedRun d = ComparisonReport.build(List.of(run), OPTIONS).data().divergedRuns().get(0);
+        assertEquals(RunRecord.DIVERGED, d.status());
+        assertEquals(null, d.divergence());
+        assertEquals(divergence.describe(), d.description());
+        assertTrue(d.description().contains("step 27"), d.description());
+    }
+
+    @Test
+    public void aCorruptEvaluationThrowsAndWritesNothing(@TempDir Path dir) throws IOException {
+        Path runsDir = dir.resolve("experiment");
+        RunFiles good = RunFixtures.writeRun(runsDir, BASELINE, 1L);
+        RunFiles bad = RunFixtures.writeRun(runsDir, RG, 1L);
+        Files.writeString(bad.file(RunFiles.EVALUATION), "{\"accuracy\" : 0.9, \"macroF1\" : 0.");
+        Path reportDir = dir.resolve("report");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportWriter.write(ComparisonReport.build(List.of(good, bad), OPTIONS), reportDir));
+        assertTrue(e.getMessage().contains(bad.file(RunFiles.EVALUATION).toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("evaluation.json") && e.getMessage().contains("corrupt"), e.getMessage());
+        assertFalse(Files.exists(reportDir), "a report directory was created");
+
+        // A well-formed file with a field missing is corrupt too, not a silent 0.
+        Files.writeString(bad.file(RunFiles.EVALUATION), "{\"accuracy\" : 0.9}");
+        e = assertThrows(IllegalArgumentException.class, () -> ComparisonReport.build(List.of(good, bad), OPTIONS));
+        assertTrue(e.getMessage().contains("macroF1") && e.getMessage().contains("evaluation.json"), e.getMessage());
+    }
+
+    @Test
+    public void aMissingProvenanceIsNamed(@TempDir Path dir) throws IOException {
+        RunFiles run = RunFixtures.writeRun(dir, RG, 1L);
+        Files.delete(run.file(RunFiles.PROVENANCE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ComparisonReport.build(List.of(run), OPTIONS));
+        assertTrue(e.getMessage().contains(run.file(RunFiles.PROVENANCE).toString()) && e.getMessage().contains("missing"),
+                e.getMessage());
+
+        Files.writeString(run.file(RunFiles.PROVENANCE), "[{\"not\": \"a provenance\"}]");
+        e = assertThrows(IllegalArgumentException.class, () -> ComparisonReport.build(List.of(run), OPTIONS));
+        assertTrue(e.getMessage().contains("provenance.json") && e.getMessage().contains("corrupt"), e.getMessage());
+    }
+}
