@@ -177,7 +177,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
             }
             b.addEpochs(eb);
         }
-        h.getDivergence().ifPresent(d -> b.setDivergence(DivergenceProto.newBuilder()
+        h.divergenceIfAny().ifPresent(d -> b.setDivergence(DivergenceProto.newBuilder()
                 .setEpoch(d.epoch()).setStep(d.step()).setLoss(d.loss())
                 .setLearningRate(d.learningRate()).setLossScale(d.lossScale())));
         return b.build();

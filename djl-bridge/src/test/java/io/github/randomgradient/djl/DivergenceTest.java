@@ -56,7 +56,7 @@ public class DivergenceTest {
         DJLTrainer<Regressor> trainer = linearRegression().optDivergencePolicy(DivergencePolicy.STOP).build();
         DJLModel<Regressor> model = trainer.train(DATA);
         assertTrue(model.isDiverged());
-        Divergence d = model.getTrainingHistory().getDivergence().orElseThrow();
+        Divergence d = model.getTrainingHistory().divergenceIfAny().orElseThrow();
         assertTrue(d.step() >= 0);
         assertFalse(Double.isFinite(d.loss()));
         assertTrue(model.getTrainingHistory().epochs().size() < 20, "training stopped early");

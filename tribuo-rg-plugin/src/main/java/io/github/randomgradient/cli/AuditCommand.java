@@ -95,7 +95,7 @@ public final class AuditCommand {
                 out.printf("  %5d %6d %10.4f %10.4f %10.4f %10.4f %9.1f%n", r.epoch(), r.steps(), r.meanLoss(),
                         r.meanLossScale(), r.trainingMetric(), r.validationMetric(), r.wallSeconds());
             }
-            h.getDivergence().ifPresent(d -> out.println("  DIVERGED: " + d.describe()));
+            h.divergenceIfAny().ifPresent(d -> out.println("  DIVERGED: " + d.describe()));
         }
         return rows;
     }

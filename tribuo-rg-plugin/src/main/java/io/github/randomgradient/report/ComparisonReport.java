@@ -283,38 +283,9 @@ public final class ComparisonReport {
         return value;
     }
 
-    /**
-     * Reads {@value RunFiles#HISTORY} field by field. Jackson cannot bind {@link TrainingHistory#divergence()}
-     * (its {@code @JsonIgnore getDivergence()} hides the record component, in both directions), so the
-     * divergence is read here when the file has one.
-     */
+    /** Reads {@value RunFiles#HISTORY} strictly: every field must be present (a null epoch fails in the record). */
     private static TrainingHistory readHistory(RunFiles files) {
-        String name = RunFiles.HISTORY;
-        JsonNode tree;
-        try {
-            tree = RunFiles.JSON.readTree(files.file(name).toFile());
-        } catch (JsonProcessingException e) {
-            throw corrupt(files, name, "JSON document", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where(files, name) + "could not be read: " + e.getMessage(), e);
-        }
-        if (tree == null || !tree.isObject() || !tree.path("trainingMetric").isTextual()
-                || !tree.path("validationMetric").isTextual() || !tree.path("epochs").isArray()) {
-            throw invalid(files, name, "it is not a TrainingHistory (it needs trainingMetric, validationMetric and epochs)");
-        }
-        try {
-            EpochRecord[] epochs = strictReader(EpochRecord[].class).readValue(tree.get("epochs"));
-            JsonNode d = tree.path("divergence");
-            Divergence divergence = d.isMissingNode() || d.isNull() ? null : strictReader(Divergence.class).readValue(d);
-            return new TrainingHistory(tree.get("trainingMetric").asText(), tree.get("validationMetric").asText(),
-                    List.of(epochs), divergence);
-        } catch (JsonProcessingException e) {
-            throw corrupt(files, name, "TrainingHistory", e);
-        } catch (NullPointerException e) {
-            throw invalid(files, name, "its epochs hold a null entry");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where(files, name) + "could not be read: " + e.getMessage(), e);
-        }
+        return readJson(files, RunFiles.HISTORY, TrainingHistory.class);
     }
 
     private static ModelProvenance readProvenance(RunFiles files) {

@@ -37,7 +37,7 @@ import java.util.OptionalDouble;
 public final class ProvenanceFacts {
 
     /** Keys of volatile values that never count as a configuration difference. */
-    private static final List<String> VOLATILE = List.of("trained-at", "train-invocation-count", "host-short-name",
+    private static final List<String> VOLATILE = List.of("trained-at", "train-invocation-count",
             "datasource-creation-time", "modified-time", "creation-time");
 
     private final ModelProvenance provenance;

@@ -30,10 +30,13 @@ public final class Statistics {
          */
         public String format(int digits) {
             String f = "%." + digits + "f";
-            if (n < 2) {
-                return String.format(f + " (n=1)", mean);
+            if (n == 0) {
+                return "n/a (n=0)";
             }
-            return String.format(f + " ± " + f + " [" + f + ", " + f + "]", mean, std, ciLow, ciHigh);
+            if (n == 1) {
+                return String.format(java.util.Locale.ROOT, f + " (n=1)", mean);
+            }
+            return String.format(java.util.Locale.ROOT, f + " ± " + f + " [" + f + ", " + f + "]", mean, std, ciLow, ciHigh);
         }
     }
 

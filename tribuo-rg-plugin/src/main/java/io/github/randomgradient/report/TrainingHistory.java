@@ -42,8 +42,7 @@ public record TrainingHistory(String trainingMetric, String validationMetric, Li
      * The divergence, if any.
      * @return The divergence.
      */
-    @JsonIgnore
-    public Optional<Divergence> getDivergence() {
+    public Optional<Divergence> divergenceIfAny() {
         return Optional.ofNullable(divergence);
     }
 

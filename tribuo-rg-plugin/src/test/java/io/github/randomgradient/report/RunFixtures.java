@@ -1,6 +1,5 @@
 package io.github.randomgradient.report;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
@@ -158,17 +157,9 @@ final class RunFixtures {
         return files;
     }
 
-    /**
-     * Writes {@value RunFiles#HISTORY} with its divergence. {@code RunFiles.writeJson(HISTORY, history)}
-     * alone drops the divergence: {@code TrainingHistory.getDivergence()} is {@code @JsonIgnore}, which
-     * hides the record component {@code divergence} from Jackson in both directions.
-     */
+    /** Writes {@value RunFiles#HISTORY}, as the experiment does. */
     static void writeHistory(RunFiles files, TrainingHistory history) {
-        ObjectNode node = RunFiles.JSON.valueToTree(history);
-        if (history.divergence() != null) {
-            node.set("divergence", RunFiles.JSON.valueToTree(history.divergence()));
-        }
-        files.writeJson(RunFiles.HISTORY, node);
+        files.writeJson(RunFiles.HISTORY, history);
     }
 
     /** Writes a complete run of a standard trainer with its fabricated history. */
