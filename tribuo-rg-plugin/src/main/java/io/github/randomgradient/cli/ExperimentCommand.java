@@ -9,7 +9,10 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
+import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
 import io.github.randomgradient.report.ComparisonReport;
+import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
@@ -24,6 +27,9 @@ import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.io.IOException;
 
 import java.io.PrintStream;
 import java.lang.reflect.Field;
@@ -134,6 +140,11 @@ public final class ExperimentCommand {
             throw new CommandException("invalid experiment config: " + e.getMessage(), e);
         }
         Path output = options.outputDir != null ? options.outputDir : experiment.getOutputDirectory();
+        if (options.outputDir == null && dataDir.isPresent()) {
+            // Runs on other data never share a directory with the configured data's runs.
+            String suffix = options.fullData ? "full" : options.dataDir.toAbsolutePath().normalize().getFileName().toString();
+            output = output.resolveSibling(output.getFileName() + "-" + suffix);
+        }
         long[] seeds = options.seeds != null ? parseSeeds(options.seeds) : experiment.getSeeds();
         int epochs = options.epochs > 0 ? options.epochs : experiment.getEpochs();
 
@@ -152,13 +163,15 @@ public final class ExperimentCommand {
                     RunFiles files = RunFiles.of(output, trainerName, seed);
                     runs.add(files);
                     done++;
+                    Trainer<Label> trainer = configureTrainer(args, trainerName, seed, epochs);
                     if (files.isComplete()) {
+                        checkSameRun(files, trainer, train);
                         logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
                                 trainerName, seed, files.dir()));
                     } else {
                         files.clear();
                         logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
-                        RunRecord r = trainOne(args, trainerName, seed, epochs, train, test, files);
+                        RunRecord r = trainOne(trainer, trainerName, seed, train, test, files);
                         logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
                                 r.trainSeconds(), r.status()));
                     }
@@ -270,12 +283,11 @@ public final class ExperimentCommand {
     }
 
     /**
-     * Trains one (trainer, seed) run from a fresh configuration manager, so every run starts from
-     * the config file and differs from its siblings only in its seed.
+     * Configures one (trainer, seed) run from a fresh configuration manager, so every run starts
+     * from the config files and differs from its siblings only in its seed (and epochs override).
      */
     @SuppressWarnings("unchecked")
-    private static RunRecord trainOne(String[] args, String trainerName, long seed, int epochs, Dataset<Label> train,
-                                      Dataset<Label> test, RunFiles files) {
+    private static Trainer<Label> configureTrainer(String[] args, String trainerName, long seed, int epochs) {
         ConfigurationManager cm = TribuoRg.configure(args, new ExperimentOptions());
         for (String component : reachable(cm, trainerName)) {
             String cls = cm.getConfigurationData(component).map(ConfigurationData::getClassName).orElse("");
@@ -286,12 +298,56 @@ public final class ExperimentCommand {
         if (epochs > 0) {
             cm.overrideConfigurableProperty(trainerName, "epochs", new SimpleProperty(Integer.toString(epochs)));
         }
-        Trainer<Label> trainer;
         try {
-            trainer = (Trainer<Label>) cm.lookup(trainerName);
+            return (Trainer<Label>) cm.lookup(trainerName);
         } catch (PropertyException e) {
             throw new CommandException("invalid configuration of trainer '" + trainerName + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A finished run is reused only if it is the same run: same trainer configuration and same
+     * training data. Otherwise resuming would silently mix runs of different experiments.
+     */
+    private static void checkSameRun(RunFiles files, Trainer<Label> trainer, Dataset<Label> train) {
+        ModelProvenance done;
+        try {
+            done = (ModelProvenance) new JsonProvenanceSerialization(true)
+                    .deserializeAndUnmarshal(Files.readString(files.file(RunFiles.PROVENANCE)));
+        } catch (IOException | ProvenanceSerializationException | RuntimeException e) {
+            throw new CommandException("finished run " + files.dir() + " has an unreadable " + RunFiles.PROVENANCE
+                    + " (" + e.getMessage() + "): delete the directory to redo the run", e);
+        }
+        Map<String, String> was = ProvenanceFacts.configurationOf(done.getTrainerProvenance());
+        Map<String, String> now = ProvenanceFacts.configurationOf(trainer.getProvenance());
+        if (!was.equals(now)) {
+            List<String> diff = new ArrayList<>();
+            for (String k : new TreeSet<>(union(was.keySet(), now.keySet()))) {
+                if (!java.util.Objects.equals(was.get(k), now.get(k))) {
+                    diff.add(k + ": " + was.get(k) + " -> " + now.get(k));
+                }
+            }
+            throw new CommandException("finished run " + files.dir() + " was trained with another configuration (" + String.join("; ", diff)
+                    + "): use another --output-dir, or delete the directory to redo the run");
+        }
+        String dataWas = ProvenanceFacts.dataHashOf(done.getDatasetProvenance());
+        String dataNow = ProvenanceFacts.dataHashOf(train.getProvenance());
+        if (!dataWas.equals(dataNow)) {
+            throw new CommandException("finished run " + files.dir() + " was trained on other data (" + dataWas + ", now " + dataNow
+                    + "): use another --output-dir, or delete the directory to redo the run");
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new LinkedHashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** Trains and records one run. */
+    @SuppressWarnings("unchecked")
+    private static RunRecord trainOne(Trainer<Label> trainer, String trainerName, long seed, Dataset<Label> train,
+                                      Dataset<Label> test, RunFiles files) {
         long start = System.nanoTime();
         Model<Label> model = trainer instanceof ValidatingTrainer
                 ? ((ValidatingTrainer<Label>) trainer).train(train, test, Map.of())

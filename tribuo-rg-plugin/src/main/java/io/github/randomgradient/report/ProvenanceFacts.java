@@ -364,6 +364,19 @@ public final class ProvenanceFacts {
      * @return The hashes, e.g. {@code features=SHA-256:...}, or {@code none recorded}.
      */
     public String dataHash() {
+        return dataHashOf(dataset);
+    }
+
+    /**
+     * The recorded hashes of a dataset's files.
+     * @param datasetProvenance The dataset provenance (e.g. {@code Dataset.getProvenance()}).
+     * @return The hashes, or {@code none recorded}.
+     */
+    public static String dataHashOf(ObjectProvenance datasetProvenance) {
+        return dataHashOf(flatten(datasetProvenance));
+    }
+
+    private static String dataHashOf(Map<String, String> dataset) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : dataset.entrySet()) {
             if (e.getKey().endsWith("hash")) {
@@ -375,6 +388,22 @@ public final class ProvenanceFacts {
             }
         }
         return sb.length() == 0 ? "none recorded" : sb.toString();
+    }
+
+    /**
+     * The configuration recorded in a configured object's provenance (its {@code @Config} fields,
+     * flattened, nested components included), without instance values such as versions, devices,
+     * thread counts or invocation counts.
+     * @param provenance The provenance, e.g. a trainer's.
+     * @return Dotted paths to configured values.
+     */
+    public static Map<String, String> configurationOf(ConfiguredObjectProvenance provenance) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("class-name", provenance.getClassName());
+        for (Map.Entry<String, Provenance> e : provenance.getConfiguredParameters().entrySet()) {
+            flattenInto(e.getKey(), e.getValue(), out);
+        }
+        return out;
     }
 
     /**

@@ -120,7 +120,7 @@ public final class ReportWriter {
     }
 
     private static Path stage(Path dir, String name, Map<String, Path> staged) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + name + ".", ".partial");
+        Path tmp = RunFiles.partialFile(dir, name);
         staged.put(name, tmp);
         return tmp;
     }

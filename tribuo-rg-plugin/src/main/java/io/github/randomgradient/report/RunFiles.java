@@ -113,8 +113,8 @@ public final class RunFiles {
     public void write(String name, byte[] bytes) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + name + ".", ".partial");
-            Files.write(tmp, bytes);
+            Path tmp = partialFile(dir, name);
+            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
             try {
                 Files.move(tmp, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -123,6 +123,18 @@ public final class RunFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file(name), e);
         }
+    }
+
+    /**
+     * A fresh temporary name for {@code name} in {@code dir} (hidden, ending in {@code .partial}), for
+     * writing a file before moving it into place. Unlike {@code Files.createTempFile} the file is
+     * created with the usual permissions when it is written.
+     * @param dir The directory.
+     * @param name The final file name.
+     * @return The temporary path (not created).
+     */
+    static Path partialFile(Path dir, String name) {
+        return dir.resolve("." + name + "." + java.util.UUID.randomUUID() + ".partial");
     }
 
     /**
