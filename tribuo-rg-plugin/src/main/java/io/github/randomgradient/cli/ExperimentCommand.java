@@ -94,7 +94,7 @@ public final class ExperimentCommand {
 
         /** Seeds override. */
         @Option(longName = "seeds", usage = "Comma-separated seeds, overriding the configured ones.")
-        public String seeds;
+        public List<String> seeds;
 
         /** Epochs override. */
         @Option(longName = "epochs", usage = "Epochs per run (> 0), overriding the configured value.")
@@ -270,9 +270,9 @@ public final class ExperimentCommand {
         }
     }
 
-    private static long[] parseSeeds(String seeds) {
+    private static long[] parseSeeds(List<String> seeds) {
         try {
-            long[] out = Arrays.stream(seeds.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+            long[] out = seeds.stream().map(String::trim).mapToLong(Long::parseLong).toArray();
             if (out.length == 0 || Arrays.stream(out).distinct().count() != out.length) {
                 throw new CommandException("--seeds must list distinct seeds, found '" + seeds + "'");
             }

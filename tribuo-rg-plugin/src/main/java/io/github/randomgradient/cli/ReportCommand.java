@@ -45,11 +45,11 @@ public final class ReportCommand {
 
         /** Run directories, experiment output directories or runs/ directories. */
         @Option(charName = 'r', longName = "runs", usage = "Comma-separated run directories, or experiment output directories holding runs/.")
-        public String runs;
+        public List<String> runs;
 
         /** Saved models to evaluate. */
         @Option(charName = 'm', longName = "models", usage = "Comma-separated saved models (Tribuo protobuf) to evaluate and compare.")
-        public String models;
+        public List<String> models;
 
         /** Test data for saved models. */
         @Option(longName = "data-dir", usage = "Directory with the IDX test files (t10k-*) used to evaluate --models.")
@@ -69,7 +69,7 @@ public final class ReportCommand {
 
         /** Explicit comparisons. */
         @Option(longName = "compare", usage = "Comma-separated comparisons 'candidate vs reference'; default: every RG trainer vs every other.")
-        public String compare;
+        public List<String> compare;
     }
 
     /**
@@ -99,7 +99,7 @@ public final class ReportCommand {
         List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
-            for (String c : o.compare.split(",")) {
+            for (String c : o.compare) {
                 String[] parts = c.trim().split("\\s+vs\\s+");
                 if (parts.length != 2) {
                     throw new CommandException("--compare entries must read 'candidate vs reference', found '" + c + "'");
@@ -120,9 +120,9 @@ public final class ReportCommand {
     }
 
     /** Finds run directories: given directly, under runs/, or under runs/TRAINER/. */
-    static List<RunFiles> collectRuns(String list) {
+    static List<RunFiles> collectRuns(List<String> list) {
         List<RunFiles> runs = new ArrayList<>();
-        for (String entry : list.split(",")) {
+        for (String entry : list) {
             Path p = Paths.get(entry.trim());
             if (!Files.isDirectory(p)) {
                 throw new CommandException("run directory not found: " + p.toAbsolutePath());
@@ -152,7 +152,7 @@ public final class ReportCommand {
         }
         Dataset<Label> test = new MutableDataset<>(IdxDirectory.of(o.dataDir).test());
         List<RunFiles> runs = new ArrayList<>();
-        for (String entry : o.models.split(",")) {
+        for (String entry : o.models) {
             Path file = Paths.get(entry.trim());
             Model<Label> model = AuditCommand.load(file).castModel(Label.class);
             String name = file.getFileName().toString().replaceAll("(\\.tribuo)?(\\.pb)?$", "");
