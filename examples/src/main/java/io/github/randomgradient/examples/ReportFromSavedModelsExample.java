@@ -20,7 +20,7 @@ import java.nio.file.Paths;
 /**
  * A report from two saved models: train a baseline and an RG MLP, save both as Tribuo protobuf
  * models, then build the comparison report from the saved files alone (as
- * {@code tribuo-rg report --models a.pb,b.pb --data-dir DIR --output-dir OUT} does).
+ * {@code tribuo-rg report --models a.pb,b.pb --data DIR --output-dir OUT} does).
  * <p>
  * Run from the repository root: {@code java -cp "examples/target/tribuo-rg-examples.jar:examples/target/lib/*"
  * io.github.randomgradient.examples.ReportFromSavedModelsExample [DATA_DIR]}; the files go to
@@ -52,7 +52,7 @@ public final class ReportFromSavedModelsExample {
             models.append(models.length() == 0 ? "" : ",").append(file);
         }
         String dataDir = args.length > 0 ? args[0] : ExampleData.BUNDLED.toString();
-        ReportCommand.run(new String[]{"--models", models.toString(), "--data-dir", dataDir,
+        ReportCommand.run(new String[]{"--models", models.toString(), "--data", dataDir,
                 "--output-dir", out.resolve("report").toString(), "--title", "Two saved models"}, System.out);
     }
 }

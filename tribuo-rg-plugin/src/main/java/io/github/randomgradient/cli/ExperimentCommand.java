@@ -57,7 +57,7 @@ import java.util.logging.Logger;
  * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
  * partial is redone from scratch. Files are written under temporary names and moved into place.
  * <pre>
- * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--full-data | --data-dir DIR]
+ * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full|bundled|DIR]
  *                      [--output-dir DIR] [--seeds 1,2,3] [--epochs N] [--experiment NAME]
  * </pre>
  */
@@ -80,13 +80,11 @@ public final class ExperimentCommand {
         @Option(charName = 'e', longName = "experiment", usage = "Name of the Experiment component in the config (default: experiment).")
         public String experiment = "experiment";
 
-        /** A data directory overriding the experiment's data sources. */
-        @Option(longName = "data-dir", usage = "Directory with the four (Fashion-)MNIST IDX files, overriding the configured data.")
-        public Path dataDir;
-
-        /** Use the full Fashion-MNIST from Debian's package. */
-        @Option(longName = "full-data", usage = "Use the full Fashion-MNIST in /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist).")
-        public boolean fullData;
+        /** Data overriding the experiment's data sources: {@code full}, {@code bundled} or a directory. */
+        @Option(charName = 'd', longName = "data", usage = "Data replacing the configured sources: 'full' (all of Fashion-MNIST from "
+                + "/usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist), 'bundled' (data/fashion-mnist-subset) "
+                + "or a directory with the four IDX files.")
+        public String data;
 
         /** Output directory override. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
@@ -142,7 +140,8 @@ public final class ExperimentCommand {
         Path output = options.outputDir != null ? options.outputDir : experiment.getOutputDirectory();
         if (options.outputDir == null && dataDir.isPresent()) {
             // Runs on other data never share a directory with the configured data's runs.
-            String suffix = options.fullData ? "full" : options.dataDir.toAbsolutePath().normalize().getFileName().toString();
+            String suffix = DATA_KEYWORDS.contains(options.data) ? options.data
+                    : Paths.get(options.data).toAbsolutePath().normalize().getFileName().toString();
             output = output.resolveSibling(output.getFileName() + "-" + suffix);
         }
         long[] seeds = options.seeds != null ? parseSeeds(options.seeds) : experiment.getSeeds();
@@ -195,14 +194,14 @@ public final class ExperimentCommand {
         return reportDir;
     }
 
+    /** The {@code --data} keywords. */
+    private static final Set<String> DATA_KEYWORDS = Set.of("full", "bundled");
+
     private static Optional<IdxDirectory> dataDirectory(ExperimentOptions options) {
-        if (options.fullData && options.dataDir != null) {
-            throw new CommandException("give either --full-data or --data-dir, not both");
+        if (options.data == null) {
+            return Optional.empty();
         }
-        if (options.fullData) {
-            return Optional.of(IdxDirectory.of(IdxDirectory.DEBIAN_FASHION_MNIST));
-        }
-        return options.dataDir == null ? Optional.empty() : Optional.of(IdxDirectory.of(options.dataDir));
+        return Optional.of(IdxDirectory.resolve(options.data));
     }
 
     /**
@@ -220,7 +219,7 @@ public final class ExperimentCommand {
             boolean idx = source.getClassName().equals(IDXDataSource.class.getName());
             if (dataDir.isPresent()) {
                 if (!idx) {
-                    throw new CommandException("--data-dir/--full-data replace IDXDataSource sources, but " + s[0] + " '" + name
+                    throw new CommandException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name
                             + "' is a " + source.getClassName());
                 }
                 cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dataDir.get().images(s[1]).toString()));

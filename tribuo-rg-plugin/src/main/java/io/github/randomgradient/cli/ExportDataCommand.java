@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * {@code SERIALIZED_PROTOBUF} of Tribuo's own command lines such as {@code ConfigurableTrainTest}.
  * Feature names (pixel indices "000".."783") are kept, so the trainers in {@code configs/} run unchanged.
  * <pre>
- * tribuo-rg export-data --data-dir data/fashion-mnist-subset --output-dir runs/data
+ * tribuo-rg export-data --data bundled --output-dir runs/data
  * </pre>
  */
 public final class ExportDataCommand {
@@ -32,9 +32,9 @@ public final class ExportDataCommand {
             return "Writes IDX train/test data as Tribuo protobuf datasets.";
         }
 
-        /** The IDX directory. */
-        @Option(longName = "data-dir", usage = "Directory with the four IDX files (required).")
-        public Path dataDir;
+        /** The IDX data. */
+        @Option(charName = 'd', longName = "data", usage = "Data to export: 'bundled', 'full' or a directory with the four IDX files (required).")
+        public String data;
 
         /** Output directory. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory for train.tribuo.pb and test.tribuo.pb (required).")
@@ -59,10 +59,10 @@ public final class ExportDataCommand {
     public static Path run(String[] args, PrintStream out) {
         ExportOptions o = new ExportOptions();
         TribuoRg.configure(args, o);
-        if (o.dataDir == null || o.outputDir == null) {
-            throw new CommandException("--data-dir and --output-dir are required");
+        if (o.data == null || o.outputDir == null) {
+            throw new CommandException("--data and --output-dir are required");
         }
-        IdxDirectory data = IdxDirectory.of(o.dataDir);
+        IdxDirectory data = IdxDirectory.resolve(o.data);
         try {
             Files.createDirectories(o.outputDir);
             Path train = o.outputDir.resolve("train.tribuo.pb");

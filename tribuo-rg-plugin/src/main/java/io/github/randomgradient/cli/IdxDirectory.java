@@ -19,9 +19,12 @@ public final class IdxDirectory {
     /** Where Debian's {@code dataset-fashion-mnist} package installs the full Fashion-MNIST. */
     public static final Path DEBIAN_FASHION_MNIST = Paths.get("/usr/share/datasets/fashion-mnist");
 
+    /** The stratified subset bundled in the repository, relative to its root. */
+    public static final Path BUNDLED = Paths.get("data", "fashion-mnist-subset");
+
     /** How to get the full dataset, for error messages. */
     public static final String INSTALL_HINT = "install Debian's package (apt-get install -y dataset-fashion-mnist) "
-            + "or pass --data-dir with a directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+            + "or pass a directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
             + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz";
 
     private final Path dir;
@@ -43,6 +46,24 @@ public final class IdxDirectory {
             d.check(d.labels(split));
         }
         return d;
+    }
+
+    /**
+     * Resolves a {@code --data} value: {@code full} (Debian's full Fashion-MNIST), {@code bundled}
+     * (the subset in the repository) or a directory.
+     * @param spec The value.
+     * @return The checked directory.
+     * @throws CommandException If a file is missing.
+     */
+    public static IdxDirectory resolve(String spec) {
+        switch (spec) {
+            case "full":
+                return of(DEBIAN_FASHION_MNIST);
+            case "bundled":
+                return of(BUNDLED);
+            default:
+                return of(Paths.get(spec));
+        }
     }
 
     private void check(Path p) {

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * directories), or from saved models evaluated on test data.
  * <pre>
  * tribuo-rg report --runs runs/fashion-mnist --output-dir runs/fashion-mnist/report
- * tribuo-rg report --models a.tribuo.pb,b.tribuo.pb --data-dir data/fashion-mnist-subset --output-dir out
+ * tribuo-rg report --models a.tribuo.pb,b.tribuo.pb --data bundled --output-dir out
  * </pre>
  */
 public final class ReportCommand {
@@ -52,8 +52,8 @@ public final class ReportCommand {
         public List<String> models;
 
         /** Test data for saved models. */
-        @Option(longName = "data-dir", usage = "Directory with the IDX test files (t10k-*) used to evaluate --models.")
-        public Path dataDir;
+        @Option(charName = 'd', longName = "data", usage = "Test data to evaluate --models on: 'bundled', 'full' or a directory with the IDX files.")
+        public String data;
 
         /** Where the report goes. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory to write the report into (required).")
@@ -145,17 +145,36 @@ public final class ReportCommand {
         return runs;
     }
 
+    /**
+     * The run name of a saved model: its file name without {@code .tribuo.pb}, or, for the
+     * {@code model.tribuo.pb} of a run directory {@code TRAINER/seed-N/}, the trainer's name.
+     */
+    private static String runName(Path file) {
+        String stem = file.getFileName().toString().replaceAll("(\\.tribuo)?(\\.pb)?$", "");
+        Path parent = file.toAbsolutePath().getParent();
+        if (stem.equals("model") && parent != null && parent.getFileName().toString().matches("seed-\\d+")
+                && parent.getParent() != null) {
+            return parent.getParent().getFileName().toString();
+        }
+        return stem;
+    }
+
     /** Evaluates each saved model on the test data and records it as a run, named after its file. */
     private static List<RunFiles> evaluateModels(ReportCommandOptions o) {
-        if (o.dataDir == null) {
-            throw new CommandException("--models needs --data-dir with the IDX test files to evaluate them on");
+        if (o.data == null) {
+            throw new CommandException("--models needs --data (bundled, full or a directory of IDX files) to evaluate them on");
         }
-        Dataset<Label> test = new MutableDataset<>(IdxDirectory.of(o.dataDir).test());
+        Dataset<Label> test = new MutableDataset<>(IdxDirectory.resolve(o.data).test());
         List<RunFiles> runs = new ArrayList<>();
+        java.util.Set<String> usedNames = new java.util.HashSet<>();
         for (String entry : o.models) {
             Path file = Paths.get(entry.trim());
             Model<Label> model = AuditCommand.load(file).castModel(Label.class);
-            String name = file.getFileName().toString().replaceAll("(\\.tribuo)?(\\.pb)?$", "");
+            String name = runName(file);
+            for (int i = 2; usedNames.contains(name); i++) {
+                name = runName(file) + "-" + i;
+            }
+            usedNames.add(name);
             ProvenanceFacts facts = ProvenanceFacts.of(model.getProvenance());
             long seed = facts.seed().map(Long::parseLong).orElse(0L);
             double seconds = model instanceof HasTrainingHistory

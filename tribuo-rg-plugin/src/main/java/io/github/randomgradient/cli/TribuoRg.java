@@ -24,7 +24,7 @@ public final class TribuoRg {
     private static final String USAGE = String.join("\n",
             "usage: tribuo-rg <command> [options]   (tribuo-rg <command> --help for its options)",
             "  experiment   train every configured trainer for every seed, then write the comparison report",
-            "               e.g. tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--full-data]",
+            "               e.g. tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full]",
             "  report       rebuild a report from run directories or saved models",
             "  audit        print what a saved model was trained with (loss scale, learning rate, momentum, ...)",
             "  export-data  write IDX data as Tribuo protobuf datasets (for Tribuo's ConfigurableTrainTest)");
