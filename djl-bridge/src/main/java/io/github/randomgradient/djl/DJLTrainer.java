@@ -851,123 +851,185 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
 
         private Builder() {}
 
-        /** @param v The block factory. @return This builder. */
+        /**
+         * @param v The block factory.
+         * @return This builder.
+         */
         public Builder<T> setBlockFactory(BlockFactory v) {
             blockFactory = v;
             return this;
         }
 
-        /** @param v The feature converter. @return This builder. */
+        /**
+         * @param v The feature converter.
+         * @return This builder.
+         */
         public Builder<T> setFeatureConverter(FeatureConverter v) {
             featureConverter = v;
             return this;
         }
 
-        /** @param v The output converter. @return This builder. */
+        /**
+         * @param v The output converter.
+         * @return This builder.
+         */
         public Builder<T> setOutputConverter(OutputConverter<T> v) {
             outputConverter = v;
             return this;
         }
 
-        /** @param v The loss scale (default: the baseline, 1.0). @return This builder. */
+        /**
+         * @param v The loss scale (default: the baseline, 1.0).
+         * @return This builder.
+         */
         public Builder<T> optLossScale(LossScale v) {
             lossScale = v;
             return this;
         }
 
-        /** @param v The optimiser (default SGD). @return This builder. */
+        /**
+         * @param v The optimiser (default SGD).
+         * @return This builder.
+         */
         public Builder<T> optOptimiser(OptimiserType v) {
             optimiser = v;
             return this;
         }
 
-        /** @param v The base learning rate per step (default 0.1, the RG paper's CIFAR value). @return This builder. */
+        /**
+         * @param v The base learning rate per step (default 0.1, the RG paper's CIFAR value).
+         * @return This builder.
+         */
         public Builder<T> optLearningRate(float v) {
             learningRate = v;
             return this;
         }
 
-        /** @param v Momentum for SGD and Nesterov (default 0.9). @return This builder. */
+        /**
+         * @param v Momentum for SGD and Nesterov (default 0.9).
+         * @return This builder.
+         */
         public Builder<T> optMomentum(float v) {
             momentum = v;
             return this;
         }
 
-        /** @param b1 Adam's beta1 (default 0.9). @param b2 Adam's beta2 (default 0.999). @return This builder. */
+        /**
+         * @param b1 Adam's beta1 (default 0.9).
+         * @param b2 Adam's beta2 (default 0.999).
+         * @return This builder.
+         */
         public Builder<T> optBetas(float b1, float b2) {
             beta1 = b1;
             beta2 = b2;
             return this;
         }
 
-        /** @param v The optimiser's L2 weight decay (default 0). @return This builder. */
+        /**
+         * @param v The optimiser's L2 weight decay (default 0).
+         * @return This builder.
+         */
         public Builder<T> optWeightDecay(float v) {
             weightDecay = v;
             return this;
         }
 
-        /** @param v The learning-rate schedule (default FIXED). @return This builder. */
+        /**
+         * @param v The learning-rate schedule (default FIXED).
+         * @return This builder.
+         */
         public Builder<T> optLrSchedule(LearningRateSchedule v) {
             lrSchedule = v;
             return this;
         }
 
-        /** @param v The POLY exponent (default 0.9). @return This builder. */
+        /**
+         * @param v The POLY exponent (default 0.9).
+         * @return This builder.
+         */
         public Builder<T> optLrPower(float v) {
             lrPower = v;
             return this;
         }
 
-        /** @param period STEP period in epochs (default 10). @param gamma STEP factor (default 0.1). @return This builder. */
+        /**
+         * @param period STEP period in epochs (default 10).
+         * @param gamma STEP factor (default 0.1).
+         * @return This builder.
+         */
         public Builder<T> optStep(int period, float gamma) {
             stepEpochs = period;
             stepGamma = gamma;
             return this;
         }
 
-        /** @param v Epochs (default 10). @return This builder. */
+        /**
+         * @param v Epochs (default 10).
+         * @return This builder.
+         */
         public Builder<T> optEpochs(int v) {
             epochs = v;
             return this;
         }
 
-        /** @param v Mini-batch size (default 64). @return This builder. */
+        /**
+         * @param v Mini-batch size (default 64).
+         * @return This builder.
+         */
         public Builder<T> optBatchSize(int v) {
             batchSize = v;
             return this;
         }
 
-        /** @param v The seed (default {@link org.tribuo.Trainer#DEFAULT_SEED}). @return This builder. */
+        /**
+         * @param v The seed (default {@link org.tribuo.Trainer#DEFAULT_SEED}).
+         * @return This builder.
+         */
         public Builder<T> optSeed(long v) {
             seed = v;
             return this;
         }
 
-        /** @param v The device: auto, cpu, gpu or gpu:N (default auto). @return This builder. */
+        /**
+         * @param v The device: auto, cpu, gpu or gpu:N (default auto).
+         * @return This builder.
+         */
         public Builder<T> optDevice(String v) {
             device = v;
             return this;
         }
 
-        /** @param v Devices for data parallelism (default 1). @return This builder. */
+        /**
+         * @param v Devices for data parallelism (default 1).
+         * @return This builder.
+         */
         public Builder<T> optNumDevices(int v) {
             numDevices = v;
             return this;
         }
 
-        /** @param v PyTorch intra-op threads (default 1). @return This builder. */
+        /**
+         * @param v PyTorch intra-op threads (default 1).
+         * @return This builder.
+         */
         public Builder<T> optNumThreads(int v) {
             numThreads = v;
             return this;
         }
 
-        /** @param v The divergence policy (default FAIL). @return This builder. */
+        /**
+         * @param v The divergence policy (default FAIL).
+         * @return This builder.
+         */
         public Builder<T> optDivergencePolicy(DivergencePolicy v) {
             divergencePolicy = v;
             return this;
         }
 
-        /** @param v Examples per forward pass when predicting (default 256). @return This builder. */
+        /**
+         * @param v Examples per forward pass when predicting (default 256).
+         * @return This builder.
+         */
         public Builder<T> optInferenceBatchSize(int v) {
             inferenceBatchSize = v;
             return this;

@@ -73,11 +73,26 @@ public final class ImageConverter implements FeatureConverter {
      * @throws IllegalArgumentException If a value is invalid; the message names the field and value.
      */
     public ImageConverter(int width, int height, int channels, float[] mean, float[] std) {
+        this(width, height, channels, mean, std, false);
+    }
+
+    /**
+     * Creates an image converter with per-channel normalisation and a choice of pixel order.
+     * @param width Image width W, at least 1.
+     * @param height Image height H, at least 1.
+     * @param channels Channels C, at least 1.
+     * @param mean Per-channel means: empty, one value, or C values.
+     * @param std Per-channel standard deviations (> 0): empty, one value, or C values.
+     * @param channelsLast If true, pixel index i is {@code (h*W + w)*C + c}; otherwise {@code c*H*W + h*W + w}.
+     * @throws IllegalArgumentException If a value is invalid; the message names the field and value.
+     */
+    public ImageConverter(int width, int height, int channels, float[] mean, float[] std, boolean channelsLast) {
         this.width = width;
         this.height = height;
         this.channels = channels;
         this.mean = mean.clone();
         this.std = std.clone();
+        this.channelsLast = channelsLast;
         try {
             postConfig();
         } catch (PropertyException e) {

@@ -63,6 +63,19 @@ public class ConverterTest {
     }
 
     @Test
+    public void channelsLastPixelsAreTransposedToChannelsFirst() {
+        // A 2x1 RGB image stored channels-last: index i = (h*W + w)*C + c, value = index.
+        String[] names = {"0", "1", "2", "3", "4", "5"};
+        ArrayExample<Label> a = new ArrayExample<>(new Label("x"), names, new double[]{10, 11, 12, 13, 14, 15});
+        MutableDataset<Label> data = dataset(List.of(a));
+        ImageConverter conv = new ImageConverter(2, 1, 3, new float[0], new float[0], true);
+        float[] out = new float[6];
+        conv.plan(data.getFeatureIDMap()).fill(List.of(a), out);
+        // [C, H, W]: channel 0 holds pixels 0 and 3, channel 1 pixels 1 and 4, channel 2 pixels 2 and 5.
+        assertArrayEquals(new float[]{10, 13, 11, 14, 12, 15}, out, 0f);
+    }
+
+    @Test
     public void unplaceableFeaturesAreNamed() {
         MutableDataset<Label> outside = dataset(List.of(new ArrayExample<>(new Label("a"), new String[]{"12"}, new double[]{1.0}),
                 new ArrayExample<>(new Label("b"), new String[]{"3"}, new double[]{1.0})));
