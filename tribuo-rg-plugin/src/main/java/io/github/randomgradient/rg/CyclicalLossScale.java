@@ -96,15 +96,8 @@ public final class CyclicalLossScale implements LossScale {
     }
 
     private void validate() {
-        ScaleValidation.requireFinite("low", low);
-        ScaleValidation.requireFinite("high", high);
+        ScaleValidation.requireRange(low, high);
         ScaleValidation.requireFinite("gamma", gamma);
-        if (low < 0) {
-            throw new PropertyException("", "low", "low must be >= 0, found " + low);
-        }
-        if (high < low) {
-            throw new PropertyException("", "high", "high must be >= low, found high=" + high + ", low=" + low);
-        }
         if (stepSize < 1) {
             throw new PropertyException("", "stepSize", "stepSize must be >= 1 mini-batch, found " + stepSize);
         }

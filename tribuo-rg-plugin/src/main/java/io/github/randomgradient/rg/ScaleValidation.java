@@ -23,6 +23,23 @@ final class ScaleValidation {
     }
 
     /**
+     * Checks a {@code [low, high]} range of factors: both finite, {@code low >= 0}, {@code high >= low}.
+     * @param low The configured {@code low}.
+     * @param high The configured {@code high}.
+     * @throws PropertyException If the range is invalid; the message names the field and value.
+     */
+    static void requireRange(double low, double high) {
+        requireFinite("low", low);
+        requireFinite("high", high);
+        if (low < 0) {
+            throw new PropertyException("", "low", "low must be >= 0, found " + low);
+        }
+        if (high < low) {
+            throw new PropertyException("", "high", "high must be >= low, found high=" + high + ", low=" + low);
+        }
+    }
+
+    /**
      * Runs a validation and converts OLCUT's {@link PropertyException} into the
      * {@link IllegalArgumentException} expected from the Java API.
      * @param validation The validation to run.

@@ -90,15 +90,8 @@ public final class UniformLossScale implements LossScale {
     }
 
     private void validate() {
-        ScaleValidation.requireFinite("low", low);
-        ScaleValidation.requireFinite("high", high);
+        ScaleValidation.requireRange(low, high);
         ScaleValidation.requireFinite("applyProbability", applyProbability);
-        if (low < 0) {
-            throw new PropertyException("", "low", "low must be >= 0, found " + low);
-        }
-        if (high < low) {
-            throw new PropertyException("", "high", "high must be >= low, found high=" + high + ", low=" + low);
-        }
         if (applyProbability < 0 || applyProbability > 1) {
             throw new PropertyException("", "applyProbability", "applyProbability must be in [0, 1], found " + applyProbability);
         }
