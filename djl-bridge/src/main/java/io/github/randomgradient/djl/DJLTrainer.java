@@ -482,7 +482,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
                             double u = sampler.scale(globalStep);
                             StepResult r = trainStep(trainer, onDevice, splitDevices, order, from, to, u);
                             if (!Double.isFinite(r.loss)) {
-                                divergence = new Divergence(epoch, globalStep, r.loss, tracker.getNewValue((int) globalStep + 1), u);
+                                divergence = new Divergence(epoch, globalStep, r.loss, decimal(tracker.getNewValue((int) globalStep + 1)), u);
                                 break;
                             }
                             stepLosses[s] = (float) r.loss;
@@ -632,7 +632,12 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
         }
         return new EpochRecord(epoch, steps, steps == 0 ? Double.NaN : lossSum / steps, steps == 0 ? Double.NaN : scaleSum / steps,
                 outputConverter.finishMetric(metricSum, examples, outputInfo), validMetric, seconds,
-                tracker.getNewValue((int) Math.max(1, globalStep)), stepLosses);
+                decimal(tracker.getNewValue((int) Math.max(1, globalStep))), stepLosses);
+    }
+
+    /** A float learning rate as the double it prints as (0.05f becomes 0.05, not 0.05000000074505806). */
+    private static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
     }
 
     private void logEpoch(EpochRecord r, int examples, double trainSeconds) {

@@ -226,7 +226,7 @@ public class ExperimentCliTest {
         Path out = tmp.resolve("missing-out");
         Path nowhere = tmp.resolve("no-such-data");
         assertFailsCleanly(tribuoRg("experiment", "-c", config.toString(), "--data", nowhere.toString(), "--output-dir", out.toString()),
-                out, "data file not found", nowhere.toString(), "dataset-fashion-mnist");
+                out, "data file not found", nowhere.toString(), "the data directory must hold", "--data full");
     }
 
     @Test

@@ -61,6 +61,9 @@ public final class AuditCommand {
         }
         try {
             return Model.deserializeFromFile(file);
+        } catch (ClassCastException e) {
+            throw new CommandException("could not read model file " + file.toAbsolutePath()
+                    + ": it is a Tribuo protobuf file, but of something other than a model (a dataset?)", e);
         } catch (IOException | RuntimeException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
                     + ": it is not a Tribuo protobuf model or it is corrupt (" + e + ")", e);
@@ -92,8 +95,9 @@ public final class AuditCommand {
             out.printf("History (%s; loss unscaled):%n", h.trainingMetric());
             out.printf("  %5s %6s %10s %10s %10s %10s %9s%n", "epoch", "steps", "loss", "scale", "train", "test", "seconds");
             for (EpochRecord r : h.epochs()) {
-                out.printf("  %5d %6d %10.4f %10.4f %10.4f %10.4f %9.1f%n", r.epoch(), r.steps(), r.meanLoss(),
-                        r.meanLossScale(), r.trainingMetric(), r.validationMetric(), r.wallSeconds());
+                String test = Double.isNaN(r.validationMetric()) ? "-" : String.format("%.4f", r.validationMetric());
+                out.printf("  %5d %6d %10.4f %10.4f %10.4f %10s %9.1f%n", r.epoch(), r.steps(), r.meanLoss(),
+                        r.meanLossScale(), r.trainingMetric(), test, r.wallSeconds());
             }
             h.divergenceIfAny().ifPresent(d -> out.println("  DIVERGED: " + d.describe()));
         }

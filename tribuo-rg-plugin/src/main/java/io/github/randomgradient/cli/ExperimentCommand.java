@@ -120,6 +120,9 @@ public final class ExperimentCommand {
         if (options.epochs < 0) {
             throw new CommandException("--epochs must be > 0, found " + options.epochs);
         }
+        if (cm.getComponentNames().isEmpty()) {
+            throw new CommandException("no experiment config given: pass one with -c, e.g. -c configs/experiment-fashion-mnist.xml");
+        }
         Optional<IdxDirectory> dataDir = dataDirectory(options);
         ConfigurationData experimentData = cm.getConfigurationData(options.experiment).orElseThrow(() ->
                 new CommandException("no component named '" + options.experiment + "' in the config; components: "

@@ -68,7 +68,10 @@ public final class IdxDirectory {
 
     private void check(Path p) {
         if (!Files.isRegularFile(p)) {
-            throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + INSTALL_HINT);
+            String hint = dir.toAbsolutePath().normalize().equals(DEBIAN_FASHION_MNIST) ? INSTALL_HINT
+                    : "the data directory must hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                    + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (or use --data full or --data bundled)";
+            throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + hint);
         }
     }
 

@@ -32,6 +32,8 @@ public final class TribuoRg {
     /** Held so their levels are not lost to garbage collection. */
     private static final Logger DJL_LOGGER = Logger.getLogger("ai.djl");
     private static final Logger TRIBUO_SGD_LOGGER = Logger.getLogger("org.tribuo.common.sgd");
+    /** DJL warns "Failed to detect GPU count" on machines with CUDA libraries but no usable driver; the CPU is used. */
+    private static final Logger DJL_CUDA_LOGGER = Logger.getLogger("ai.djl.util.cuda");
 
     private TribuoRg() {}
 
@@ -159,6 +161,7 @@ public final class TribuoRg {
         }
         DJL_LOGGER.setLevel(Level.WARNING);
         TRIBUO_SGD_LOGGER.setLevel(Level.WARNING);
+        DJL_CUDA_LOGGER.setLevel(Level.SEVERE);
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }

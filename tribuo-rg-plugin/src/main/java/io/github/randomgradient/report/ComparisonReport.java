@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -439,9 +440,34 @@ public final class ComparisonReport {
             note = "no run recorded a hash of its training data, so it cannot be confirmed that all runs used the same "
                     + "data (first run's data source: " + source + ")";
         } else {
-            note = "all runs trained on the same data (" + allHashes.iterator().next() + ")";
+            LoadedRun first = byTrainer.values().iterator().next().get(0);
+            note = "all runs trained on the same data, " + source + ", and were tested on " + first.record.testExamples()
+                    + " examples (" + allHashes.iterator().next() + ")";
+        }
+        String shared = sharedSettings(byTrainer);
+        if (!shared.isEmpty()) {
+            note += "; settings shared by every trainer: " + shared;
         }
         return new ProvenanceDiff(new ArrayList<>(byTrainer.keySet()), rows, hashes, same, note);
+    }
+
+    /** The common optimisation settings, listed when every trainer records the same value. */
+    private static String sharedSettings(Map<String, List<LoadedRun>> byTrainer) {
+        String[][] settings = {{"epochs", "epochs"}, {"batch size", "batchSize", "minibatchSize"}, {"optimiser", "optimiser"},
+                {"momentum", "momentum", "rho"}, {"weight decay", "weightDecay"}, {"schedule", "lrSchedule"}};
+        List<String> out = new ArrayList<>();
+        for (String[] setting : settings) {
+            Set<String> values = new LinkedHashSet<>();
+            for (List<LoadedRun> runs : byTrainer.values()) {
+                ProvenanceFacts facts = runs.get(0).facts;
+                values.add(setting[0].equals("optimiser") ? facts.optimiser().orElse(null)
+                        : facts.field(Arrays.copyOfRange(setting, 1, setting.length)).orElse(null));
+            }
+            if (values.size() == 1 && !values.contains(null)) {
+                out.add(setting[0] + " " + values.iterator().next());
+            }
+        }
+        return String.join(", ", out);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -202,7 +202,9 @@ public final class ReportWriter {
             List<String> cells = new ArrayList<>();
             cells.add(row.key());
             for (String trainer : data.provenanceDiff().trainers()) {
-                cells.add(row.values().getOrDefault(trainer, ReportData.MISSING));
+                String value = row.values().getOrDefault(trainer, ReportData.MISSING);
+                // Class names are shown without their package (report.json keeps them whole).
+                cells.add(row.key().endsWith("class-name") ? value.substring(value.lastIndexOf('.') + 1) : value);
             }
             rows.add(cells);
         }
@@ -212,10 +214,9 @@ public final class ReportWriter {
     private static Table seedsTable(ReportData data) {
         List<List<String>> rows = new ArrayList<>();
         for (TrainerSummary t : data.trainers()) {
-            rows.add(List.of(t.trainer(), t.seeds().stream().map(String::valueOf).collect(Collectors.joining(", ")),
-                    data.provenanceDiff().dataHashes().getOrDefault(t.trainer(), ReportData.MISSING)));
+            rows.add(List.of(t.trainer(), t.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
         }
-        return new Table(List.of("trainer", "seeds", "training data hash"), rows);
+        return new Table(List.of("trainer", "seeds"), rows);
     }
 
     private static Table scaleTable(ReportData data) {
@@ -378,6 +379,7 @@ public final class ReportWriter {
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:80em;padding:0 1em;color:#222}",
             "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.9em}",
             "th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:left;vertical-align:top}",
+            "td{overflow-wrap:anywhere}",
             "th{background:#f0f0f0}",
             "tr:nth-child(even) td{background:#fafafa}",
             "figure{display:inline-block;margin:0 1em 1em 0}",
