@@ -23,6 +23,7 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import io.github.randomgradient.config.ConfigChecks;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
@@ -207,7 +208,6 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
         this.numThreads = b.numThreads;
         this.divergencePolicy = b.divergencePolicy;
         this.inferenceBatchSize = b.inferenceBatchSize;
-        postConfig();
     }
 
     /**
@@ -1049,11 +1049,9 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
             Objects.requireNonNull(blockFactory, "blockFactory");
             Objects.requireNonNull(featureConverter, "featureConverter");
             Objects.requireNonNull(outputConverter, "outputConverter");
-            try {
-                return new DJLTrainer<>(this);
-            } catch (PropertyException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            DJLTrainer<T> trainer = new DJLTrainer<>(this);
+            ConfigChecks.validateForJavaApi(trainer);
+            return trainer;
         }
     }
 }

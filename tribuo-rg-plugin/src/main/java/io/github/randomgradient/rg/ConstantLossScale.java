@@ -2,6 +2,7 @@ package io.github.randomgradient.rg;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
@@ -35,7 +36,7 @@ public final class ConstantLossScale implements LossScale {
      */
     public ConstantLossScale(double value) {
         this.value = value;
-        ScaleValidation.forJavaApi(this::validate);
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**
@@ -52,10 +53,6 @@ public final class ConstantLossScale implements LossScale {
      */
     @Override
     public void postConfig() {
-        validate();
-    }
-
-    private void validate() {
         ScaleValidation.requireFinite("value", value);
         if (value < 0) {
             throw new PropertyException("", "value", "value must be >= 0, found " + value);

@@ -2,6 +2,7 @@ package io.github.randomgradient.rg;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
@@ -83,7 +84,7 @@ public final class CyclicalLossScale implements LossScale {
         this.stepSize = stepSize;
         this.mode = mode;
         this.gamma = gamma;
-        ScaleValidation.forJavaApi(this::validate);
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**
@@ -92,10 +93,6 @@ public final class CyclicalLossScale implements LossScale {
      */
     @Override
     public void postConfig() {
-        validate();
-    }
-
-    private void validate() {
         ScaleValidation.requireRange(low, high);
         ScaleValidation.requireFinite("gamma", gamma);
         if (stepSize < 1) {

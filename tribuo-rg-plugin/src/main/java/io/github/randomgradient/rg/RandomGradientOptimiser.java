@@ -2,6 +2,7 @@ package io.github.randomgradient.rg;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
@@ -91,7 +92,7 @@ public final class RandomGradientOptimiser implements StochasticGradientOptimise
         this.optimiser = optimiser;
         this.lossScale = lossScale;
         this.seed = seed;
-        ScaleValidation.forJavaApi(this::validate);
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**
@@ -100,10 +101,6 @@ public final class RandomGradientOptimiser implements StochasticGradientOptimise
      */
     @Override
     public void postConfig() {
-        validate();
-    }
-
-    private void validate() {
         if (optimiser == null) {
             throw new PropertyException("", "optimiser", "optimiser must be set to the StochasticGradientOptimiser to wrap, found null");
         }

@@ -40,20 +40,6 @@ final class ScaleValidation {
     }
 
     /**
-     * Runs a validation and converts OLCUT's {@link PropertyException} into the
-     * {@link IllegalArgumentException} expected from the Java API.
-     * @param validation The validation to run.
-     * @throws IllegalArgumentException If the validation fails; the message names the field and value.
-     */
-    static void forJavaApi(Runnable validation) {
-        try {
-            validation.run();
-        } catch (PropertyException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    /**
      * Draws the per-run base seed from the run's generator.
      * @param rng The run's generator.
      * @return The base seed of the sampler.

@@ -2,6 +2,7 @@ package io.github.randomgradient.rg;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
@@ -76,7 +77,7 @@ public final class UniformLossScale implements LossScale {
         this.high = high;
         this.applyProbability = applyProbability;
         this.meanPreserving = meanPreserving;
-        ScaleValidation.forJavaApi(this::validate);
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**
@@ -86,10 +87,6 @@ public final class UniformLossScale implements LossScale {
      */
     @Override
     public void postConfig() {
-        validate();
-    }
-
-    private void validate() {
         ScaleValidation.requireRange(low, high);
         ScaleValidation.requireFinite("applyProbability", applyProbability);
         if (applyProbability < 0 || applyProbability > 1) {

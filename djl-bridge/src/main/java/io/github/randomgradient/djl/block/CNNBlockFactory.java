@@ -13,6 +13,7 @@ import ai.djl.nn.pooling.Pool;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
 import java.util.Arrays;
@@ -75,11 +76,7 @@ public final class CNNBlockFactory implements BlockFactory {
         this.batchNorm = batchNorm;
         this.hiddenSize = hiddenSize;
         this.dropout = dropout;
-        try {
-            postConfig();
-        } catch (PropertyException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**

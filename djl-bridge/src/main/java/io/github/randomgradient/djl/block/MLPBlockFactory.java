@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
 import java.util.Arrays;
@@ -54,11 +55,7 @@ public final class MLPBlockFactory implements BlockFactory {
     public MLPBlockFactory(ActivationType activation, int... hiddenSizes) {
         this.activation = activation;
         this.hiddenSizes = hiddenSizes.clone();
-        try {
-            postConfig();
-        } catch (PropertyException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
 import java.util.Arrays;
@@ -50,11 +51,7 @@ public final class ResNetBlockFactory implements BlockFactory {
      */
     public ResNetBlockFactory(int numLayers) {
         this.numLayers = numLayers;
-        try {
-            postConfig();
-        } catch (PropertyException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.randomgradient.djl.convert;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import org.tribuo.Example;
 import org.tribuo.Feature;
@@ -93,11 +94,7 @@ public final class ImageConverter implements FeatureConverter {
         this.mean = mean.clone();
         this.std = std.clone();
         this.channelsLast = channelsLast;
-        try {
-            postConfig();
-        } catch (PropertyException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        ConfigChecks.validateForJavaApi(this);
     }
 
     /**

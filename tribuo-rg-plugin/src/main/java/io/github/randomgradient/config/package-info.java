@@ -1,0 +1,4 @@
+/**
+ * Shared configuration checks for this project's OLCUT {@code Configurable} components.
+ */
+package io.github.randomgradient.config;
