@@ -20,10 +20,10 @@ import io.github.randomgradient.djl.protos.DJLModelProto;
 import io.github.randomgradient.djl.protos.DivergenceProto;
 import io.github.randomgradient.djl.protos.EpochRecordProto;
 import io.github.randomgradient.djl.protos.TrainingHistoryProto;
-import io.github.randomgradient.report.Divergence;
-import io.github.randomgradient.report.EpochRecord;
-import io.github.randomgradient.report.HasTrainingHistory;
-import io.github.randomgradient.report.TrainingHistory;
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.HasTrainingHistory;
+import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -164,13 +164,13 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
 
     private static TrainingHistoryProto historyToProto(TrainingHistory h) {
         TrainingHistoryProto.Builder b = TrainingHistoryProto.newBuilder()
-                .setTrainingMetric(h.trainingMetric())
-                .setValidationMetric(h.validationMetric());
+                .setMetric(h.metric())
+                .setHeldOutData(h.heldOutData());
         for (EpochRecord e : h.epochs()) {
             EpochRecordProto.Builder eb = EpochRecordProto.newBuilder()
                     .setEpoch(e.epoch()).setSteps(e.steps()).setMeanLoss(e.meanLoss())
                     .setMeanLossScale(e.meanLossScale()).setTrainingMetric(e.trainingMetric())
-                    .setValidationMetric(e.validationMetric()).setWallSeconds(e.wallSeconds())
+                    .setHeldOutMetric(e.heldOutMetric()).setWallSeconds(e.wallSeconds())
                     .setLearningRate(e.learningRate());
             for (float f : e.stepLosses()) {
                 eb.addStepLosses(f);
@@ -191,14 +191,14 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 losses[i] = e.getStepLosses(i);
             }
             epochs.add(new EpochRecord(e.getEpoch(), e.getSteps(), e.getMeanLoss(), e.getMeanLossScale(),
-                    e.getTrainingMetric(), e.getValidationMetric(), e.getWallSeconds(), e.getLearningRate(), losses));
+                    e.getTrainingMetric(), e.getHeldOutMetric(), e.getWallSeconds(), e.getLearningRate(), losses));
         }
         Divergence d = null;
         if (p.hasDivergence()) {
             DivergenceProto dp = p.getDivergence();
             d = new Divergence(dp.getEpoch(), dp.getStep(), dp.getLoss(), dp.getLearningRate(), dp.getLossScale());
         }
-        return new TrainingHistory(p.getTrainingMetric(), p.getValidationMetric(), epochs, d);
+        return new TrainingHistory(p.getMetric(), p.getHeldOutData(), epochs, d);
     }
 
     private Network network() {

@@ -30,10 +30,11 @@ import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.optim.LearningRateSchedule;
 import io.github.randomgradient.djl.optim.OptimiserType;
 import io.github.randomgradient.djl.optim.Optimisers;
-import io.github.randomgradient.report.Divergence;
-import io.github.randomgradient.report.EpochRecord;
-import io.github.randomgradient.report.TrainingHistory;
-import io.github.randomgradient.report.ValidatingTrainer;
+import io.github.randomgradient.history.DivergedRunException;
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.TrainingHistory;
+import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
 import me.tongfei.progressbar.ProgressBar;
@@ -86,7 +87,7 @@ import java.util.logging.Logger;
  * {@code EasyTrain} whose gradients can be lost (DJL issue #2459).
  * <p>
  * A NaN or infinite loss is handled by {@code divergencePolicy}: {@code FAIL} throws a
- * {@link TrainingDivergedException} naming the epoch, step, loss, learning rate and loss scale;
+ * {@link DivergedRunException} naming the epoch, step, loss, learning rate and loss scale;
  * {@code STOP} returns a model with the last finite parameters, flagged as diverged. DJL allows one
  * gradient collector per JVM, so concurrent {@code train} calls queue on a JVM-wide lock.
  * <p>
@@ -100,7 +101,7 @@ import java.util.logging.Logger;
  *
  * @param <T> The output type.
  */
-public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<T> {
+public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingTrainer<T> {
 
     private static final Logger logger = Logger.getLogger(DJLTrainer.class.getName());
 
@@ -322,26 +323,30 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
      * @return The trained model.
      * @throws IllegalArgumentException If the dataset is empty or does not fit the converters or block
      *                                  factory, or the device is unavailable; the message names the field.
-     * @throws TrainingDivergedException If a loss is NaN or infinite and {@code divergencePolicy=FAIL}.
+     * @throws DivergedRunException If a loss is NaN or infinite and {@code divergencePolicy=FAIL}.
      */
     @Override
     public DJLModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
-        return train(examples, null, runProvenance, invocationCount);
+        return train(examples, null, "", runProvenance, invocationCount);
     }
 
     /**
-     * Trains a model, measuring the metric on {@code validation} at the end of every epoch.
+     * Trains a model, measuring the metric on {@code heldOut} at the end of every epoch.
      * @param train The training data.
-     * @param validation Held-out data, evaluated after each epoch; never used for updates.
+     * @param heldOut Held-out data, evaluated after each epoch; never used for updates.
+     * @param heldOutName What the held-out data is ({@code test}, {@code validation}); recorded in the history and logged.
      * @param runProvenance Extra provenance for this run.
      * @return The trained model.
-     * @throws IllegalArgumentException As {@link #train(Dataset, Map, int)}, or if the validation set is empty.
-     * @throws TrainingDivergedException If a loss is NaN or infinite and {@code divergencePolicy=FAIL}.
+     * @throws IllegalArgumentException As {@link #train(Dataset, Map, int)}, or if the held-out set is empty or its name blank.
+     * @throws DivergedRunException If a loss is NaN or infinite and {@code divergencePolicy=FAIL}.
      */
     @Override
-    public DJLModel<T> train(Dataset<T> train, Dataset<T> validation, Map<String, Provenance> runProvenance) {
-        Objects.requireNonNull(validation, "validation");
-        return train(train, validation, runProvenance, INCREMENT_INVOCATION_COUNT);
+    public DJLModel<T> train(Dataset<T> train, Dataset<T> heldOut, String heldOutName, Map<String, Provenance> runProvenance) {
+        Objects.requireNonNull(heldOut, "heldOut");
+        if (heldOutName == null || heldOutName.isBlank()) {
+            throw new IllegalArgumentException("heldOutName must name the held-out data (e.g. test), found '" + heldOutName + "'");
+        }
+        return train(train, heldOut, heldOutName, runProvenance, INCREMENT_INVOCATION_COUNT);
     }
 
     /** Dense tensors of a dataset, built once per dataset. */
@@ -372,7 +377,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
         return new DenseData(x, y, list.size());
     }
 
-    private DJLModel<T> train(Dataset<T> examples, Dataset<T> validation, Map<String, Provenance> runProvenance, int invocationCount) {
+    private DJLModel<T> train(Dataset<T> examples, Dataset<T> validation, String heldOutName, Map<String, Provenance> runProvenance, int invocationCount) {
         if (examples.size() == 0) {
             throw new IllegalArgumentException("the training dataset is empty: DJLTrainer needs at least one example");
         }
@@ -388,7 +393,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
 
         // Convert once, before taking the engine.
         DenseData trainData = convert(examples, plan, outputInfo, "training");
-        DenseData validData = validation == null ? null : convert(validation, plan, outputInfo, "validation");
+        DenseData validData = validation == null ? null : convert(validation, plan, outputInfo, heldOutName);
 
         Engine engine = DJLEngine.engine(numThreads);
         Device[] devices = DJLEngine.resolve(engine, device, numDevices);
@@ -407,7 +412,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
         TRAINING_LOCK.lock();
         try {
             return trainLocked(examples, trainData, validData, featureMap, outputInfo, exampleShape, numOutputs, engine,
-                    devices, localRNG, trainerProvenance, runProvenance);
+                    devices, localRNG, trainerProvenance, runProvenance, heldOutName);
         } finally {
             TRAINING_LOCK.unlock();
         }
@@ -416,7 +421,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
     private DJLModel<T> trainLocked(Dataset<T> examples, DenseData data, DenseData validData, ImmutableFeatureMap featureMap,
                                     ImmutableOutputInfo<T> outputInfo, long[] exampleShape, int numOutputs, Engine engine,
                                     Device[] devices, SplittableRandom localRNG, TrainerProvenance trainerProvenance,
-                                    Map<String, Provenance> runProvenance) {
+                                    Map<String, Provenance> runProvenance, String heldOutName) {
         // Grad mode is thread-local in libtorch: make sure it is off outside the gradient collector.
         JniUtils.setGradMode(false);
         SplittableRandom initRNG = localRNG.split();
@@ -499,7 +504,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
                     trainSeconds += seconds;
                     if (divergence != null) {
                         if (divergencePolicy == DivergencePolicy.FAIL) {
-                            throw new TrainingDivergedException(divergence);
+                            throw new DivergedRunException(divergence);
                         }
                         logger.warning("Training stopped (divergencePolicy=STOP): " + divergence.describe());
                         if (completed > 0) {
@@ -512,7 +517,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
                     EpochRecord record = epochRecord(epoch, completed, stepLosses, scaleSum, metricSum, n, validMetric, seconds,
                             tracker, globalStep, outputInfo);
                     records.add(record);
-                    logEpoch(record, n, trainSeconds);
+                    logEpoch(record, n, trainSeconds, heldOutName);
                 }
                 parameterBytes = saveParameters(block);
                 if (divergence != null && !allFinite(block)) {
@@ -523,7 +528,7 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
             }
         }
 
-        TrainingHistory history = new TrainingHistory(outputConverter.metricName(), outputConverter.metricName(), records, divergence);
+        TrainingHistory history = new TrainingHistory(outputConverter.metricName(), heldOutName, records, divergence);
         Map<String, Provenance> run = new HashMap<>(runProvenance);
         if (divergence != null) {
             run.put("diverged", new BooleanProvenance("diverged", true));
@@ -639,9 +644,9 @@ public final class DJLTrainer<T extends Output<T>> implements ValidatingTrainer<
         return Double.parseDouble(Float.toString(value));
     }
 
-    private void logEpoch(EpochRecord r, int examples, double trainSeconds) {
+    private void logEpoch(EpochRecord r, int examples, double trainSeconds, String heldOutName) {
         double eta = trainSeconds / r.epoch() * (epochs - r.epoch());
-        String valid = Double.isNaN(r.validationMetric()) ? "" : String.format(", validation %s %.4f", outputConverter.metricName(), r.validationMetric());
+        String valid = Double.isNaN(r.heldOutMetric()) ? "" : String.format(", %s %s %.4f", heldOutName, outputConverter.metricName(), r.heldOutMetric());
         logger.info(String.format("epoch %d/%d: loss %.4f (mean loss scale %.3f), %s %.4f%s, %.0f samples/s, %.1f s, ETA %.0f s",
                 r.epoch(), epochs, r.meanLoss(), r.meanLossScale(), outputConverter.metricName(), r.trainingMetric(), valid,
                 r.samplesPerSecond(examples), r.wallSeconds(), eta));

@@ -5,8 +5,8 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.randomgradient.djl.block.MLPBlockFactory;
 import io.github.randomgradient.djl.convert.DenseFeatureConverter;
 import io.github.randomgradient.djl.convert.RegressorConverter;
-import io.github.randomgradient.report.EpochRecord;
-import io.github.randomgradient.report.TrainingHistory;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ public class DJLTrainerSyntheticTest {
     public static void trainOnce() {
         train = TestData.circles(400, 1L);
         test = TestData.circles(400, 2L);
-        rgModel = TestData.mlp().optLossScale(UniformLossScale.paperDefault()).build().train(train, test, Map.of());
+        rgModel = TestData.mlp().optLossScale(UniformLossScale.paperDefault()).build().train(train, test, "test", Map.of());
     }
 
     @Test
@@ -59,11 +59,11 @@ public class DJLTrainerSyntheticTest {
         assertTrue(accuracy >= 0.90, "accuracy " + accuracy);
         TrainingHistory h = rgModel.getTrainingHistory();
         assertEquals(20, h.epochs().size());
-        assertEquals("accuracy", h.trainingMetric());
+        assertEquals("accuracy", h.metric());
         EpochRecord last = h.epochs().get(19);
         assertEquals(13, last.steps()); // ceil(400 / 32)
         assertEquals(13, last.stepLosses().length);
-        assertEquals(accuracy, last.validationMetric(), 1e-9, "validation metric is the test accuracy after the last epoch");
+        assertEquals(accuracy, last.heldOutMetric(), 1e-9, "validation metric is the test accuracy after the last epoch");
         // The mean loss scale is the mean of U[0, 1) draws over 260 steps: within 4 standard errors of 0.5.
         assertEquals(0.5, h.meanLossScale(), 4 * Math.sqrt(1.0 / 12 / 260));
         assertTrue(h.epochs().get(0).meanLoss() > last.meanLoss(), "training loss decreases");
@@ -95,7 +95,7 @@ public class DJLTrainerSyntheticTest {
         Regressor dim = rtest.getOutputInfo().getDomain().iterator().next();
         double bar = meanPredictorRmse(rtest, dim.getNames()[0]);
         assertTrue(eval.rmse(dim) < 0.5 * bar, "RMSE " + eval.rmse(dim) + " vs the mean predictor's " + bar);
-        assertEquals("rmse", model.getTrainingHistory().trainingMetric());
+        assertEquals("rmse", model.getTrainingHistory().metric());
     }
 
     @Test

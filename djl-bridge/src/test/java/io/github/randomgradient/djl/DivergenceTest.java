@@ -1,6 +1,7 @@
 package io.github.randomgradient.djl;
 
-import io.github.randomgradient.report.Divergence;
+import io.github.randomgradient.history.DivergedRunException;
+import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
@@ -39,7 +40,7 @@ public class DivergenceTest {
     public void failPolicyThrowsAClearMessage() {
         DJLTrainer<Regressor> trainer = linearRegression().optLossScale(UniformLossScale.paperDefault())
                 .optDivergencePolicy(DivergencePolicy.FAIL).build();
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.train(DATA));
+        DivergedRunException e = assertThrows(DivergedRunException.class, () -> trainer.train(DATA));
         Divergence d = e.getDivergence();
         assertTrue(Double.isNaN(d.loss()) || Double.isInfinite(d.loss()), "loss " + d.loss());
         assertEquals(10000.0, d.learningRate(), 1e-3);

@@ -52,7 +52,7 @@ public class FashionMnistConfigTest {
         ConfigurationManager cm = new ConfigurationManager(CONFIG.toString());
         cm.overrideConfigurableProperty(name, "epochs", new com.oracle.labs.mlrg.olcut.config.property.SimpleProperty("1"));
         DJLTrainer<Label> trainer = (DJLTrainer<Label>) cm.lookup(name);
-        return trainer.train(TestData.fashionTrain(), TestData.fashionTest(), Map.of());
+        return trainer.train(TestData.fashionTrain(), TestData.fashionTest(), "test", Map.of());
     }
 
     @BeforeAll
@@ -68,7 +68,7 @@ public class FashionMnistConfigTest {
         assertTrue(baseAcc >= ACCURACY_FLOOR, "baseline accuracy " + baseAcc);
         assertTrue(rgAcc >= ACCURACY_FLOOR, "RG accuracy " + rgAcc);
         // The history's end-of-epoch validation metric is that same test accuracy.
-        assertEquals(rgAcc, rg.getTrainingHistory().epochs().get(0).validationMetric(), 1e-9);
+        assertEquals(rgAcc, rg.getTrainingHistory().epochs().get(0).heldOutMetric(), 1e-9);
         assertEquals(313, rg.getTrainingHistory().epochs().get(0).steps()); // ceil(10000 / 32)
         assertEquals(1.0, baseline.getTrainingHistory().meanLossScale());
         assertEquals(0.5, rg.getTrainingHistory().meanLossScale(), 4 * Math.sqrt(1.0 / 12 / 313));

@@ -45,7 +45,7 @@ public final class ProgrammaticRgExample {
                 .optSeed(42L)
                 .build();
 
-        DJLModel<Label> model = trainer.train(train, test, Map.of());
+        DJLModel<Label> model = trainer.train(train, test, "test", Map.of());
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
         System.out.printf("Test accuracy %.4f, macro-F1 %.4f, mean loss scale %.3f%n", evaluation.accuracy(),
                 evaluation.macroAveragedF1(), model.getTrainingHistory().meanLossScale());

@@ -2,10 +2,10 @@ package io.github.randomgradient.cli;
 
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
-import io.github.randomgradient.report.EpochRecord;
-import io.github.randomgradient.report.HasTrainingHistory;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.report.ProvenanceFacts;
-import io.github.randomgradient.report.TrainingHistory;
+import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Model;
 
 import java.io.IOException;
@@ -92,10 +92,10 @@ public final class AuditCommand {
         }
         if (model instanceof HasTrainingHistory) {
             TrainingHistory h = ((HasTrainingHistory) model).getTrainingHistory();
-            out.printf("History (%s; loss unscaled):%n", h.trainingMetric());
+            out.printf("History (%s; loss unscaled):%n", h.metric());
             out.printf("  %5s %6s %10s %10s %10s %10s %9s%n", "epoch", "steps", "loss", "scale", "train", "test", "seconds");
             for (EpochRecord r : h.epochs()) {
-                String test = Double.isNaN(r.validationMetric()) ? "-" : String.format("%.4f", r.validationMetric());
+                String test = Double.isNaN(r.heldOutMetric()) ? "-" : String.format("%.4f", r.heldOutMetric());
                 out.printf("  %5d %6d %10.4f %10.4f %10.4f %10s %9.1f%n", r.epoch(), r.steps(), r.meanLoss(),
                         r.meanLossScale(), r.trainingMetric(), test, r.wallSeconds());
             }

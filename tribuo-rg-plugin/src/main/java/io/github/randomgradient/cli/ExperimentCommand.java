@@ -17,7 +17,7 @@ import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;
-import io.github.randomgradient.report.ValidatingTrainer;
+import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -351,8 +351,8 @@ public final class ExperimentCommand {
     private static RunRecord trainOne(Trainer<Label> trainer, String trainerName, long seed, Dataset<Label> train,
                                       Dataset<Label> test, RunFiles files) {
         long start = System.nanoTime();
-        Model<Label> model = trainer instanceof ValidatingTrainer
-                ? ((ValidatingTrainer<Label>) trainer).train(train, test, Map.of())
+        Model<Label> model = trainer instanceof HeldOutEvaluatingTrainer
+                ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(train, test, "test", Map.of())
                 : trainer.train(train);
         double seconds = (System.nanoTime() - start) / 1e9;
         return RunRecorder.record(files, trainerName, seed, model, test, train.size(), seconds);

@@ -3,7 +3,7 @@ package io.github.randomgradient.cli;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import io.github.randomgradient.report.ComparisonReport;
-import io.github.randomgradient.report.HasTrainingHistory;
+import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;

@@ -2,7 +2,7 @@ package io.github.randomgradient.cli;
 
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import io.github.randomgradient.report.EvaluationRecord;
-import io.github.randomgradient.report.HasTrainingHistory;
+import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;

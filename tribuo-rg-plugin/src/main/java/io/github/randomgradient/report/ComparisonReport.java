@@ -1,5 +1,8 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.TrainingHistory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -351,7 +354,7 @@ public final class ComparisonReport {
             List<EpochRecord> epochs = e.getValue();
             curve.add(new CurvePoint(e.getKey(), epochs.size(),
                     finiteMean(epochs.stream().mapToDouble(EpochRecord::meanLoss).toArray()),
-                    finiteMean(epochs.stream().mapToDouble(EpochRecord::validationMetric).toArray())));
+                    finiteMean(epochs.stream().mapToDouble(EpochRecord::heldOutMetric).toArray())));
         }
         return new TrainerSummary(trainer, facts.isRandomGradient(), scale.describe(), scale.expectedValue(),
                 scale.min(), scale.max(), facts.learningRate().orElse(Double.NaN),
@@ -364,7 +367,7 @@ public final class ComparisonReport {
     /** The first epoch whose test accuracy reached the target, or null if none did. */
     private static Integer epochsToTarget(TrainingHistory history, double target) {
         for (EpochRecord e : history.epochs()) {
-            if (e.validationMetric() >= target) {
+            if (e.heldOutMetric() >= target) {
                 return e.epoch();
             }
         }

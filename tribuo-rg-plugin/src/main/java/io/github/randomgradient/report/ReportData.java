@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.report.Statistics.Summary;
 
 import java.util.Collections;
@@ -155,7 +157,7 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param seeds How many seeds' histories reach this epoch.
      * @param meanTrainingLoss The mean over those seeds of the epoch's mean unscaled training loss (non-finite values skipped).
      * @param meanTestAccuracy The mean over those seeds of the accuracy measured at the end of the epoch
-     *                         ({@link EpochRecord#validationMetric()}, NaN values skipped).
+     *                         ({@link EpochRecord#heldOutMetric()}, NaN values skipped).
      */
     public record CurvePoint(int epoch, int seeds, double meanTrainingLoss, double meanTestAccuracy) {}
 

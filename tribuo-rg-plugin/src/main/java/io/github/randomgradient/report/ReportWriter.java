@@ -1,5 +1,6 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.report.ReportData.CurvePoint;
 import io.github.randomgradient.report.ReportData.DiffRow;
 import io.github.randomgradient.report.ReportData.DivergedRun;

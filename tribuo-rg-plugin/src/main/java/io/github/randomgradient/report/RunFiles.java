@@ -1,5 +1,6 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.TrainingHistory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

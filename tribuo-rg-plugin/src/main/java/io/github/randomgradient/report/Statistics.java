@@ -87,20 +87,4 @@ public final class Statistics {
         }
         return new TTest().tTest(sa, sb);
     }
-
-    /**
-     * The mean absolute change between consecutive values, \( \frac{1}{n-1}\sum_t |x_{t+1} - x_t| \).
-     * @param xs The series, e.g. per-step training losses.
-     * @return The mean absolute change, or NaN with fewer than two values.
-     */
-    public static double meanAbsoluteStepChange(float[] xs) {
-        if (xs.length < 2) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (int i = 1; i < xs.length; i++) {
-            sum += Math.abs((double) xs[i] - xs[i - 1]);
-        }
-        return sum / (xs.length - 1);
-    }
 }

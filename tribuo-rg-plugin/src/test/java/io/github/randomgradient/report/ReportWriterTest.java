@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.randomgradient.report.ReportData.DivergedRun;

@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.randomgradient.rg.RandomGradientOptimiser;

@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.history;
 
 /**
  * A model that carries the history of the run that trained it.

@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.history;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -16,13 +16,13 @@ import java.util.Objects;
  * @param meanLossScale The mean loss-scale factor applied in the epoch (1.0 for the baseline).
  * @param trainingMetric The training metric accumulated over the epoch's mini-batches
  *                       (accuracy for classification, RMSE for regression; see {@link TrainingHistory#trainingMetric()}).
- * @param validationMetric The same metric on the validation data at the end of the epoch, NaN if none was given.
+ * @param heldOutMetric The same metric on the validation data at the end of the epoch, NaN if none was given.
  * @param wallSeconds Wall-clock seconds spent training the epoch (validation excluded).
  * @param learningRate The learning rate of the epoch's last step.
  * @param stepLosses The unscaled loss of every mini-batch, in order, length {@code steps}.
  */
 public record EpochRecord(int epoch, int steps, double meanLoss, double meanLossScale, double trainingMetric,
-                          double validationMetric, double wallSeconds, double learningRate, float[] stepLosses)
+                          double heldOutMetric, double wallSeconds, double learningRate, float[] stepLosses)
         implements Serializable {
 
     /**
@@ -54,7 +54,23 @@ public record EpochRecord(int epoch, int steps, double meanLoss, double meanLoss
      * @return The mean absolute step-to-step change, or NaN with fewer than two steps.
      */
     public double meanAbsoluteStepChange() {
-        return Statistics.meanAbsoluteStepChange(stepLosses);
+        return meanAbsoluteStepChange(stepLosses);
+    }
+
+    /**
+     * The mean absolute change between consecutive values, \( \frac{1}{n-1}\sum_t |x_{t+1} - x_t| \).
+     * @param xs The values, e.g. per-step losses.
+     * @return The mean absolute step-to-step change, or NaN with fewer than two values.
+     */
+    public static double meanAbsoluteStepChange(float[] xs) {
+        if (xs.length < 2) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 1; i < xs.length; i++) {
+            sum += Math.abs((double) xs[i] - xs[i - 1]);
+        }
+        return sum / (xs.length - 1);
     }
 
     @Override
@@ -70,7 +86,7 @@ public record EpochRecord(int epoch, int steps, double meanLoss, double meanLoss
                 && Double.compare(meanLoss, that.meanLoss) == 0
                 && Double.compare(meanLossScale, that.meanLossScale) == 0
                 && Double.compare(trainingMetric, that.trainingMetric) == 0
-                && Double.compare(validationMetric, that.validationMetric) == 0
+                && Double.compare(heldOutMetric, that.heldOutMetric) == 0
                 && Double.compare(wallSeconds, that.wallSeconds) == 0
                 && Double.compare(learningRate, that.learningRate) == 0
                 && Arrays.equals(stepLosses, that.stepLosses);
@@ -78,14 +94,14 @@ public record EpochRecord(int epoch, int steps, double meanLoss, double meanLoss
 
     @Override
     public int hashCode() {
-        return Objects.hash(epoch, steps, meanLoss, meanLossScale, trainingMetric, validationMetric, wallSeconds,
+        return Objects.hash(epoch, steps, meanLoss, meanLossScale, trainingMetric, heldOutMetric, wallSeconds,
                 learningRate, Arrays.hashCode(stepLosses));
     }
 
     @Override
     public String toString() {
         return "EpochRecord(epoch=" + epoch + ",steps=" + steps + ",meanLoss=" + meanLoss + ",meanLossScale="
-                + meanLossScale + ",trainingMetric=" + trainingMetric + ",validationMetric=" + validationMetric
+                + meanLossScale + ",trainingMetric=" + trainingMetric + ",heldOutMetric=" + heldOutMetric
                 + ",wallSeconds=" + wallSeconds + ",learningRate=" + learningRate + ")";
     }
 }

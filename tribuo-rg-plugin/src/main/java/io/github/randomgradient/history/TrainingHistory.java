@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.history;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
@@ -11,12 +11,14 @@ import java.util.Optional;
  * The per-epoch record of a training run, kept with the trained model so reports can draw
  * convergence curves and measure oscillation after the fact.
  *
- * @param trainingMetric The name of the training metric, e.g. {@code accuracy} or {@code rmse}.
- * @param validationMetric The name of the validation metric; the same metric on held-out data.
+ * @param metric The name of the metric measured per epoch on the training mini-batches and on the
+ *               held-out data, e.g. {@code accuracy} or {@code rmse}.
+ * @param heldOutData What the held-out data was, e.g. {@code test} when the CLI passes the test set,
+ *                    or the empty string when no held-out data was given.
  * @param epochs One record per completed epoch, in order (possibly fewer than configured if the run diverged).
  * @param divergence Where the run diverged, or null if it did not.
  */
-public record TrainingHistory(String trainingMetric, String validationMetric, List<EpochRecord> epochs,
+public record TrainingHistory(String metric, String heldOutData, List<EpochRecord> epochs,
                               Divergence divergence) implements Serializable {
 
     /**
@@ -24,8 +26,8 @@ public record TrainingHistory(String trainingMetric, String validationMetric, Li
      * @throws NullPointerException If a name or the epoch list is null.
      */
     public TrainingHistory {
-        Objects.requireNonNull(trainingMetric, "trainingMetric");
-        Objects.requireNonNull(validationMetric, "validationMetric");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(heldOutData, "heldOutData");
         epochs = List.copyOf(epochs);
     }
 
@@ -89,6 +91,6 @@ public record TrainingHistory(String trainingMetric, String validationMetric, Li
             System.arraycopy(e.stepLosses(), 0, all, pos, e.steps());
             pos += e.steps();
         }
-        return Statistics.meanAbsoluteStepChange(all);
+        return EpochRecord.meanAbsoluteStepChange(all);
     }
 }
