@@ -91,6 +91,44 @@ public final class DJLEngine {
         return engine(Integer.getInteger("ai.djl.pytorch.num_threads", 1));
     }
 
+    /**
+     * Has this library started the engine in this JVM? Provenance asks, so that building it never starts the engine.
+     * @return True once {@link #engine(int)} has succeeded.
+     */
+    public static synchronized boolean isStarted() {
+        return started;
+    }
+
+    /**
+     * The PyTorch version: the running engine's if it has started, otherwise the version the DJL
+     * PyTorch engine was built for (read from its jar, without starting the engine).
+     * @return For example {@code 2.7.1}, or {@code unknown}.
+     */
+    public static synchronized String pytorchVersion() {
+        if (started) {
+            return Engine.getEngine(ENGINE_NAME).getVersion();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Engine.class.getClassLoader().getResourceAsStream("pytorch-engine.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            logger.fine("could not read pytorch-engine.properties: " + e.getMessage());
+        }
+        return p.getProperty("pytorch_version", "unknown");
+    }
+
+    /**
+     * The resolved devices if the engine has started, without starting it.
+     * @param device The configured device.
+     * @param numDevices The configured number of devices.
+     * @return As {@link #describe(Engine, String, int)}, or {@code unresolved(device)} before the engine starts.
+     */
+    static synchronized String describeIfStarted(String device, int numDevices) {
+        return started ? describe(Engine.getEngine(ENGINE_NAME), device, numDevices) : "unresolved(" + device + ")";
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);

@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
@@ -17,11 +18,6 @@ import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.protos.DJLModelProto;
-import io.github.randomgradient.djl.protos.DivergenceProto;
-import io.github.randomgradient.djl.protos.EpochRecordProto;
-import io.github.randomgradient.djl.protos.TrainingHistoryProto;
-import io.github.randomgradient.history.Divergence;
-import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Example;
@@ -39,6 +35,8 @@ import org.tribuo.provenance.ModelProvenance;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +45,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A Tribuo {@link Model} wrapping a trained DJL network (PyTorch engine).
@@ -59,18 +58,26 @@ import java.util.Optional;
  * <p>
  * Prediction runs on the CPU in batches of {@code inferenceBatchSize}, input
  * {@code [batch, ...exampleShape]}, output {@code [batch, numOutputs]}, and is thread-safe: the
- * network is built once (lazily) and each call uses its own native memory scope.
+ * network is built once and each call uses its own native memory scope.
  * Like Tribuo's TensorFlow models, {@link #getTopFeatures} and {@link #getExcuse} return empty
- * results. Call {@link #close()} to free native memory early; the model rebuilds its network on
- * the next prediction.
+ * results. {@link #close()} waits for predictions in progress, then frees the native memory; a
+ * prediction after that throws {@link IllegalStateException} naming the model.
+ * <p>
+ * Integrity: the model stores the SHA-256 of its parameter bytes and each parameter's name and
+ * shape ({@link ParameterIntegrity}). Loading (Java or protobuf) checks the digest, then rebuilds
+ * the network from the block factory and checks every shape, failing with a message that names
+ * what differs. A file written by a newer format version is refused as such, not as corrupt.
  *
  * @param <T> The output type.
  */
 public final class DJLModel<T extends Output<T>> extends Model<T> implements HasTrainingHistory, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
-    /** Protobuf serialisation version. */
-    public static final int CURRENT_VERSION = 0;
+    /**
+     * Serialisation format version (protobuf and Java): 1 added the parameter digest and shapes.
+     * Version-0 files load without those checks.
+     */
+    public static final int CURRENT_VERSION = 1;
 
     private final BlockFactory blockFactory;
     private final FeatureConverter featureConverter;
@@ -80,8 +87,15 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     private final byte[] parameters;
     private final int inferenceBatchSize;
     private final TrainingHistory history;
+    private final String parameterSha256;
+    private final ArrayList<String> parameterShapes;
+    /** The format version this object was written with (Java serialisation). */
+    private int formatVersion = CURRENT_VERSION;
 
     private transient volatile Network network;
+    /** Predictions hold the read lock, {@link #close()} the write lock. */
+    private transient ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock(true);
+    private transient volatile boolean closed;
 
     /** The network rebuilt for inference, with its native memory. */
     private static final class Network {
@@ -98,7 +112,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
 
     DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
              BlockFactory blockFactory, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
-             long[] exampleShape, int numOutputs, byte[] parameters, int inferenceBatchSize, TrainingHistory history) {
+             long[] exampleShape, int numOutputs, byte[] parameters, List<String> parameterShapes, int inferenceBatchSize,
+             TrainingHistory history) {
         super(name, provenance, featureIDMap, outputIDInfo, outputConverter.generatesProbabilities());
         this.blockFactory = blockFactory;
         this.featureConverter = featureConverter;
@@ -106,8 +121,52 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
         this.exampleShape = exampleShape.clone();
         this.numOutputs = numOutputs;
         this.parameters = parameters.clone();
+        this.parameterSha256 = ParameterIntegrity.sha256(this.parameters);
+        this.parameterShapes = new ArrayList<>(parameterShapes);
         this.inferenceBatchSize = inferenceBatchSize;
         this.history = history;
+    }
+
+    /** Refuses newer formats, checks the digest and the shapes, and sets up the lifetime lock. */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (formatVersion > CURRENT_VERSION) {
+            throw new InvalidObjectException(newerVersion("DJLModel '" + name + "'", formatVersion));
+        }
+        lifetime = new ReentrantReadWriteLock(true);
+        try {
+            verify();
+        } catch (IllegalStateException e) {
+            InvalidObjectException ex = new InvalidObjectException(e.getMessage());
+            ex.initCause(e);
+            throw ex;
+        }
+    }
+
+    private static String newerVersion(String what, int version) {
+        return what + " was written by format version " + version + "; this build reads up to " + CURRENT_VERSION
+                + ". Read it with a newer tribuo-rg.";
+    }
+
+    /**
+     * Checks the stored parameters: their SHA-256, then (building the network, which starts the
+     * PyTorch engine) each parameter's name and shape against those stored and those the block
+     * factory builds. Runs when a model is loaded.
+     * @throws IllegalStateException If anything differs; the message names the model and what differs.
+     */
+    public void verify() {
+        String what = "DJLModel '" + name + "'";
+        if (parameterSha256 == null) {
+            return; // version 0: nothing stored to check against
+        }
+        ParameterIntegrity.checkDigest(what, parameters, parameterSha256);
+        lifetime.readLock().lock();
+        try {
+            requireOpen();
+            network();
+        } finally {
+            lifetime.readLock().unlock();
+        }
     }
 
     /**
@@ -122,8 +181,11 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      */
     @SuppressWarnings({"unchecked", "rawtypes"}) // guarded by the type-witness check below
     public static DJLModel<?> deserializeFromProto(int version, String className, Any message) throws InvalidProtocolBufferException {
-        if (version < 0 || version > CURRENT_VERSION) {
-            throw new IllegalArgumentException("Unknown version " + version + ", this class supports at most version " + CURRENT_VERSION);
+        if (version > CURRENT_VERSION) {
+            throw new IllegalArgumentException(newerVersion("this DJLModel", version));
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("invalid DJLModel format version " + version + " (the file is corrupt)");
         }
         DJLModelProto proto = message.unpack(DJLModelProto.class);
         ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(proto.getMetadata().unpack(ModelDataProto.class));
@@ -135,9 +197,19 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                     + " but the output converter handles " + outputConverter.getTypeWitness());
         }
         long[] shape = proto.getExampleShapeList().stream().mapToLong(Long::longValue).toArray();
-        return new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
+        byte[] bytes = proto.getParameters().toByteArray();
+        if (version >= 1) {
+            ParameterIntegrity.checkDigest("DJLModel '" + carrier.name() + "'", bytes, proto.getParametersSha256());
+        }
+        DJLModel<?> model = new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
                 blockFactory, featureConverter, outputConverter, shape, proto.getNumOutputs(),
-                proto.getParameters().toByteArray(), proto.getInferenceBatchSize(), historyFromProto(proto.getHistory()));
+                bytes, proto.getParameterShapesList(), proto.getInferenceBatchSize(), HistoryProtos.fromProto(proto.getHistory()));
+        if (version >= 1) {
+            model.verify();
+        } else {
+            model.parameterShapes.clear();
+        }
+        return model;
     }
 
     @Override
@@ -151,7 +223,9 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 .setNumOutputs(numOutputs)
                 .setParameters(ByteString.copyFrom(parameters))
                 .setInferenceBatchSize(inferenceBatchSize)
-                .setHistory(historyToProto(history));
+                .setHistory(HistoryProtos.toProto(history))
+                .setParametersSha256(parameterSha256)
+                .addAllParameterShapes(parameterShapes);
         for (long d : exampleShape) {
             b.addExampleShape(d);
         }
@@ -160,45 +234,6 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 .setClassName(DJLModel.class.getName())
                 .setVersion(CURRENT_VERSION)
                 .build();
-    }
-
-    private static TrainingHistoryProto historyToProto(TrainingHistory h) {
-        TrainingHistoryProto.Builder b = TrainingHistoryProto.newBuilder()
-                .setMetric(h.metric())
-                .setHeldOutData(h.heldOutData());
-        for (EpochRecord e : h.epochs()) {
-            EpochRecordProto.Builder eb = EpochRecordProto.newBuilder()
-                    .setEpoch(e.epoch()).setSteps(e.steps()).setMeanLoss(e.meanLoss())
-                    .setMeanLossScale(e.meanLossScale()).setTrainingMetric(e.trainingMetric())
-                    .setHeldOutMetric(e.heldOutMetric()).setWallSeconds(e.wallSeconds())
-                    .setLearningRate(e.learningRate());
-            for (float f : e.stepLosses()) {
-                eb.addStepLosses(f);
-            }
-            b.addEpochs(eb);
-        }
-        h.divergenceIfAny().ifPresent(d -> b.setDivergence(DivergenceProto.newBuilder()
-                .setEpoch(d.epoch()).setStep(d.step()).setLoss(d.loss())
-                .setLearningRate(d.learningRate()).setLossScale(d.lossScale())));
-        return b.build();
-    }
-
-    private static TrainingHistory historyFromProto(TrainingHistoryProto p) {
-        List<EpochRecord> epochs = new ArrayList<>();
-        for (EpochRecordProto e : p.getEpochsList()) {
-            float[] losses = new float[e.getStepLossesCount()];
-            for (int i = 0; i < losses.length; i++) {
-                losses[i] = e.getStepLosses(i);
-            }
-            epochs.add(new EpochRecord(e.getEpoch(), e.getSteps(), e.getMeanLoss(), e.getMeanLossScale(),
-                    e.getTrainingMetric(), e.getHeldOutMetric(), e.getWallSeconds(), e.getLearningRate(), losses));
-        }
-        Divergence d = null;
-        if (p.hasDivergence()) {
-            DivergenceProto dp = p.getDivergence();
-            d = new Divergence(dp.getEpoch(), dp.getStep(), dp.getLoss(), dp.getLearningRate(), dp.getLossScale());
-        }
-        return new TrainingHistory(p.getMetric(), p.getHeldOutData(), epochs, d);
     }
 
     private Network network() {
@@ -215,19 +250,46 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
         return n;
     }
 
+    /**
+     * Builds the network from the block factory, checks its parameter shapes against the stored
+     * ones, loads the stored parameters and checks their shapes too.
+     */
     private Network buildNetwork() {
         DJLEngine.engine();
+        String what = "DJLModel '" + name + "'";
         NDManager manager = NDManager.newBaseManager(Device.cpu(), DJLEngine.ENGINE_NAME);
         try {
             Block block = blockFactory.newBlock(exampleShape, numOutputs);
+            if (!parameterShapes.isEmpty()) {
+                long[] batchShape = new long[exampleShape.length + 1];
+                batchShape[0] = 1;
+                System.arraycopy(exampleShape, 0, batchShape, 1, exampleShape.length);
+                block.initialize(manager, DataType.FLOAT32, new Shape(batchShape));
+                ParameterIntegrity.checkShapes(what, parameterShapes, ParameterIntegrity.shapes(block),
+                        "the network built by " + blockFactory);
+            }
             block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+            if (!parameterShapes.isEmpty()) {
+                ParameterIntegrity.checkShapes(what, parameterShapes, ParameterIntegrity.shapes(block), "the parameter bytes");
+            }
             return new Network(manager, block, featureConverter.plan(featureIDMap));
         } catch (IOException e) {
             manager.close();
-            throw new UncheckedIOException("could not read the model's stored parameters", e);
+            throw new UncheckedIOException(what + ": could not read the stored parameters", e);
+        } catch (IllegalStateException e) {
+            manager.close();
+            throw e;
         } catch (MalformedModelException | RuntimeException e) {
             manager.close();
-            throw new IllegalStateException("the stored parameters do not fit the network built by " + blockFactory + ": " + e.getMessage(), e);
+            throw new IllegalStateException(what + ": the stored parameters do not fit the network built by " + blockFactory
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("DJLModel '" + name + "' has been closed; its native memory is freed and it "
+                    + "cannot predict. Load or train the model again.");
         }
     }
 
@@ -239,7 +301,13 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      */
     @Override
     public Prediction<T> predict(Example<T> example) {
-        return predictBatch(Collections.singletonList(example)).get(0);
+        lifetime.readLock().lock();
+        try {
+            requireOpen();
+            return predictBatch(Collections.singletonList(example)).get(0);
+        } finally {
+            lifetime.readLock().unlock();
+        }
     }
 
     /**
@@ -250,6 +318,16 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      */
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
+        lifetime.readLock().lock();
+        try {
+            requireOpen();
+            return predictAll(examples);
+        } finally {
+            lifetime.readLock().unlock();
+        }
+    }
+
+    private List<Prediction<T>> predictAll(Iterable<Example<T>> examples) {
         List<Prediction<T>> out = new ArrayList<>();
         List<Example<T>> batch = new ArrayList<>(inferenceBatchSize);
         Iterator<Example<T>> it = examples.iterator();
@@ -317,7 +395,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     @Override
     protected DJLModel<T> copy(String newName, ModelProvenance newProvenance) {
         return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, blockFactory, featureConverter,
-                outputConverter, exampleShape, numOutputs, parameters, inferenceBatchSize, history);
+                outputConverter, exampleShape, numOutputs, parameters, parameterShapes, inferenceBatchSize, history);
     }
 
     @Override
@@ -358,16 +436,39 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     }
 
     /**
-     * Frees the native memory of the inference network. The model stays usable: the next
-     * prediction rebuilds the network from the stored parameters.
+     * Waits for predictions in progress, then frees the native memory of the network. The model
+     * cannot predict afterwards: {@link #predict} throws {@link IllegalStateException} naming it.
+     * Closing twice is harmless.
      */
     @Override
-    public synchronized void close() {
-        Network n = network;
-        network = null;
-        if (n != null) {
-            n.manager.close();
+    public void close() {
+        lifetime.writeLock().lock();
+        try {
+            closed = true;
+            Network n = network;
+            network = null;
+            if (n != null) {
+                n.manager.close();
+            }
+        } finally {
+            lifetime.writeLock().unlock();
         }
+    }
+
+    /**
+     * Each parameter's name and shape as stored with the model.
+     * @return For example {@code [01Linear_weight (32, 2), ...]}; empty for a version-0 file.
+     */
+    public List<String> getParameterShapes() {
+        return Collections.unmodifiableList(parameterShapes);
+    }
+
+    /**
+     * The SHA-256 of the parameter bytes, as stored with the model.
+     * @return 64 lower-case hex digits.
+     */
+    public String getParameterSha256() {
+        return parameterSha256;
     }
 
     @Override

@@ -30,7 +30,7 @@ public class DivergenceTest {
     /** Least squares with learning rate 1e4 multiplies the error by about -1e4 per step: it overflows within a few steps. */
     private static final Dataset<Regressor> DATA = new MutableDataset<>(new NonlinearGaussianDataSource(200, 1L));
 
-    private static DJLTrainer.Builder<Regressor> linearRegression() {
+    private static DJLTrainerBuilder<Regressor> linearRegression() {
         return DJLTrainer.builder(new MLPBlockFactory(MLPBlockFactory.ActivationType.RELU), new DenseFeatureConverter(),
                 new RegressorConverter()).optLearningRate(1e4f).optMomentum(0.9f).optEpochs(20).optBatchSize(16)
                 .optSeed(5L).optDevice("cpu");

@@ -58,7 +58,7 @@ final class TestData {
     }
 
     /** A small MLP trainer on dense features. */
-    static DJLTrainer.Builder<Label> mlp() {
+    static DJLTrainerBuilder<Label> mlp() {
         return DJLTrainer.builder(new MLPBlockFactory(MLPBlockFactory.ActivationType.RELU, 32, 32),
                         new DenseFeatureConverter(), new LabelConverter())
                 .optLearningRate(0.1f).optMomentum(0.9f).optEpochs(20).optBatchSize(32).optSeed(7L).optDevice("cpu");

@@ -1,6 +1,7 @@
 /**
- * Optimiser and learning-rate schedule configuration for DJL training: SGD (with momentum),
- * Nesterov momentum and Adam, each with a fixed, "poly", step or cosine learning-rate schedule
- * built from DJL's {@link ai.djl.training.tracker.Tracker}s.
+ * Update rules exactly as {@code torch.optim} defines them ({@link io.github.randomgradient.djl.optim.TorchSgd}
+ * for SGD and Nesterov, {@link io.github.randomgradient.djl.optim.TorchAdam} for Adam and AdamW),
+ * applied to DJL parameters by the training loop rather than through DJL's {@code Trainer.step()},
+ * and per-update learning-rate schedules ({@link io.github.randomgradient.djl.optim.Schedule}).
  */
 package io.github.randomgradient.djl.optim;

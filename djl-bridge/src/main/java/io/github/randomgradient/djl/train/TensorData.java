@@ -1,0 +1,92 @@
+package io.github.randomgradient.djl.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.randomgradient.djl.convert.FeatureConverter;
+import io.github.randomgradient.djl.convert.OutputConverter;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Output;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A dataset converted once into dense row-major floats: inputs {@code [size, ...exampleShape]}
+ * and targets {@code [size, targetWidth]} (or {@code [size]} when the width is 1), ready to become
+ * tensors on a device.
+ */
+public final class TensorData {
+
+    private final float[] features;
+    private final float[] targets;
+    private final int size;
+    private final int targetWidth;
+
+    private TensorData(float[] features, float[] targets, int size, int targetWidth) {
+        this.features = features;
+        this.targets = targets;
+        this.size = size;
+        this.targetWidth = targetWidth;
+    }
+
+    /**
+     * Converts a dataset.
+     * @param data The examples.
+     * @param plan The feature conversion planned on the training feature domain.
+     * @param outputConverter Writes the targets.
+     * @param outputInfo The training output domain.
+     * @param which What the data is, for the error message (e.g. {@code training}).
+     * @param <T> The output type.
+     * @return The dense data.
+     * @throws IllegalArgumentException If the dataset is empty or an output is unknown.
+     */
+    public static <T extends Output<T>> TensorData of(Dataset<T> data, FeatureConverter.Plan plan,
+                                                      OutputConverter<T> outputConverter, ImmutableOutputInfo<T> outputInfo,
+                                                      String which) {
+        List<Example<T>> list = new ArrayList<>(data.size());
+        for (Example<T> e : data) {
+            list.add(e);
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("the " + which + " dataset is empty: DJLTrainer needs at least one example");
+        }
+        float[] x = new float[Math.multiplyExact(list.size(), plan.exampleSize())];
+        plan.fill(list, x);
+        int width = outputConverter.targetWidth(outputInfo);
+        float[] y = new float[Math.multiplyExact(list.size(), width)];
+        outputConverter.fillTargets(list, outputInfo, y);
+        return new TensorData(x, y, list.size(), width);
+    }
+
+    /**
+     * The number of examples.
+     * @return The size.
+     */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Copies the data to a device.
+     * @param manager The manager the tensors are attached to.
+     * @param device The device.
+     * @param exampleShape The shape of one input example.
+     * @param outputConverter Gives the target data type.
+     * @return {@code [inputs, targets]}.
+     */
+    public NDArray[] toDevice(NDManager manager, Device device, long[] exampleShape, OutputConverter<?> outputConverter) {
+        long[] shape = new long[exampleShape.length + 1];
+        shape[0] = size;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        NDArray x = manager.create(features, new Shape(shape)).toDevice(device, false);
+        Shape targetShape = targetWidth == 1 ? new Shape(size) : new Shape(size, targetWidth);
+        NDArray y = manager.create(targets, targetShape).toType(outputConverter.targetDataType(), false).toDevice(device, false);
+        x.attach(manager);
+        y.attach(manager);
+        return new NDArray[]{x, y};
+    }
+}
