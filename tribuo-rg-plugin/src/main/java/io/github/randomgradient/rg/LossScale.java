@@ -69,7 +69,7 @@ public interface LossScale extends Configurable, Provenancable<ConfiguredObjectP
         /**
          * The factor by which the loss of mini-batch {@code step} is multiplied before back-propagation.
          * @param step The zero-based mini-batch (optimiser step) number within the run.
-         * @return The factor, finite and at least 0.
+         * @return The factor, at least 0 and finite in float32 (at most {@link Float#MAX_VALUE}).
          * @throws IllegalArgumentException If {@code step} is negative.
          */
         double scale(long step);

@@ -11,14 +11,20 @@ final class ScaleValidation {
     private ScaleValidation() {}
 
     /**
-     * Checks that a configured value is finite (neither NaN nor infinite).
+     * Checks that a configured value is finite in float32, the precision networks train in: a
+     * factor above {@link Float#MAX_VALUE} becomes +Inf when it multiplies a float32 loss, and the
+     * run would return NaN parameters.
      * @param field The configuration field name.
      * @param value The configured value.
-     * @throws PropertyException If the value is NaN or infinite.
+     * @throws PropertyException If the value is NaN, infinite, or beyond float32's range.
      */
     static void requireFinite(String field, double value) {
         if (!Double.isFinite(value)) {
             throw new PropertyException("", field, field + " must be a finite number, found " + value);
+        }
+        if (Math.abs(value) > Float.MAX_VALUE) {
+            throw new PropertyException("", field, field + " must be finite in float32 (at most " + Float.MAX_VALUE
+                    + " in magnitude), found " + value);
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,19 @@ public class InvalidConfigurationTest {
         assertRejected(() -> new RandomGradientOptimiser(null), "optimiser", "null");
     }
 
+    @Test
+    public void everyLossScaleRejectsAFactorBeyondFloat32() {
+        // 1e39 is finite as a double but +Inf once it multiplies a float32 loss: a one-step run returned NaN parameters.
+        assertRejected(() -> new ConstantLossScale(1e39), "value", "1.0E39");
+        assertRejected(() -> new UniformLossScale(0.0, 1e39), "high", "1.0E39");
+        assertRejected(() -> new UniformLossScale(1e39, 1e39), "low", "1.0E39");
+        assertRejected(() -> new CyclicalLossScale(0.0, 1e39, 10), "high", "1.0E39");
+        // the largest float32 is still a legal (if unwise) factor, and so is 0
+        assertEquals(Float.MAX_VALUE, new ConstantLossScale(Float.MAX_VALUE).max(), 0.0);
+        assertEquals(0.0, new ConstantLossScale(0.0).max(), 0.0);
+        assertEquals(0.0, new UniformLossScale(0.0, 0.0).max(), 0.0);
+    }
+
     @ParameterizedTest(name = "{0} {1}={2}")
     @CsvSource({
             "ConstantLossScale, value, NaN",
@@ -65,6 +79,9 @@ public class InvalidConfigurationTest {
             "CyclicalLossScale, low, -1.0",
             "CyclicalLossScale, high, NaN",
             "CyclicalLossScale, gamma, 0.0",
+            "ConstantLossScale, value, 1.0E39",
+            "UniformLossScale, high, 1.0E39",
+            "CyclicalLossScale, high, 1.0E39",
     })
     public void xmlConfigRejectsBadValueAtLoadTime(String className, String field, String value) throws IOException {
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n"
