@@ -2,6 +2,7 @@ package io.github.randomgradient.djl;
 
 import io.github.randomgradient.history.DivergedRunException;
 import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
@@ -14,7 +15,10 @@ import org.tribuo.regression.Regressor;
 import org.tribuo.regression.example.NonlinearGaussianDataSource;
 import org.tribuo.test.Helpers;
 
+import java.util.List;
 
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,5 +75,48 @@ public class DivergenceTest {
         // the divergence survives serialisation
         DJLModel<?> loaded = (DJLModel<?>) Helpers.testModelProtoSerialization(model, Regressor.class, DATA, 0.0);
         assertEquals(d, loaded.getTrainingHistory().divergence());
+    }
+
+    /** A loss scale at the top of float32 makes the back-propagated gradient overflow while the loss itself is finite. */
+    private static DJLTrainerBuilder<Regressor> overflowingGradient() {
+        return linearRegression().optLearningRate(0.01f).optLossScale(new ConstantLossScale(Float.MAX_VALUE));
+    }
+
+    /** A learning rate of 1e38 makes the first update overflow the parameters while loss and gradient are finite. */
+    private static DJLTrainerBuilder<Regressor> overflowingUpdate() {
+        return linearRegression().optLearningRate(1e38f);
+    }
+
+    @Test
+    public void nonFiniteGradientOrParameterIsCaughtInTheSameStepUnderFail() {
+        Divergence g = assertThrows(DivergedRunException.class,
+                () -> overflowingGradient().optDivergencePolicy(DivergencePolicy.FAIL).build().train(DATA)).getDivergence();
+        assertEquals(0L, g.step(), "caught in the step that produced it");
+        assertTrue(g.what().startsWith("gradient of "), g.what());
+        assertTrue(Double.isFinite(g.loss()), "the loss itself was finite: " + g.loss());
+        assertEquals(Float.MAX_VALUE, g.lossScale(), 0.0);
+        DivergedRunException e = assertThrows(DivergedRunException.class,
+                () -> overflowingUpdate().optDivergencePolicy(DivergencePolicy.FAIL).build().train(DATA));
+        Divergence p = e.getDivergence();
+        assertEquals(0L, p.step());
+        assertTrue(p.what().startsWith("parameter "), p.what());
+        assertTrue(e.getMessage().contains("non-finite " + p.what() + " at epoch 1, step 0"), e.getMessage());
+    }
+
+    @Test
+    public void nonFiniteGradientOrParameterUnderStopKeepsTheLastFiniteParameters() {
+        // Both diverge at step 0, so the last finite parameters are the initial ones: those of a run that never moved.
+        DJLModel<Regressor> untouched = linearRegression().optEpochs(1).optMomentum(0f).optLossScale(new ConstantLossScale(0.0))
+                .build().train(DATA);
+        for (DJLTrainerBuilder<Regressor> b : List.of(overflowingGradient(), overflowingUpdate())) {
+            DJLModel<Regressor> model = b.optDivergencePolicy(DivergencePolicy.STOP).build().train(DATA);
+            assertTrue(model.isDiverged());
+            assertEquals(0L, model.getTrainingHistory().divergence().step());
+            assertEquals(0, model.getTrainingHistory().epochs().size(), "no step completed");
+            assertArrayEquals(untouched.getParameterBytes(), model.getParameterBytes());
+            for (Prediction<Regressor> p : model.predict(DATA)) {
+                assertTrue(Double.isFinite(p.getOutput().getValues()[0]), p.toString());
+            }
+        }
     }
 }
