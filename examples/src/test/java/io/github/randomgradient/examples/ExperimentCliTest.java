@@ -1,8 +1,11 @@
 package io.github.randomgradient.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import io.github.randomgradient.cli.TribuoRg;
 import io.github.randomgradient.djl.DJLModel;
+import io.github.randomgradient.djl.protos.DJLModelProto;
 import io.github.randomgradient.report.EvaluationRecord;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
+import org.tribuo.protos.core.ModelProto;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -235,6 +239,40 @@ public class ExperimentCliTest {
         Files.write(corrupt, new byte[]{8, 1, 18, 3, 'x', 'y'});
         assertFailsCleanly(tribuoRg("audit", "--model", corrupt.toString()), null, "could not read model file", "corrupt.tribuo.pb");
         assertFailsCleanly(tribuoRg("audit", "--model", tmp.resolve("absent.pb").toString()), null, "model file not found");
+    }
+
+    /** A copy of a run's saved model, its DJLModel message edited, with version {@code version}. */
+    private static Path editedModel(String name, int version, java.util.function.UnaryOperator<DJLModelProto.Builder> edit) throws IOException {
+        ModelProto proto;
+        try (var in = Files.newInputStream(run("mlp-rg", 1L).file(RunFiles.MODEL))) {
+            proto = ModelProto.parseFrom(in);
+        }
+        DJLModelProto inner = proto.getSerializedData().unpack(DJLModelProto.class);
+        Path file = tmp.resolve(name);
+        Files.write(file, proto.toBuilder().setVersion(version)
+                .setSerializedData(Any.pack(edit.apply(inner.toBuilder()).build())).build().toByteArray());
+        return file;
+    }
+
+    @Test
+    @Order(5)
+    public void tamperedModelFailsAuditAndReportNamingTheFile() throws IOException {
+        Path tampered = editedModel("tampered.tribuo.pb", DJLModel.CURRENT_VERSION, b -> {
+            byte[] params = b.getParameters().toByteArray();
+            for (int i = params.length / 2 - 100; i < params.length / 2 + 100; i++) {
+                params[i] = (byte) ~params[i];
+            }
+            return b.setParameters(ByteString.copyFrom(params));
+        });
+        assertFailsCleanly(tribuoRg("audit", "--model", tampered.toString()), null, "could not read model file",
+                tampered.toAbsolutePath().toString(), "do not match the stored SHA-256");
+        Path out = tmp.resolve("tampered-report");
+        assertFailsCleanly(tribuoRg("report", "--models", tampered.toString(), "--data", tiny.toString(), "--output-dir", out.toString()),
+                null, "tampered.tribuo.pb", "SHA-256");
+        Path newer = editedModel("newer.tribuo.pb", 99, b -> b);
+        Result r = tribuoRg("audit", "--model", newer.toString());
+        assertFailsCleanly(r, null, "newer.tribuo.pb", "written by format version 99; this build reads up to " + DJLModel.CURRENT_VERSION);
+        assertFalse(r.err().contains("corrupt"), r.err());
     }
 
     @Test

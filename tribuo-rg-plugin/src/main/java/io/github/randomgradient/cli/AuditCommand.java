@@ -64,9 +64,16 @@ public final class AuditCommand {
         } catch (ClassCastException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
                     + ": it is a Tribuo protobuf file, but of something other than a model (a dataset?)", e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
                     + ": it is not a Tribuo protobuf model or it is corrupt (" + e + ")", e);
+        } catch (RuntimeException e) {
+            // The model class's own check (integrity, format version) is the innermost cause; Tribuo wraps it.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new CommandException("could not read model file " + file.toAbsolutePath() + ": " + root.getMessage(), e);
         }
     }
 
