@@ -221,6 +221,7 @@ public class DJLTrainerSyntheticTest {
         assertEquals("7", params.get("seed").toString());
         assertEquals("cpu", params.get("device").toString());
         var instance = rgModel.getProvenance().getTrainerProvenance().getInstanceValues();
+        assertEquals("torch.optim.SGD", instance.get(DJLTrainerProvenance.UPDATE_RULE).getValue());
         assertEquals("0.36.0", instance.get(DJLTrainerProvenance.DJL_VERSION).getValue());
         assertEquals("2.7.1", instance.get(DJLTrainerProvenance.ENGINE_VERSION).getValue());
         assertEquals("cpu()", instance.get(DJLTrainerProvenance.DEVICES).getValue());

@@ -79,6 +79,8 @@ public class InvalidConfigurationTest {
             "numDevices, 0",
             "numThreads, 0",
             "inferenceBatchSize, 0",
+            "lastBatch, SOMETIMES",
+            "optimiser, ADAMX",
     })
     public void badValueInXmlFailsAtLoadTimeNamingTheField(String field, String value) throws IOException {
         PropertyException e = loadTrainerWith("<property name=\"" + field + "\" value=\"" + value + "\"/>");
@@ -124,6 +126,40 @@ public class InvalidConfigurationTest {
         assertRejected(() -> TestData.mlp().optBatchSize(0).build(), "batchSize", "0");
         assertRejected(() -> TestData.mlp().optEpochs(0).build(), "epochs", "0");
         assertRejected(() -> TestData.mlp().optDevice("cuda").build(), "device", "cuda");
+        assertRejected(() -> TestData.mlp().optLossScale(new BeyondFloat32()).build(), "lossScale", "finite in float32", "1.0E39");
+    }
+
+    /** A user's loss scale whose factors leave float32: DJLTrainer rejects it whatever the class. */
+    private static final class BeyondFloat32 implements io.github.randomgradient.rg.LossScale {
+        @Override
+        public Sampler newSampler(java.util.SplittableRandom rng) {
+            return step -> 1e39;
+        }
+
+        @Override
+        public double expectedValue() {
+            return 1e39;
+        }
+
+        @Override
+        public double min() {
+            return 1e39;
+        }
+
+        @Override
+        public double max() {
+            return 1e39;
+        }
+
+        @Override
+        public String describe() {
+            return "1e39";
+        }
+
+        @Override
+        public com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance getProvenance() {
+            return new com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl(this, "LossScale");
+        }
     }
 
     @Test

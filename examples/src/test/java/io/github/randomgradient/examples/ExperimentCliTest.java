@@ -166,6 +166,7 @@ public class ExperimentCliTest {
         assertTrue(r.out().matches("(?s).*learning rate\\s+0\\.05\\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*effective learning rate \\(lr x E\\[u\\]\\)\\s+0\\.025.*"), r.out());
         assertTrue(r.out().matches("(?s).*momentum\\s+0\\.9\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*optimiser\\s+SGD \\(update rule torch\\.optim\\.SGD\\)\\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*seed\\s+1\\n.*"), r.out());
         assertTrue(r.out().contains("SHA-256"), "data hash: " + r.out());
     }

@@ -434,7 +434,8 @@ public final class ProvenanceFacts {
                 .orElse("fixed (Tribuo optimiser: " + first(trainer, "optimiser.class-name", "class-name").map(ProvenanceFacts::simple).orElse("?") + ")"));
         rows.put("momentum", momentum().orElse("not recorded"));
         rows.put("weight decay", first(trainer, "weightDecay").orElse("not recorded"));
-        rows.put("optimiser", optimiser().orElse("not recorded") + (usesTribuoAdam() ? " [WARNING: Tribuo 4.3.2 Adam is defective, oracle/tribuo#401]" : ""));
+        rows.put("optimiser", optimiser().orElse("not recorded") + first(trainer, "update-rule").map(r -> " (update rule " + r + ")").orElse("")
+                + (usesTribuoAdam() ? " [WARNING: Tribuo 4.3.2 Adam is defective, oracle/tribuo#401]" : ""));
         rows.put("seed", seed().orElse("not recorded"));
         rows.put("epochs", epochs().orElse("not recorded"));
         rows.put("batch size", batchSize().orElse("not recorded"));
