@@ -87,8 +87,10 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     private final byte[] parameters;
     private final int inferenceBatchSize;
     private final TrainingHistory history;
-    private final String parameterSha256;
-    private final ArrayList<String> parameterShapes;
+    /** Null only in a Java-serialised version-0 model. */
+    private String parameterSha256;
+    /** Empty in a version-0 model (not final: version-0 Java streams leave it null until readObject). */
+    private ArrayList<String> parameterShapes;
     /** The format version this object was written with (Java serialisation). */
     private int formatVersion = CURRENT_VERSION;
 
@@ -134,6 +136,9 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
             throw new InvalidObjectException(newerVersion("DJLModel '" + name + "'", formatVersion));
         }
         lifetime = new ReentrantReadWriteLock(true);
+        if (parameterShapes == null) {
+            parameterShapes = new ArrayList<>();
+        }
         try {
             verify();
         } catch (IllegalStateException e) {
@@ -465,7 +470,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
 
     /**
      * The SHA-256 of the parameter bytes, as stored with the model.
-     * @return 64 lower-case hex digits.
+     * @return 64 lower-case hex digits; null for a model Java-serialised at format version 0.
      */
     public String getParameterSha256() {
         return parameterSha256;

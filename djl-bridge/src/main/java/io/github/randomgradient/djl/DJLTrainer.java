@@ -114,7 +114,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     @Config(description = "Adam's second-moment decay, in [0, 1).")
     float beta2 = 0.999f;
 
-    @Config(description = "The optimiser's L2 weight decay, >= 0 (not scaled by the loss scale).")
+    @Config(description = "The optimiser's weight decay, >= 0: added to the gradient (SGD, NESTEROV, ADAM) or decoupled (ADAMW); not scaled by the loss scale.")
     float weightDecay = 0.0f;
 
     @Config(description = "Learning-rate schedule: FIXED, POLY, STEP or COSINE.")

@@ -1,0 +1,14 @@
+/**
+ * The training engine behind {@link io.github.randomgradient.djl.DJLTrainer}: the immutable
+ * {@link io.github.randomgradient.djl.train.RunSettings} of a run; a dataset converted once to
+ * tensors ({@link io.github.randomgradient.djl.train.TensorData}); the seeded shuffle, mini-batch
+ * boundaries and gather ({@link io.github.randomgradient.djl.train.MiniBatches}); the training loop
+ * with its step, finiteness checks, divergence policy and per-epoch evaluation
+ * ({@link io.github.randomgradient.djl.train.TrainingLoop},
+ * {@link io.github.randomgradient.djl.train.Parameters}); and the epoch reporting (log line,
+ * progress bar). The update rules are in {@link io.github.randomgradient.djl.optim}.
+ * <p>
+ * Per-step host synchronisation is confined to three reads: the mini-batch loss and metric
+ * ({@code Step}), and the gradient and parameter finiteness checks ({@code Parameters}).
+ */
+package io.github.randomgradient.djl.train;
