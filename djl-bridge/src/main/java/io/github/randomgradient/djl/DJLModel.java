@@ -28,7 +28,6 @@ import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.impl.ModelDataCarrier;
-import org.tribuo.protos.core.ModelDataProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 
@@ -148,7 +147,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
         }
     }
 
-    private static String newerVersion(String what, int version) {
+    static String newerVersion(String what, int version) {
         return what + " was written by format version " + version + "; this build reads up to " + CURRENT_VERSION
                 + ". Read it with a newer tribuo-rg.";
     }
@@ -181,10 +180,11 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      * @param message The serialised data.
      * @return The model.
      * @throws InvalidProtocolBufferException If the message cannot be parsed.
-     * @throws IllegalArgumentException If the version is unknown.
-     * @throws IllegalStateException If the output domain does not match the output converter.
+     * @throws IllegalArgumentException If the version is newer than {@link #CURRENT_VERSION} (the message says
+     *                                  "written by format version N; this build reads up to ...") or negative.
+     * @throws IllegalStateException If the output domain does not match the output converter, or the
+     *                               parameters fail their integrity checks (the message names what differs).
      */
-    @SuppressWarnings({"unchecked", "rawtypes"}) // guarded by the type-witness check below
     public static DJLModel<?> deserializeFromProto(int version, String className, Any message) throws InvalidProtocolBufferException {
         if (version > CURRENT_VERSION) {
             throw new IllegalArgumentException(newerVersion("this DJLModel", version));
@@ -192,29 +192,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
         if (version < 0) {
             throw new IllegalArgumentException("invalid DJLModel format version " + version + " (the file is corrupt)");
         }
-        DJLModelProto proto = message.unpack(DJLModelProto.class);
-        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(proto.getMetadata().unpack(ModelDataProto.class));
-        BlockFactory blockFactory = ComponentSerialization.fromProto(proto.getBlockFactory(), BlockFactory.class, "blockFactory");
-        FeatureConverter featureConverter = ComponentSerialization.fromProto(proto.getFeatureConverter(), FeatureConverter.class, "featureConverter");
-        OutputConverter<?> outputConverter = ComponentSerialization.fromProto(proto.getOutputConverter(), OutputConverter.class, "outputConverter");
-        if (!carrier.outputDomain().getOutput(0).getClass().equals(outputConverter.getTypeWitness())) {
-            throw new IllegalStateException("Invalid protobuf: the output domain holds " + carrier.outputDomain().getOutput(0).getClass()
-                    + " but the output converter handles " + outputConverter.getTypeWitness());
-        }
-        long[] shape = proto.getExampleShapeList().stream().mapToLong(Long::longValue).toArray();
-        byte[] bytes = proto.getParameters().toByteArray();
-        if (version >= 1) {
-            ParameterIntegrity.checkDigest("DJLModel '" + carrier.name() + "'", bytes, proto.getParametersSha256());
-        }
-        DJLModel<?> model = new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
-                blockFactory, featureConverter, outputConverter, shape, proto.getNumOutputs(),
-                bytes, proto.getParameterShapesList(), proto.getInferenceBatchSize(), HistoryProtos.fromProto(proto.getHistory()));
-        if (version >= 1) {
-            model.verify();
-        } else {
-            model.parameterShapes.clear();
-        }
-        return model;
+        return ModelProtos.read(version, message);
     }
 
     @Override
@@ -228,7 +206,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 .setNumOutputs(numOutputs)
                 .setParameters(ByteString.copyFrom(parameters))
                 .setInferenceBatchSize(inferenceBatchSize)
-                .setHistory(HistoryProtos.toProto(history))
+                .setHistory(ModelProtos.toProto(history))
                 .setParametersSha256(parameterSha256)
                 .addAllParameterShapes(parameterShapes);
         for (long d : exampleShape) {

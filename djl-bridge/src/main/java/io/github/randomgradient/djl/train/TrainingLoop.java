@@ -169,7 +169,7 @@ public final class TrainingLoop<T extends Output<T>> {
                     if (completed > 0) {
                         int seen = batches.to(completed - 1);
                         records.add(record(epoch, Arrays.copyOf(stepLosses, completed), scaleSum, metricSum, seen, Double.NaN,
-                                seconds, lr));
+                                seconds, schedule.learningRate(t - 1, epoch - 1)));
                     }
                     break;
                 }
