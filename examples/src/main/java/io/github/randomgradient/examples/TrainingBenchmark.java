@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.randomgradient.djl.DJLEngine;
 import io.github.randomgradient.djl.DJLTrainer;
+import io.github.randomgradient.djl.LastBatch;
 import io.github.randomgradient.djl.block.CNNBlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.ImageConverter;
@@ -43,7 +44,8 @@ import java.util.SplittableRandom;
  * The bare loop runs on tensors built beforehand: shuffled mini-batches gathered from one
  * {@code [N, 1, 28, 28]} tensor, forward, softmax cross-entropy, backward, SGD step, in a per-step
  * {@code NDManager}. DJLTrainer also converts the Tribuo dataset, draws the loss scale, keeps the
- * unscaled loss and training accuracy per step, and checks the loss is finite.
+ * unscaled loss and training accuracy per step, checks the loss, gradients and updated parameters
+ * are finite, and applies the torch.optim update itself.
  * <p>
  * Run from the repository root: {@code java -cp "examples/target/tribuo-rg-examples.jar:examples/target/lib/*"
  * io.github.randomgradient.examples.TrainingBenchmark [DATA_DIR [repeats [threads]]]}.
@@ -91,7 +93,8 @@ public final class TrainingBenchmark {
 
     private static DJLTrainer<Label> trainer(LossScale scale, int threads) {
         return DJLTrainer.builder(CNN, IMAGES, new LabelConverter()).optLossScale(scale).optLearningRate(LEARNING_RATE)
-                .optMomentum(MOMENTUM).optBatchSize(BATCH).optEpochs(1).optSeed(1L).optDevice("cpu").optNumThreads(threads).build();
+                .optMomentum(MOMENTUM).optBatchSize(BATCH).optLastBatch(LastBatch.KEEP) // the bare loop keeps the short last mini-batch too
+                .optEpochs(1).optSeed(1L).optDevice("cpu").optNumThreads(threads).build();
     }
 
     /** One epoch of a plain DJL training loop on pre-built tensors. */

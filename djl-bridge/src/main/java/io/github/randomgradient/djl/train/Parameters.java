@@ -136,9 +136,12 @@ public final class Parameters {
         try (scope) {
             NDList maxima = new NDList(arrays.size());
             for (NDArray a : arrays) {
-                NDArray m = a.abs().max();
-                m.attach(scope);
-                maxima.add(m);
+                // abs() is attached to the array's (long-lived) manager: close it here, or every step leaks a copy.
+                try (NDArray abs = a.abs()) {
+                    NDArray m = abs.max();
+                    m.attach(scope);
+                    maxima.add(m);
+                }
             }
             NDArray stacked = NDArrays.stack(maxima);
             stacked.attach(scope);

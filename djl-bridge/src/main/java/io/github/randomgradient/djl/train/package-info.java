@@ -8,7 +8,8 @@
  * {@link io.github.randomgradient.djl.train.Parameters}); and the epoch reporting (log line,
  * progress bar). The update rules are in {@link io.github.randomgradient.djl.optim}.
  * <p>
- * Per-step host synchronisation is confined to three reads: the mini-batch loss and metric
- * ({@code Step}), and the gradient and parameter finiteness checks ({@code Parameters}).
+ * Per-step host synchronisation is confined to four small reads: the mini-batch loss and its
+ * metric contribution ({@code Step}), and the gradient and parameter finiteness checks, one
+ * stacked array each ({@code Parameters}).
  */
 package io.github.randomgradient.djl.train;
