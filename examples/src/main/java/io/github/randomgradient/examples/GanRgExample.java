@@ -89,7 +89,7 @@ public final class GanRgExample {
     }
 
     /** About a minute on one CPU core. */
-    static final Settings DEFAULT = new Settings(4000, 12, 64, 1);
+    static final Settings DEFAULT = new Settings(5000, 12, 32, 1);
 
     /**
      * One arm's results.
@@ -139,7 +139,7 @@ public final class GanRgExample {
             for (int a = 0; a < arms.length; a++) {
                 Result r = train(arms[a], scales[a], trainImages, output, settings);
                 results.add(r);
-                out.printf(Locale.ROOT, "%-8s G loss scale %s: final-epoch mean D loss %.4f, G loss %.4f; nearest-training-image "
+                out.printf(Locale.ROOT, "%-8s G loss scale %s: last 10%% of steps mean D loss %.4f, G loss %.4f; nearest-training-image "
                                 + "distance of samples %.3f (real test images: %.3f); samples in %s%n", arms[a], scales[a].describe(),
                         tailMean(r.discriminatorLosses()), tailMean(r.generatorLosses()), r.nearestNeighbourDistance(),
                         realDistance, r.grid());
