@@ -300,7 +300,7 @@ public final class GanRgExample {
             }
         }
 
-        /** {@code n} generated images {@code [n, 784]} in [-1, 1], attached to the caller's scope of choice. */
+        /** {@code n} generated images {@code [n, 784]} in [-1, 1], on the generator trainer's manager. */
         NDArray sample(int n) {
             return generatorTrainer.evaluate(new NDList(noise(n))).head();
         }

@@ -153,13 +153,12 @@ public final class SegmentationRgExample {
         sb.append(String.format(Locale.ROOT, "%n| arm | loss scale | seeds | mean IoU (mean ± sd over seeds) |%n| --- | --- | --- | --- |%n"));
         for (String arm : arms) {
             SummaryStatistics stats = new SummaryStatistics();
-            String scale = "";
             for (Result r : results) {
                 if (r.arm().equals(arm)) {
                     stats.addValue(r.meanIoU());
                 }
             }
-            scale = arm.equals("rg") ? "U[0, 1) on half of the mini-batches, E[u] = 0.75" : "1.0";
+            String scale = arm.equals("rg") ? "U[0, 1) on half of the mini-batches, E[u] = 0.75" : "1.0";
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f ± %.4f |%n", arm, scale, stats.getN(),
                     stats.getMean(), stats.getStandardDeviation()));
         }

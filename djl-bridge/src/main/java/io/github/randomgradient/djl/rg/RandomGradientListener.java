@@ -43,7 +43,8 @@ import java.util.logging.Logger;
  *     message before training.</li>
  * </ul>
  * The unscaled loss of a step is the wrapped loss on each device split, weighted by the split's
- * share of the mini-batch. Custom loops call {@code trainer.notifyListeners(l ->
+ * share of the mini-batch (DJL's {@code BatchData} keeps one split per device, so the splits must
+ * be on distinct devices, as {@code Batch.split} makes them). Custom loops call {@code trainer.notifyListeners(l ->
  * l.onTrainingBatch(trainer, batchData))} after the backward pass and {@code onEpoch} at the end
  * of each epoch, as {@code EasyTrain} does.
  */
