@@ -2,13 +2,10 @@ package io.github.randomgradient.examples;
 
 import org.tribuo.datasource.IDXDataSource;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Writes the stratified Fashion-MNIST subset bundled in {@code data/fashion-mnist-subset}: the first
@@ -44,8 +41,8 @@ public final class MakeFashionMnistSubset {
     }
 
     private static void subset(Path source, Path output, String prefix, int perClass) throws IOException {
-        int[][] images = read(source.resolve(prefix + "-images-idx3-ubyte.gz"));
-        int[][] labels = read(source.resolve(prefix + "-labels-idx1-ubyte.gz"));
+        int[][] images = FashionMnistArrays.readIdx(source.resolve(prefix + "-images-idx3-ubyte.gz"));
+        int[][] labels = FashionMnistArrays.readIdx(source.resolve(prefix + "-labels-idx1-ubyte.gz"));
         int rows = images[0][1];
         int cols = images[0][2];
         int pixels = rows * cols;
@@ -73,30 +70,5 @@ public final class MakeFashionMnistSubset {
         IDXDataSource.IDXData.createIDXData(IDXDataSource.IDXType.UBYTE, new int[]{total}, labelOut)
                 .save(output.resolve(prefix + "-labels-idx1-ubyte.gz"), true);
         System.out.println(prefix + ": wrote " + total + " examples (" + perClass + " per class)");
-    }
-
-    /** Reads a gzipped unsigned-byte IDX file: returns {dims, data}. */
-    private static int[][] read(Path path) throws IOException {
-        try (InputStream raw = Files.newInputStream(path);
-             DataInputStream in = new DataInputStream(new GZIPInputStream(raw))) {
-            int magic = in.readInt();
-            if ((magic >>> 8) != 0x08) {
-                throw new IOException(path + " is not an unsigned-byte IDX file (magic " + Integer.toHexString(magic) + ")");
-            }
-            int ndims = magic & 0xff;
-            int[] dims = new int[ndims];
-            long size = 1;
-            for (int i = 0; i < ndims; i++) {
-                dims[i] = in.readInt();
-                size *= dims[i];
-            }
-            byte[] bytes = new byte[Math.toIntExact(size)];
-            in.readFully(bytes);
-            int[] data = new int[bytes.length];
-            for (int i = 0; i < bytes.length; i++) {
-                data[i] = bytes[i] & 0xff;
-            }
-            return new int[][]{dims, data};
-        }
     }
 }

@@ -5,6 +5,10 @@
  * (RG on Tribuo's own LinearSGDTrainer), {@link io.github.randomgradient.examples.ReportFromSavedModelsExample}
  * (a report from two saved models); {@link io.github.randomgradient.examples.TrainingBenchmark}
  * measures training throughput; {@link io.github.randomgradient.examples.MakeFashionMnistSubset}
- * makes the bundled data subset.
+ * makes the bundled data subset. With plain DJL and {@code io.github.randomgradient.djl.rg}:
+ * {@link io.github.randomgradient.examples.EasyTrainRgExample} (the bundled CNN through
+ * {@code EasyTrain.fit}), {@link io.github.randomgradient.examples.SegmentationRgExample}
+ * (per-pixel classification, mean IoU) and {@link io.github.randomgradient.examples.GanRgExample}
+ * (RG on a GAN's generator loss).
  */
 package io.github.randomgradient.examples;
