@@ -306,6 +306,32 @@ public final class ProvenanceFacts {
     }
 
     /**
+     * Is the optimiser adaptive (Adam, AdaGrad, AdaDelta, RMSProp)? For those, scaling the loss by a
+     * constant cancels in the update (apart from ε), so "effective learning rate = lr × E[u]" does not
+     * hold: a per-batch u reweights the mini-batches inside the moment estimates instead.
+     * @return True if the recorded optimiser is adaptive.
+     */
+    public boolean isAdaptive() {
+        String name = optimiser().orElse("").toUpperCase(java.util.Locale.ROOT);
+        for (String adaptive : List.of("ADAM", "ADAGRAD", "ADADELTA", "RMSPROP")) {
+            if (name.contains(adaptive)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The optimiser's weight decay and whether the loss scale multiplies it: an optimiser's weight decay
+     * is applied by the update rule, outside the loss, so RG does not scale it (an L2 term inside the
+     * loss would be scaled).
+     * @return e.g. {@code 1.0E-4 (optimiser's, not scaled by u)}, or {@code none recorded}.
+     */
+    public String weightDecay() {
+        return first(trainer, "weightDecay").map(w -> w + " (optimiser's, not scaled by u)").orElse("none recorded");
+    }
+
+    /**
      * Does the run use Tribuo 4.3.2's defective Adam (oracle/tribuo#401)?
      * @return True if {@value RandomGradientOptimiser#TRIBUO_ADAM} is in the trainer provenance.
      */
