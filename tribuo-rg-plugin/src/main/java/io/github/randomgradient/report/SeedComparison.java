@@ -171,7 +171,7 @@ public final class SeedComparison {
                         + "normally distributed " + (design == Design.PAIRED ? "differences" : "values") + " (use at least "
                         + WILCOXON_MIN_PAIRS + " seeds)";
             }
-            return head + diff(difference) + " [" + diff(ciLow) + ", " + diff(ciHigh) + "], " + p + ", " + seedsText()
+            return head + diff(difference) + " [" + bound(ciLow) + ", " + bound(ciHigh) + "], " + p + ", " + seedsText()
                     + ": " + meaning + " (" + limit + ")" + leftOut();
         }
 
@@ -185,6 +185,10 @@ public final class SeedComparison {
         private String leftOut() {
             return unpairedSeeds.isEmpty() || design != Design.PAIRED ? ""
                     : "; seeds " + unpairedSeeds + " ran for one trainer only and are left out of the pairs";
+        }
+
+        private String bound(double x) {
+            return percentagePoints ? ReportFormat.signedFixed(100 * x, 2) : ReportFormat.signedFixed(x, 4);
         }
 
         private String diff(double x) {
@@ -334,8 +338,33 @@ public final class SeedComparison {
     }
 
     /**
-     * Holm's step-down correction over a report's comparisons: only comparisons with a p-value count;
-     * the verdicts are re-decided on the adjusted p-values.
+     * Holm's step-down adjustment: the \( i \)-th smallest of \( m \) p-values (from 1) becomes
+     * \( \max_{j \le i} \min(1, (m - j + 1) p_{(j)}) \).
+     * @param p The p-values, none NaN.
+     * @return The adjusted p-values, in the input order.
+     * @throws IllegalArgumentException If a p-value is NaN or outside [0, 1].
+     */
+    public static double[] holmAdjust(double[] p) {
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < p.length; i++) {
+            if (!(p[i] >= 0 && p[i] <= 1)) {
+                throw new IllegalArgumentException("a p-value must be in [0, 1], found " + p[i] + " at index " + i);
+            }
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
+        double[] out = new double[p.length];
+        double running = 0;
+        for (int k = 0; k < p.length; k++) {
+            running = Math.max(running, Math.min(1.0, (p.length - k) * p[order[k]]));
+            out[order[k]] = running;
+        }
+        return out;
+    }
+
+    /**
+     * Holm's step-down correction over a report's comparisons ({@link #holmAdjust(double[])}): only
+     * comparisons with a p-value count; the verdicts are re-decided on the adjusted p-values.
      * @param results The comparisons, in report order.
      * @return The same comparisons in the same order, with adjusted p-values and outcomes.
      */
@@ -346,14 +375,10 @@ public final class SeedComparison {
                 tested.add(i);
             }
         }
-        tested.sort(Comparator.comparingDouble(i -> results.get(i).pValue()));
-        int m = tested.size();
+        double[] adjusted = holmAdjust(tested.stream().mapToDouble(i -> results.get(i).pValue()).toArray());
         List<Result> out = new ArrayList<>(results);
-        double running = 0;
-        for (int k = 0; k < m; k++) {
-            int i = tested.get(k);
-            running = Math.max(running, Math.min(1.0, (m - k) * results.get(i).pValue()));
-            out.set(i, results.get(i).withHolm(running, m));
+        for (int k = 0; k < tested.size(); k++) {
+            out.set(tested.get(k), results.get(tested.get(k)).withHolm(adjusted[k], tested.size()));
         }
         return out;
     }
