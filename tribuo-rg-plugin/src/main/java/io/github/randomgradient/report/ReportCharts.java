@@ -22,6 +22,7 @@ import org.jfree.svg.SVGGraphics2D;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Rectangle2D;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The charts of a comparison report, drawn by JFreeChart from healthy runs only (diverged and
@@ -39,34 +40,16 @@ final class ReportCharts {
 
     /** Training loss per epoch: mean over seeds, band from min to max. */
     static JFreeChart loss(ReportData data) {
-        YIntervalSeriesCollection dataset = new YIntervalSeriesCollection();
-        for (TrainerSummary t : data.trainers()) {
-            YIntervalSeries series = new YIntervalSeries(t.trainer());
-            for (CurvePoint p : t.curve()) {
-                if (Double.isFinite(p.meanTrainingLoss())) {
-                    series.add(p.epoch(), p.meanTrainingLoss(), p.minTrainingLoss(), p.maxTrainingLoss());
-                }
-            }
-            dataset.addSeries(series);
-        }
         return banded(ChartFactory.createXYLineChart("Training loss per epoch (unscaled; mean, band min–max over seeds)",
-                "epoch", "mean training loss", dataset, PlotOrientation.VERTICAL, true, false, false));
+                "epoch", "mean training loss", bands(data, CurvePoint::meanTrainingLoss, CurvePoint::minTrainingLoss,
+                        CurvePoint::maxTrainingLoss), PlotOrientation.VERTICAL, true, false, false));
     }
 
     /** Test accuracy per epoch: mean over seeds, band from min to max, and the target. */
     static JFreeChart accuracy(ReportData data) {
-        YIntervalSeriesCollection dataset = new YIntervalSeriesCollection();
-        for (TrainerSummary t : data.trainers()) {
-            YIntervalSeries series = new YIntervalSeries(t.trainer());
-            for (CurvePoint p : t.curve()) {
-                if (Double.isFinite(p.meanTestAccuracy())) {
-                    series.add(p.epoch(), p.meanTestAccuracy(), p.minTestAccuracy(), p.maxTestAccuracy());
-                }
-            }
-            dataset.addSeries(series);
-        }
         JFreeChart chart = banded(ChartFactory.createXYLineChart("Test accuracy per epoch (mean, band min–max over seeds)",
-                "epoch", "test accuracy", dataset, PlotOrientation.VERTICAL, true, false, false));
+                "epoch", "test accuracy", bands(data, CurvePoint::meanTestAccuracy, CurvePoint::minTestAccuracy,
+                        CurvePoint::maxTestAccuracy), PlotOrientation.VERTICAL, true, false, false));
         ValueMarker target = new ValueMarker(data.targetAccuracy(), Color.GRAY, new BasicStroke(1.0f,
                 BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10.0f, new float[]{4.0f, 4.0f}, 0.0f));
         target.setLabel("target " + ReportFormat.num(data.targetAccuracy()));
@@ -92,6 +75,22 @@ final class ReportCharts {
         style(chart);
         chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, false));
         return chart;
+    }
+
+    /** One series per trainer: per epoch the mean, and the min and max as its band; non-finite means skipped. */
+    private static YIntervalSeriesCollection bands(ReportData data, ToDoubleFunction<CurvePoint> mean,
+                                                   ToDoubleFunction<CurvePoint> min, ToDoubleFunction<CurvePoint> max) {
+        YIntervalSeriesCollection dataset = new YIntervalSeriesCollection();
+        for (TrainerSummary t : data.trainers()) {
+            YIntervalSeries series = new YIntervalSeries(t.trainer());
+            for (CurvePoint p : t.curve()) {
+                if (Double.isFinite(mean.applyAsDouble(p))) {
+                    series.add(p.epoch(), mean.applyAsDouble(p), min.applyAsDouble(p), max.applyAsDouble(p));
+                }
+            }
+            dataset.addSeries(series);
+        }
+        return dataset;
     }
 
     private static JFreeChart banded(JFreeChart chart) {

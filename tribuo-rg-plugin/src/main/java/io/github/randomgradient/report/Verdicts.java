@@ -126,10 +126,11 @@ final class Verdicts {
             if (!rg.randomGradient()) {
                 return "";
             }
-            return "; " + adaptive.optimiser() + " is adaptive: a constant loss scale cancels in its update (apart from ε), "
-                    + "so lr × E[u] is not " + rg.trainer() + "'s step; its per-batch u reweights the mini-batches inside "
-                    + "the moment estimates instead. The control for " + rg.trainer() + " is mean-preserving RG (a loss "
-                    + "scale with E[u] = 1, e.g. U[0.5, 1.5)), not an lr-matched baseline";
+            String sentence = "; " + adaptive.optimiser() + " is adaptive: a constant loss scale cancels in its update "
+                    + "(apart from ε), so lr × E[u] is not " + rg.trainer() + "'s step; its per-batch u reweights the "
+                    + "mini-batches inside the moment estimates instead";
+            return sentence + (rg.lossScaleMean() == 1.0 ? "" : ". The control for " + rg.trainer() + " is mean-preserving "
+                    + "RG (UniformLossScale with meanPreserving = true, E[u] = 1), not an lr-matched baseline");
         }
         for (TrainerSummary t : List.of(cand, ref)) {
             if (Double.isNaN(t.effectiveLearningRate())) {
