@@ -51,6 +51,12 @@ import java.util.logging.Logger;
  * model on the test set with Tribuo's {@code LabelEvaluator}, writes one run directory per
  * (trainer, seed) and then the comparison report (Markdown, HTML, JSON).
  * <p>
+ * Runs are interleaved by seed (every trainer for the first seed, then the second, ...), so JVM
+ * warm-up and machine load fall on every trainer alike and training seconds compare trainers, not
+ * run order. Before any training the test labels are checked to occur in the training data. The
+ * report's title, target accuracy and comparisons are recorded in {@code <output>/experiment.json}
+ * ({@code ExperimentRecord}) so a report rebuilt later from the run directories uses them.
+ * <p>
  * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
  * partial is redone from scratch. Files are written under temporary names and moved into place.
  * <pre>

@@ -239,7 +239,12 @@ public final class ReportCommand {
                     ? ((HasTrainingHistory) model).getTrainingHistory().totalWallSeconds() : Double.NaN;
             RunFiles files = RunFiles.of(o.outputDir, name, seed);
             files.clear();
-            RunRecorder.record(files, name, seed, model, test, model.getProvenance().getDatasetProvenance().getNumExamples(), seconds);
+            try {
+                RunRecorder.record(files, name, seed, model, test, model.getProvenance().getDatasetProvenance().getNumExamples(),
+                        seconds);
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(file + ": " + e.getMessage(), e);
+            }
             runs.add(files);
         }
         return runs;
