@@ -144,6 +144,19 @@ public class ReportCasesTest {
     }
 
     @Test
+    public void aTestLabelNeverSeenInTrainingIsAClearError() {
+        Dataset<Label> train = threeClasses(50, 1L, false);
+        Dataset<Label> test = threeClasses(20, 2L, true);
+        org.tribuo.Model<Label> model = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
+                new org.tribuo.classification.sgd.objectives.LogMulticlass(), SGD.getSimpleSGD(0.05), 1, -1, 16, 1L).train(train);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> io.github.randomgradient.cli.RunRecorder.evaluate(model, test));
+        assertEquals("the test data has labels [C] that the model never saw in training (its labels: [A, B]); it cannot "
+                + "predict them, so the evaluation would misreport them: evaluate on test data whose labels the model knows",
+                e.getMessage());
+    }
+
+    @Test
     public void anAdamPairIsNotToldAboutEffectiveLearningRates(@TempDir Path dir) throws IOException {
         List<RunFiles> runs = new ArrayList<>();
         for (long seed : new long[]{1, 2, 3}) {
