@@ -9,7 +9,9 @@ import io.github.randomgradient.report.ReportData.RunRow;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -117,15 +119,26 @@ final class ReportTables {
         return t.seeds().size() + (t.failedSeeds().isEmpty() ? "" : " (" + t.failedSeeds().size() + " failed)");
     }
 
+    /** One row per test class, one precision / recall / F1 column per trainer (support from the first trainer). */
     static Table perClass(ReportData data) {
-        List<List<String>> rows = new ArrayList<>();
+        Map<String, Map<String, ClassRow>> byClass = new LinkedHashMap<>();
         for (TrainerSummary t : data.trainers()) {
             for (ClassRow c : t.perClass()) {
-                rows.add(List.of(t.trainer(), c.label(), ReportFormat.num(c.support()), na(c.precision()),
-                        na(c.recall()), na(c.f1())));
+                byClass.computeIfAbsent(c.label(), k -> new LinkedHashMap<>()).put(t.trainer(), c);
             }
         }
-        return new Table(List.of("trainer", "class", "support", "precision", "recall", "F1"), rows);
+        List<String> header = new ArrayList<>(List.of("class", "support"));
+        data.trainers().forEach(t -> header.add(t.trainer() + ": precision / recall / F1"));
+        List<List<String>> rows = new ArrayList<>();
+        byClass.forEach((label, cells) -> {
+            List<String> row = new ArrayList<>(List.of(label, ReportFormat.num(cells.values().iterator().next().support())));
+            for (TrainerSummary t : data.trainers()) {
+                ClassRow c = cells.get(t.trainer());
+                row.add(c == null ? ReportData.MISSING : na(c.precision()) + " / " + na(c.recall()) + " / " + na(c.f1()));
+            }
+            rows.add(row);
+        });
+        return new Table(header, rows);
     }
 
     private static String na(double x) {

@@ -138,8 +138,9 @@ public class ReportCasesTest {
         assertEquals(0.0, c.support(), 0.0);
         assertTrue(Double.isNaN(c.f1()));
         String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
-        assertTrue(md.contains("| linear-baseline | C | 0 | n/a | n/a | n/a |"), md);
-        assertTrue(md.contains("| linear-baseline | A | 50 | 1.0000 | 1.0000 | 1.0000 |"), md);
+        assertTrue(md.contains("| class | support | linear-baseline: precision / recall / F1 |"), md);
+        assertTrue(md.contains("| C | 0 | n/a / n/a / n/a |"), md);
+        assertTrue(md.contains("| A | 50 | 1.0000 / 1.0000 / 1.0000 |"), md);
         assertTrue(md.contains("n/a: the class is absent from the test set (support 0); it is left out of the macro averages"));
     }
 
