@@ -159,7 +159,7 @@ public final class ExperimentCommand {
                 + train.getOutputInfo().toReadableString());
 
         checkTestLabels(train, test);
-        new ExperimentRecord(experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
+        new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
                 .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
 
         // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load

@@ -112,6 +112,9 @@ public final class ReportCommand {
         }
         List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
         Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
+        if (recorded.isPresent()) {
+            runs = recorded.get().inTrainerOrder(runs);
+        }
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
             for (String c : o.compare) {

@@ -11,11 +11,13 @@ import java.util.Optional;
  * so that a report rebuilt later from the run directories uses the experiment's own title, target
  * accuracy and comparisons instead of defaults.
  *
+ * @param trainers The trainers' component names, in the experiment's (and the report's) order; null
+ *                 (a record written before trainers were recorded) is read as empty.
  * @param title The report title.
  * @param targetAccuracy The target test accuracy for "epochs to target", in [0, 1].
  * @param comparisons The named comparisons, each {@code candidate vs reference}; empty for the default.
  */
-public record ExperimentRecord(String title, double targetAccuracy, List<String> comparisons) {
+public record ExperimentRecord(List<String> trainers, String title, double targetAccuracy, List<String> comparisons) {
 
     /** The file name, in the experiment's output directory (beside {@code runs/}). */
     public static final String FILE = "experiment.json";
@@ -25,6 +27,7 @@ public record ExperimentRecord(String title, double targetAccuracy, List<String>
      * @throws NullPointerException If the title or comparisons are null.
      */
     public ExperimentRecord {
+        trainers = trainers == null ? List.of() : List.copyOf(trainers);
         Objects.requireNonNull(title, "title");
         comparisons = List.copyOf(comparisons);
     }
@@ -51,6 +54,20 @@ public record ExperimentRecord(String title, double targetAccuracy, List<String>
             throw new IllegalArgumentException("a comparison must read 'candidate vs reference', found '" + text + "'");
         }
         return new ReportOptions.Comparison(parts[0].trim(), parts[1].trim());
+    }
+
+    /**
+     * Orders run directories as the experiment listed their trainers (runs of unlisted trainers last),
+     * keeping the given order within a trainer.
+     * @param runs The run directories, {@code .../<trainer>/seed-<n>/}.
+     * @return The runs in report order.
+     */
+    public List<RunFiles> inTrainerOrder(List<RunFiles> runs) {
+        return runs.stream().sorted(java.util.Comparator.comparingInt(r -> {
+            Path trainerDir = r.dir().toAbsolutePath().normalize().getParent();
+            int i = trainerDir == null ? -1 : trainers.indexOf(trainerDir.getFileName().toString());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        })).toList();
     }
 
     /**

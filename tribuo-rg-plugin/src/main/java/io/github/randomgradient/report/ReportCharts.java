@@ -98,6 +98,10 @@ final class ReportCharts {
         DeviationRenderer renderer = new DeviationRenderer(true, true);
         renderer.setAlpha(0.15f);
         chart.getXYPlot().setRenderer(renderer);
+        // The band takes its series' colour (the renderer's default fill is white, which hides it).
+        for (int i = 0; i < chart.getXYPlot().getDataset().getSeriesCount(); i++) {
+            renderer.setSeriesFillPaint(i, renderer.lookupSeriesPaint(i));
+        }
         ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         return chart;
     }
