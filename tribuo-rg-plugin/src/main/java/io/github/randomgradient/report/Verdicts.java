@@ -161,7 +161,8 @@ final class Verdicts {
     static String design(int comparisons) {
         return "Runs are paired by seed value (never by position): runs of different trainers with the same seed share "
                 + "the initial weights and the order of the mini-batches. DJLTrainer splits its seeded generator into the "
-                + "weight-initialisation, shuffling and loss-scale streams in that fixed order, so drawing u moves neither; "
+                + "weight-initialisation, shuffling and loss-scale streams in that fixed order, so drawing u moves neither "
+                + "(checked: factors within 1e-6 of 1 train the baseline's model); "
                 + "Tribuo's LinearSGDTrainer starts from zero weights and shuffles with its own seeded generator, and "
                 + "RandomGradientOptimiser draws u from a separate generator (checked: with u = 1 it trains the baseline's "
                 + "model bit for bit). Each verdict is a paired t-test on the per-seed differences of test accuracy, with "
