@@ -97,6 +97,12 @@ public class ExperimentCliTest {
         Result r = tribuoRg("experiment", "-c", config.toString(), "--data", tiny.toString(), "--output-dir", output.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("mlp-baseline") && r.out().contains("Report: "), r.out());
+        // The answer is the last thing printed.
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("mlp-rg − mlp-baseline test accuracy: "), r.out());
+        // Runs are interleaved by seed: both trainers for seed 1, then seed 2.
+        assertTrue(java.time.OffsetDateTime.parse(run("mlp-rg", 1L).readRun().finishedAt())
+                .isBefore(java.time.OffsetDateTime.parse(run("mlp-baseline", 2L).readRun().finishedAt())));
         for (String trainer : TRAINERS) {
             for (long seed : SEEDS) {
                 RunFiles files = run(trainer, seed);
@@ -113,7 +119,7 @@ public class ExperimentCliTest {
             }
         }
         Path report = output.resolve("report");
-        for (String name : List.of("report.md", "report.html", "report.json", "loss.png", "accuracy.png")) {
+        for (String name : List.of("report.md", "report.html", "report.json", "loss.png", "accuracy.png", "step-loss.png")) {
             assertTrue(Files.size(report.resolve(name)) > 0, name);
         }
         // The report's numbers are recomputed from the run files.
@@ -180,6 +186,10 @@ public class ExperimentCliTest {
         JsonNode original = RunFiles.JSON.readTree(output.resolve("report/report.json").toFile());
         JsonNode again = RunFiles.JSON.readTree(rebuilt.resolve("report.json").toFile());
         assertEquals(original.get("trainers").get(1).get("accuracy"), again.get("trainers").get(1).get("accuracy"));
+        // The experiment's own target accuracy and title, recorded with its runs, not the report command's defaults.
+        assertEquals(0.5, again.get("targetAccuracy").asDouble(), 0.0);
+        assertEquals(original.get("title"), again.get("title"));
+        assertEquals(original.get("verdicts"), again.get("verdicts"));
     }
 
     @Test

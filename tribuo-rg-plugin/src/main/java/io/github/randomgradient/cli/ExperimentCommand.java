@@ -9,9 +9,8 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
-import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
-import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
 import io.github.randomgradient.report.ComparisonReport;
+import io.github.randomgradient.report.ExperimentRecord;
 import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;
@@ -28,8 +27,6 @@ import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.provenance.ModelProvenance;
-
-import java.io.IOException;
 
 import java.io.PrintStream;
 import java.lang.reflect.Field;
@@ -53,6 +50,12 @@ import java.util.logging.Logger;
  * {@code experiment}: trains every trainer of an {@link Experiment} for every seed, evaluates each
  * model on the test set with Tribuo's {@code LabelEvaluator}, writes one run directory per
  * (trainer, seed) and then the comparison report (Markdown, HTML, JSON).
+ * <p>
+ * Runs are interleaved by seed (every trainer for the first seed, then the second, ...), so JVM
+ * warm-up and machine load fall on every trainer alike and training seconds compare trainers, not
+ * run order. Before any training the test labels are checked to occur in the training data. The
+ * report's title, target accuracy and comparisons are recorded in {@code <output>/experiment.json}
+ * ({@code ExperimentRecord}) so a report rebuilt later from the run directories uses them.
  * <p>
  * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
  * partial is redone from scratch. Files are written under temporary names and moved into place.
@@ -155,13 +158,19 @@ public final class ExperimentCommand {
         logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
                 + train.getOutputInfo().toReadableString());
 
+        checkTestLabels(train, test);
+        new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
+                .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
+
+        // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load
+        // then fall on every trainer alike, so training seconds compare trainers rather than run order.
         List<RunFiles> runs = new ArrayList<>();
         int total = experiment.getTrainers().size() * seeds.length;
         int done = 0;
         try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
                 .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
-            for (String trainerName : experiment.getTrainers()) {
-                for (long seed : seeds) {
+            for (long seed : seeds) {
+                for (String trainerName : experiment.getTrainers()) {
                     RunFiles files = RunFiles.of(output, trainerName, seed);
                     runs.add(files);
                     done++;
@@ -194,7 +203,27 @@ public final class ExperimentCommand {
         ReportWriter.write(report, reportDir);
         out.println(report.summaryTable());
         out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+        out.print(report.answerLines());
         return reportDir;
+    }
+
+    /**
+     * Every test label must be a label the trainers see in training: a model cannot predict a class it
+     * never saw, and its evaluation would silently misreport that class.
+     */
+    static void checkTestLabels(Dataset<Label> train, Dataset<Label> test) {
+        Set<String> known = new TreeSet<>();
+        train.getOutputInfo().getDomain().forEach(l -> known.add(l.getLabel()));
+        Set<String> unseen = new TreeSet<>();
+        test.getOutputInfo().getDomain().forEach(l -> {
+            if (!known.contains(l.getLabel())) {
+                unseen.add(l.getLabel());
+            }
+        });
+        if (!unseen.isEmpty()) {
+            throw new CommandException("the test data has labels " + unseen + " that the training data never has (training "
+                    + "labels: " + known + "); a model cannot predict them: use test data whose labels all occur in training");
+        }
     }
 
     /** The {@code --data} keywords. */
@@ -314,11 +343,10 @@ public final class ExperimentCommand {
     private static void checkSameRun(RunFiles files, Trainer<Label> trainer, Dataset<Label> train) {
         ModelProvenance done;
         try {
-            done = (ModelProvenance) new JsonProvenanceSerialization(true)
-                    .deserializeAndUnmarshal(Files.readString(files.file(RunFiles.PROVENANCE)));
-        } catch (IOException | ProvenanceSerializationException | RuntimeException e) {
-            throw new CommandException("finished run " + files.dir() + " has an unreadable " + RunFiles.PROVENANCE
-                    + " (" + e.getMessage() + "): delete the directory to redo the run", e);
+            done = files.readProvenance();
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("finished run " + files.dir() + ": " + e.getMessage() + "; delete the directory to "
+                    + "redo the run", e);
         }
         Map<String, String> was = ProvenanceFacts.configurationOf(done.getTrainerProvenance());
         Map<String, String> now = ProvenanceFacts.configurationOf(trainer.getProvenance());

@@ -3,6 +3,7 @@ package io.github.randomgradient.cli;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import io.github.randomgradient.report.ComparisonReport;
+import io.github.randomgradient.report.ExperimentRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.ReportOptions;
@@ -19,7 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +36,13 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class ReportCommand {
+
+    /** The title when neither the option nor a recorded experiment gives one. */
+    static final String DEFAULT_TITLE = "Random Gradient vs baseline";
+    /** The target accuracy when neither the option nor a recorded experiment gives one. */
+    static final double DEFAULT_TARGET = 0.80;
+
+    private static final Logger logger = Logger.getLogger(ReportCommand.class.getName());
 
     private ReportCommand() {}
 
@@ -59,13 +71,15 @@ public final class ReportCommand {
         @Option(charName = 'o', longName = "output-dir", usage = "Directory to write the report into (required).")
         public Path outputDir;
 
-        /** Report title. */
-        @Option(longName = "title", usage = "Title of the report.")
-        public String title = "Random Gradient vs baseline";
+        /** Report title; null: the experiment's recorded title, else the default. */
+        @Option(longName = "title", usage = "Title of the report (default: the experiment's, recorded with its runs; "
+                + "else '" + DEFAULT_TITLE + "').")
+        public String title;
 
-        /** Target accuracy. */
-        @Option(longName = "target-accuracy", usage = "Test accuracy for 'epochs to target' (default 0.80).")
-        public double targetAccuracy = 0.80;
+        /** Target accuracy; negative: the experiment's recorded target, else the default. */
+        @Option(longName = "target-accuracy", usage = "Test accuracy for 'epochs to target' (default: the experiment's, "
+                + "recorded with its runs; else " + DEFAULT_TARGET + ").")
+        public double targetAccuracy = -1;
 
         /** Explicit comparisons. */
         @Option(longName = "compare", usage = "Comma-separated comparisons 'candidate vs reference'; default: every RG trainer vs every other.")
@@ -97,26 +111,73 @@ public final class ReportCommand {
             throw new CommandException("give exactly one of --runs or --models");
         }
         List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
+        Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
+        if (recorded.isPresent()) {
+            runs = recorded.get().inTrainerOrder(runs);
+        }
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
             for (String c : o.compare) {
-                String[] parts = c.trim().split("\\s+vs\\s+");
-                if (parts.length != 2) {
+                try {
+                    comparisons.add(ExperimentRecord.parse(c));
+                } catch (IllegalArgumentException e) {
                     throw new CommandException("--compare entries must read 'candidate vs reference', found '" + c + "'");
                 }
-                comparisons.add(new ReportOptions.Comparison(parts[0].trim(), parts[1].trim()));
             }
+        } else if (recorded.isPresent()) {
+            comparisons.addAll(recorded.get().toOptions().comparisons());
         }
+        if (recorded.isEmpty() && (o.title == null || o.targetAccuracy < 0)) {
+            logger.warning("no " + ExperimentRecord.FILE + " recorded with these runs: the report uses the default "
+                    + (o.title == null ? "title '" + DEFAULT_TITLE + "'" : "") + (o.title == null && o.targetAccuracy < 0 ? " and " : "")
+                    + (o.targetAccuracy < 0 ? "target accuracy " + DEFAULT_TARGET : "") + " (set them with --title / --target-accuracy)");
+        }
+        String title = o.title != null ? o.title : recorded.map(ExperimentRecord::title).orElse(DEFAULT_TITLE);
+        double target = o.targetAccuracy >= 0 ? o.targetAccuracy : recorded.map(ExperimentRecord::targetAccuracy).orElse(DEFAULT_TARGET);
         ComparisonReport report;
         try {
-            report = ComparisonReport.build(runs, new ReportOptions(comparisons, o.targetAccuracy, o.title));
+            report = ComparisonReport.build(runs, new ReportOptions(comparisons, target, title));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), e);
         }
         ReportWriter.write(report, o.outputDir);
         out.println(report.summaryTable());
         out.println("Report: " + o.outputDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+        out.print(report.answerLines());
         return o.outputDir;
+    }
+
+    /**
+     * The experiment recorded with the runs: {@value ExperimentRecord#FILE} in each experiment output
+     * directory given, or found above a runs/ directory or a run directory (OUTPUT/runs/TRAINER/seed-N).
+     * @throws CommandException If the runs come from experiments recorded with different settings.
+     */
+    static Optional<ExperimentRecord> recordedExperiment(List<String> list) {
+        Set<ExperimentRecord> found = new LinkedHashSet<>();
+        for (String entry : list) {
+            Path p = Paths.get(entry.trim()).toAbsolutePath().normalize();
+            List<Path> candidates = new ArrayList<>(List.of(p));
+            for (int up = 0; up < 3 && p.getParent() != null; up++) {
+                p = p.getParent();
+                candidates.add(p);
+            }
+            for (Path c : candidates) {
+                try {
+                    Optional<ExperimentRecord> r = ExperimentRecord.read(c);
+                    if (r.isPresent()) {
+                        found.add(r.get());
+                        break;
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new CommandException(e.getMessage(), e);
+                }
+            }
+        }
+        if (found.size() > 1) {
+            throw new CommandException("the runs come from experiments recorded with different report settings " + found
+                    + ": give --title, --target-accuracy and --compare, or report on one experiment at a time");
+        }
+        return found.stream().findFirst();
     }
 
     /** Finds run directories: given directly, under runs/, or under runs/TRAINER/. */
@@ -181,7 +242,12 @@ public final class ReportCommand {
                     ? ((HasTrainingHistory) model).getTrainingHistory().totalWallSeconds() : Double.NaN;
             RunFiles files = RunFiles.of(o.outputDir, name, seed);
             files.clear();
-            RunRecorder.record(files, name, seed, model, test, model.getProvenance().getDatasetProvenance().getNumExamples(), seconds);
+            try {
+                RunRecorder.record(files, name, seed, model, test, model.getProvenance().getDatasetProvenance().getNumExamples(),
+                        seconds);
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(file + ": " + e.getMessage(), e);
+            }
             runs.add(files);
         }
         return runs;

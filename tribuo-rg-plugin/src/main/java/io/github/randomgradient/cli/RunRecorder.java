@@ -32,9 +32,24 @@ public final class RunRecorder {
      * Evaluates a model on test data.
      * @param model The model.
      * @param test The test data.
-     * @return The evaluation: accuracy, macro-F1, balanced error rate and per-class metrics.
+     * @return The evaluation: accuracy, macro-F1, balanced error rate and per-class metrics (every class
+     *         the model knows; a class absent from the test data has support 0).
+     * @throws IllegalArgumentException If the test data holds a label the model never saw in training.
      */
     public static EvaluationRecord evaluate(Model<Label> model, Dataset<Label> test) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        model.getOutputIDInfo().getDomain().forEach(l -> known.add(l.getLabel()));
+        java.util.Set<String> unseen = new java.util.TreeSet<>();
+        test.getOutputInfo().getDomain().forEach(l -> {
+            if (!known.contains(l.getLabel())) {
+                unseen.add(l.getLabel());
+            }
+        });
+        if (!unseen.isEmpty()) {
+            throw new IllegalArgumentException("the test data has labels " + unseen + " that the model never saw in "
+                    + "training (its labels: " + known + "); it cannot predict them, so the evaluation would misreport "
+                    + "them: evaluate on test data whose labels the model knows");
+        }
         LabelEvaluation e = new LabelEvaluator().evaluate(model, test);
         Map<String, EvaluationRecord.ClassMetrics> perClass = new LinkedHashMap<>();
         for (Label l : model.getOutputIDInfo().getDomain()) {

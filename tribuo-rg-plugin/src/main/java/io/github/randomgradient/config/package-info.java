@@ -1,4 +1,4 @@
 /**
- * Shared configuration checks for this project's OLCUT {@code Configurable} components.
+ * Shared configuration checks for this project's OLCUT {@code Configurable} components, and the one walk over provenance trees.
  */
 package io.github.randomgradient.config;

@@ -7,11 +7,26 @@ import java.util.Map;
  * and written as {@value RunFiles#EVALUATION}.
  *
  * @param accuracy Accuracy on the test set.
- * @param macroF1 Macro-averaged F1.
+ * @param macroF1 Macro-averaged F1 as Tribuo computes it (absent classes count as 0; see {@link #macroF1OverPresentClasses()}).
  * @param balancedErrorRate Balanced error rate (mean per-class error).
  * @param perClass Per label: precision, recall, F1 and support.
  */
 public record EvaluationRecord(double accuracy, double macroF1, double balancedErrorRate, Map<String, ClassMetrics> perClass) {
+
+    /**
+     * Macro-averaged F1 over the classes present in the test set (support above 0). Tribuo's
+     * {@code macroAveragedF1} counts a class absent from the test set as F1 = 0, so a perfect classifier
+     * scores 2/3 when one of three classes is missing; here absent classes are left out.
+     * @return The mean F1 of the present classes; {@link #macroF1()} if no per-class metrics were recorded,
+     *         NaN if no class is present.
+     */
+    public double macroF1OverPresentClasses() {
+        if (perClass == null || perClass.isEmpty()) {
+            return macroF1;
+        }
+        return perClass.values().stream().filter(c -> c.support() > 0).mapToDouble(ClassMetrics::f1).average()
+                .orElse(Double.NaN);
+    }
 
     /**
      * Metrics of one class.

@@ -4,20 +4,18 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.config.ProvenanceWalk;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.tribuo.provenance.ModelProvenance;
 
-import java.util.ArrayDeque;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,25 +82,13 @@ public final class ProvenanceFacts {
     }
 
     private static void flattenInto(String prefix, Provenance p, Map<String, String> out) {
-        if (p instanceof ObjectProvenance) {
-            for (Pair<String, Provenance> e : (ObjectProvenance) p) {
-                flattenInto(prefix.isEmpty() ? e.getA() : prefix + "." + e.getA(), e.getB(), out);
+        ProvenanceWalk.walk(prefix, p, (path, node) -> {
+            if (ProvenanceWalk.isLeaf(node)) {
+                out.put(path, node.toString());
+            } else if (node instanceof ListProvenance && !((ListProvenance<?>) node).iterator().hasNext()) {
+                out.put(path, "[]");
             }
-        } else if (p instanceof ListProvenance) {
-            int i = 0;
-            for (Provenance item : (ListProvenance<?>) p) {
-                flattenInto(prefix + "[" + i++ + "]", item, out);
-            }
-            if (i == 0) {
-                out.put(prefix, "[]");
-            }
-        } else if (p instanceof MapProvenance) {
-            for (Pair<String, ? extends Provenance> e : (MapProvenance<?>) p) {
-                flattenInto(prefix + "." + e.getA(), e.getB(), out);
-            }
-        } else if (p != null) {
-            out.put(prefix, p.toString());
-        }
+        });
     }
 
     /**
@@ -120,25 +106,19 @@ public final class ProvenanceFacts {
         return false;
     }
 
+    /** The loss scale nearest the root (fewest path segments), or null if the trainer records none. */
     private static ConfiguredObjectProvenance findLossScale(ObjectProvenance root) {
-        Deque<Provenance> queue = new ArrayDeque<>();
-        queue.add(root);
-        while (!queue.isEmpty()) {
-            Provenance p = queue.poll();
-            if (p instanceof ConfiguredObjectProvenance && p != root && isLossScale(((ConfiguredObjectProvenance) p).getClassName())) {
-                return (ConfiguredObjectProvenance) p;
+        ConfiguredObjectProvenance[] found = {null};
+        int[] depth = {Integer.MAX_VALUE};
+        ProvenanceWalk.walk("", root, (path, p) -> {
+            int d = path.split("[.\\[]").length;
+            if (p != root && p instanceof ConfiguredObjectProvenance && d < depth[0]
+                    && isLossScale(((ConfiguredObjectProvenance) p).getClassName())) {
+                found[0] = (ConfiguredObjectProvenance) p;
+                depth[0] = d;
             }
-            if (p instanceof ObjectProvenance) {
-                for (Pair<String, Provenance> e : (ObjectProvenance) p) {
-                    queue.add(e.getB());
-                }
-            } else if (p instanceof ListProvenance) {
-                for (Provenance item : (ListProvenance<?>) p) {
-                    queue.add(item);
-                }
-            }
-        }
-        return null;
+        });
+        return found[0];
     }
 
     private static boolean isLossScale(String className) {
@@ -303,6 +283,32 @@ public final class ProvenanceFacts {
 
     private static String simple(String cls) {
         return cls == null ? "?" : cls.substring(cls.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * Is the optimiser adaptive (Adam, AdaGrad, AdaDelta, RMSProp)? For those, scaling the loss by a
+     * constant cancels in the update (apart from ε), so "effective learning rate = lr × E[u]" does not
+     * hold: a per-batch u reweights the mini-batches inside the moment estimates instead.
+     * @return True if the recorded optimiser is adaptive.
+     */
+    public boolean isAdaptive() {
+        String name = optimiser().orElse("").toUpperCase(java.util.Locale.ROOT);
+        for (String adaptive : List.of("ADAM", "ADAGRAD", "ADADELTA", "RMSPROP")) {
+            if (name.contains(adaptive)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The optimiser's weight decay and whether the loss scale multiplies it: an optimiser's weight decay
+     * is applied by the update rule, outside the loss, so RG does not scale it (an L2 term inside the
+     * loss would be scaled).
+     * @return e.g. {@code 1.0E-4 (optimiser's, not scaled by u)}, or {@code none recorded}.
+     */
+    public String weightDecay() {
+        return first(trainer, "weightDecay").map(w -> w + " (optimiser's, not scaled by u)").orElse("none recorded");
     }
 
     /**

@@ -21,15 +21,16 @@ import java.util.Objects;
  * @param title The report title.
  * @param targetAccuracy The test accuracy used for "epochs to reach target".
  * @param runs One row per run, in the order the runs were given.
- * @param trainers One summary per trainer, in the order trainers were first seen.
+ * @param trainers One summary per trainer, in the order trainers were first seen; failed runs left out.
  * @param provenanceDiff The configuration values that differ between trainers.
- * @param divergedRuns The runs that stopped on a non-finite loss.
- * @param verdicts One verdict per comparison.
+ * @param failedRuns The runs left out of summaries, charts and verdicts: diverged or collapsed.
+ * @param verdicts One verdict per comparison, Holm-corrected together.
+ * @param design How the runs are compared (pairing by seed, tests, correction), in words.
  * @param notes Warnings a reader must see (defective optimisers, runs without history, inconsistent runs).
  */
 public record ReportData(String title, double targetAccuracy, List<RunRow> runs, List<TrainerSummary> trainers,
-                         ProvenanceDiff provenanceDiff, List<DivergedRun> divergedRuns, List<Verdict> verdicts,
-                         List<String> notes) {
+                         ProvenanceDiff provenanceDiff, List<FailedRun> failedRuns, List<Verdict> verdicts,
+                         String design, List<String> notes) {
 
     /** The value shown for a configuration key a trainer does not record. */
     public static final String MISSING = "—";
@@ -43,7 +44,8 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
         runs = List.copyOf(runs);
         trainers = List.copyOf(trainers);
         Objects.requireNonNull(provenanceDiff, "provenanceDiff");
-        divergedRuns = List.copyOf(divergedRuns);
+        failedRuns = List.copyOf(failedRuns);
+        Objects.requireNonNull(design, "design");
         verdicts = List.copyOf(verdicts);
         notes = List.copyOf(notes);
     }
@@ -69,9 +71,9 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      *
      * @param trainer The trainer name.
      * @param seed The seed.
-     * @param status {@link RunRecord#COMPLETE} or {@link RunRecord#DIVERGED}.
+     * @param status {@link RunRecord#COMPLETE}, {@link LoadedRun#DIVERGED} or {@link LoadedRun#COLLAPSED}.
      * @param accuracy Test accuracy.
-     * @param macroF1 Test macro-averaged F1.
+     * @param macroF1 Test macro-averaged F1 over the classes present in the test set.
      * @param finalTrainingLoss The mean unscaled training loss of the last completed epoch, NaN without history.
      * @param trainSeconds Wall-clock seconds of training.
      * @param directory The run directory.
@@ -80,7 +82,7 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
                          double finalTrainingLoss, double trainSeconds, String directory) {}
 
     /**
-     * What one trainer was configured with (read from provenance) and how its runs did over seeds.
+     * What one trainer was configured with (read from provenance) and how its healthy runs did over seeds.
      *
      * @param trainer The trainer name.
      * @param randomGradient Whether its loss scale varies between mini-batches.
@@ -89,24 +91,33 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param lossScaleMin The smallest loss-scale factor.
      * @param lossScaleMax The largest loss-scale factor.
      * @param learningRate The base learning rate, NaN if not recorded.
-     * @param effectiveLearningRate The mean step's learning rate, learning rate × E[u], NaN if not recorded.
+     * @param effectiveLearningRate The mean step's learning rate, learning rate × E[u], for SGD-family
+     *                              optimisers; NaN for adaptive optimisers or when not recorded.
+     * @param adaptive Whether the optimiser is adaptive (Adam, AdaGrad, AdaDelta, RMSProp): a constant loss
+     *                 scale then cancels (apart from ε), so lr × E[u] is not its step.
      * @param momentum The momentum, or "not recorded".
      * @param optimiser The optimiser, or "not recorded".
+     * @param weightDecay The optimiser's weight decay and whether RG scales it, or "not recorded".
      * @param usesTribuoAdam Whether any of its runs uses Tribuo 4.3.2's defective Adam (oracle/tribuo#401).
-     * @param seeds The seeds of its runs, in run order.
-     * @param accuracy Test accuracy over seeds.
-     * @param macroF1 Test macro-averaged F1 over seeds.
-     * @param finalTrainingLoss Final training loss over the seeds that recorded a history.
-     * @param trainSeconds Training wall-clock seconds over seeds.
+     * @param seeds The seeds of its healthy runs, in run order.
+     * @param failedSeeds The seeds of its diverged or collapsed runs.
+     * @param accuracy Test accuracy over healthy seeds.
+     * @param macroF1 Test macro-F1 (classes present in the test set) over healthy seeds.
+     * @param finalTrainingLoss Final training loss over the healthy seeds that recorded a history.
+     * @param trainSeconds Training wall-clock seconds over healthy seeds.
+     * @param samplesPerSecond Training examples × epochs / training seconds, over healthy seeds with a history.
      * @param convergence Epochs to the target accuracy and oscillation of the training loss.
-     * @param curve Per epoch, the mean over seeds of training loss and test accuracy.
+     * @param curve Per epoch, mean, min and max over healthy seeds of training loss and test accuracy.
+     * @param stepCurve The per-step training loss, smoothed and averaged over healthy seeds.
+     * @param perClass Per test class, precision, recall and F1 averaged over healthy seeds.
      */
     public record TrainerSummary(String trainer, boolean randomGradient, String lossScale, double lossScaleMean,
                                  double lossScaleMin, double lossScaleMax, double learningRate,
-                                 double effectiveLearningRate, String momentum, String optimiser,
-                                 boolean usesTribuoAdam, List<Long> seeds, Summary accuracy, Summary macroF1,
-                                 Summary finalTrainingLoss, Summary trainSeconds, Convergence convergence,
-                                 List<CurvePoint> curve) {
+                                 double effectiveLearningRate, boolean adaptive, String momentum, String optimiser,
+                                 String weightDecay, boolean usesTribuoAdam, List<Long> seeds, List<Long> failedSeeds,
+                                 Summary accuracy, Summary macroF1, Summary finalTrainingLoss, Summary trainSeconds,
+                                 Summary samplesPerSecond, Convergence convergence, List<CurvePoint> curve,
+                                 List<StepPoint> stepCurve, List<ClassRow> perClass) {
 
         /**
          * Freezes the lists.
@@ -114,9 +125,31 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
          */
         public TrainerSummary {
             seeds = List.copyOf(seeds);
+            failedSeeds = List.copyOf(failedSeeds);
             curve = List.copyOf(curve);
+            stepCurve = List.copyOf(stepCurve);
+            perClass = List.copyOf(perClass);
         }
     }
+
+    /**
+     * One test class of a trainer's per-class table.
+     *
+     * @param label The class label.
+     * @param support The number of test examples of the class (0: absent from the test set).
+     * @param precision Mean precision over seeds, NaN (shown n/a) when absent.
+     * @param recall Mean recall over seeds, NaN when absent.
+     * @param f1 Mean F1 over seeds, NaN when absent.
+     */
+    public record ClassRow(String label, double support, double precision, double recall, double f1) {}
+
+    /**
+     * One point of a per-step training-loss curve.
+     *
+     * @param step The global mini-batch number, from 0.
+     * @param loss The centred moving average of the unscaled loss, averaged over seeds.
+     */
+    public record StepPoint(int step, double loss) {}
 
     /**
      * How fast and how smoothly a trainer's runs converged.
@@ -125,11 +158,13 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param seedsReached How many seeds reached the target in some epoch.
      * @param seeds How many seeds the trainer has.
      * @param perSeed Per seed: epochs to target and oscillation.
-     * @param epochsToTarget Epochs to target, over the seeds that reached it.
+     * @param epochsToTarget Epochs to target, median and range over the seeds that reached it.
      * @param oscillation Mean absolute change between consecutive mini-batch losses, over the seeds with a history.
+     * @param lossDeviation Standard deviation of the per-step loss around its moving average
+     *                      ({@link Statistics#deviationFromMovingAverage(float[])}), over the seeds with a history.
      */
     public record Convergence(double targetAccuracy, int seedsReached, int seeds, List<SeedConvergence> perSeed,
-                              Summary epochsToTarget, Summary oscillation) {
+                              Statistics.MedianRange epochsToTarget, Summary oscillation, Summary lossDeviation) {
 
         /**
          * Freezes the list.
@@ -156,10 +191,15 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param epoch The epoch, from 1.
      * @param seeds How many seeds' histories reach this epoch.
      * @param meanTrainingLoss The mean over those seeds of the epoch's mean unscaled training loss (non-finite values skipped).
+     * @param minTrainingLoss The smallest of those seeds' losses.
+     * @param maxTrainingLoss The largest of those seeds' losses.
      * @param meanTestAccuracy The mean over those seeds of the accuracy measured at the end of the epoch
      *                         ({@link EpochRecord#heldOutMetric()}, NaN values skipped).
+     * @param minTestAccuracy The smallest of those seeds' accuracies.
+     * @param maxTestAccuracy The largest of those seeds' accuracies.
      */
-    public record CurvePoint(int epoch, int seeds, double meanTrainingLoss, double meanTestAccuracy) {}
+    public record CurvePoint(int epoch, int seeds, double meanTrainingLoss, double minTrainingLoss, double maxTrainingLoss,
+                             double meanTestAccuracy, double minTestAccuracy, double maxTestAccuracy) {}
 
     /**
      * The trainer-provenance values that differ between trainers, seeds and volatile values excluded.
@@ -204,41 +244,38 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
     }
 
     /**
-     * A run that stopped on a non-finite loss.
+     * A run left out of summaries, charts and verdicts.
      *
      * @param trainer The trainer name.
      * @param seed The seed.
-     * @param status The run's status.
-     * @param divergence Where it diverged (epoch, step, loss, learning rate, loss scale), null if its history does not say.
-     * @param description The divergence in words: {@link Divergence#describe()}, else the {@code divergence} value of
-     *                    the run provenance, else a sentence saying neither records it.
+     * @param status {@link LoadedRun#DIVERGED} or {@link LoadedRun#COLLAPSED}.
+     * @param divergence Where it diverged (epoch, step, loss, learning rate, loss scale), null if not recorded or collapsed.
+     * @param description What happened, in words.
      */
-    public record DivergedRun(String trainer, long seed, String status, Divergence divergence, String description) {}
+    public record FailedRun(String trainer, long seed, String status, Divergence divergence, String description) {}
 
     /**
      * The verdict of one comparison on test accuracy.
      *
      * @param candidate The trainer under test.
      * @param reference The trainer it is compared with.
-     * @param candidateSeeds The candidate's number of seeds.
-     * @param referenceSeeds The reference's number of seeds.
-     * @param candidateMeanAccuracy The candidate's mean test accuracy.
-     * @param referenceMeanAccuracy The reference's mean test accuracy.
-     * @param accuracyDifference Candidate minus reference mean test accuracy.
-     * @param pValue The two-sided Welch t-test p-value, NaN when no verdict is given.
-     * @param outcome {@value Verdict#BETTER}, {@value Verdict#WORSE}, {@value Verdict#NO_DIFFERENCE} or {@value Verdict#NO_VERDICT}.
-     * @param sentence The verdict in words, with its uncertainty and the E[u] caveat where the mean steps differ.
+     * @param comparison The statistics over the healthy runs (Holm-corrected over the report's comparisons).
+     * @param candidateFailed The candidate's diverged or collapsed seeds, left out.
+     * @param referenceFailed The reference's diverged or collapsed seeds, left out.
+     * @param sentence The answer in one sentence: the comparison's sentence, failed runs and the caveat on steps.
      */
-    public record Verdict(String candidate, String reference, int candidateSeeds, int referenceSeeds,
-                          double candidateMeanAccuracy, double referenceMeanAccuracy, double accuracyDifference,
-                          double pValue, String outcome, String sentence) {
-        /** The candidate's accuracy is higher beyond seed-to-seed noise. */
-        public static final String BETTER = "better";
-        /** The candidate's accuracy is lower beyond seed-to-seed noise. */
-        public static final String WORSE = "worse";
-        /** The difference is within seed-to-seed noise. */
-        public static final String NO_DIFFERENCE = "no difference";
-        /** Too few seeds to tell. */
-        public static final String NO_VERDICT = "no verdict";
+    public record Verdict(String candidate, String reference, SeedComparison.Result comparison, List<Long> candidateFailed,
+                          List<Long> referenceFailed, String sentence) {
+
+        /**
+         * Freezes the lists.
+         * @throws NullPointerException If a field is null.
+         */
+        public Verdict {
+            Objects.requireNonNull(comparison, "comparison");
+            candidateFailed = List.copyOf(candidateFailed);
+            referenceFailed = List.copyOf(referenceFailed);
+            Objects.requireNonNull(sentence, "sentence");
+        }
     }
 }

@@ -36,6 +36,14 @@ final class ReportFormat {
         return String.format(Locale.ROOT, "%+.4f", x);
     }
 
+    /** A signed number with a fixed number of decimals and a true minus sign, e.g. {@code +0.20}, {@code −1.30}. */
+    static String signedFixed(double x, int digits) {
+        if (Double.isNaN(x)) {
+            return "NaN";
+        }
+        return String.format(Locale.ROOT, "%+." + digits + "f", x).replace('-', '\u2212');
+    }
+
     /** A p-value: 3 decimals, or scientific notation below 0.001. */
     static String pValue(double p) {
         if (Double.isNaN(p)) {

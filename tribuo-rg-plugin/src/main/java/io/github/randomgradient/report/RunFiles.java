@@ -1,10 +1,16 @@
 package io.github.randomgradient.report;
 
 import io.github.randomgradient.history.TrainingHistory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+
+import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
+import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
+import org.tribuo.provenance.ModelProvenance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,20 +95,144 @@ public final class RunFiles {
     }
 
     /**
-     * Is the run complete: is its {@value #RUN} readable and are the model, provenance and evaluation present?
+     * Is the run complete: does {@link #read()} accept it?
      * @return True if complete.
      */
     public boolean isComplete() {
-        if (!Files.isRegularFile(file(RUN)) || !Files.isRegularFile(file(MODEL)) || !Files.isRegularFile(file(PROVENANCE))
-                || !Files.isRegularFile(file(EVALUATION))) {
-            return false;
-        }
         try {
-            readRun();
+            read();
             return true;
-        } catch (UncheckedIOException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * Reads the run directory strictly: the one place that decides what a complete run is.
+     * {@value #RUN}, {@value #EVALUATION}, {@value #PROVENANCE} and a non-empty {@value #MODEL} must be
+     * present and well formed (every field of the JSON records present); {@value #HISTORY} is optional
+     * (Tribuo's own trainers keep none) but strict when present.
+     * @return The run.
+     * @throws IllegalArgumentException If a file is missing, empty, unreadable or corrupt; the message
+     *                                  names the run directory, the file and what is wrong.
+     */
+    public LoadedRun read() {
+        RunRecord record = readRun();
+        if (record.trainer() == null || record.trainer().isBlank() || record.status() == null) {
+            throw invalid(RUN, "it names no trainer or status (trainer=" + record.trainer() + ", status=" + record.status() + ")");
+        }
+        EvaluationRecord evaluation = readEvaluation();
+        if (!(evaluation.accuracy() >= 0.0 && evaluation.accuracy() <= 1.0)) {
+            throw invalid(EVALUATION, "its accuracy " + evaluation.accuracy() + " is not in [0, 1]");
+        }
+        TrainingHistory history = readHistory().orElse(null);
+        ProvenanceFacts facts;
+        try {
+            facts = ProvenanceFacts.of(readProvenance());
+        } catch (IllegalStateException e) {
+            throw invalid(PROVENANCE, e.getMessage());
+        }
+        Path model = file(MODEL);
+        try {
+            if (!Files.isRegularFile(model)) {
+                throw missing(MODEL);
+            }
+            if (Files.size(model) == 0) {
+                throw invalid(MODEL, "it is empty");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where(MODEL) + "could not be read: " + e.getMessage(), e);
+        }
+        return new LoadedRun(this, record, evaluation, history, facts);
+    }
+
+    private String where(String name) {
+        return "run directory " + dir + ": " + name + " (" + file(name) + ") ";
+    }
+
+    private IllegalArgumentException missing(String name) {
+        return new IllegalArgumentException(where(name) + "is missing; the run did not finish or its files were "
+                + "moved: re-run it, or leave the directory out of the report");
+    }
+
+    private IllegalArgumentException invalid(String name, String why) {
+        return new IllegalArgumentException(where(name) + "is corrupt: " + why);
+    }
+
+    /** Reads a JSON file strictly: a field missing from the file is an error, not a silent 0. */
+    private <V> V readJson(String name, Class<V> type) {
+        Path path = file(name);
+        if (!Files.isRegularFile(path)) {
+            throw missing(name);
+        }
+        V value;
+        try {
+            value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(path.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String location = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new IllegalArgumentException(where(name) + "is corrupt: not a valid " + type.getSimpleName() + location
+                    + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where(name) + "could not be read: " + e.getMessage(), e);
+        }
+        if (value == null) {
+            throw invalid(name, "it holds JSON null instead of a " + type.getSimpleName());
+        }
+        return value;
+    }
+
+    /**
+     * Reads the run record strictly.
+     * @return The run record.
+     * @throws IllegalArgumentException If it is missing or malformed.
+     */
+    public RunRecord readRun() {
+        return readJson(RUN, RunRecord.class);
+    }
+
+    /**
+     * Reads the evaluation strictly.
+     * @return The evaluation.
+     * @throws IllegalArgumentException If it is missing or malformed.
+     */
+    public EvaluationRecord readEvaluation() {
+        return readJson(EVALUATION, EvaluationRecord.class);
+    }
+
+    /**
+     * Reads the training history strictly, if the run wrote one.
+     * @return The history.
+     * @throws IllegalArgumentException If it exists but is malformed.
+     */
+    public Optional<TrainingHistory> readHistory() {
+        return Files.exists(file(HISTORY)) ? Optional.of(readJson(HISTORY, TrainingHistory.class)) : Optional.empty();
+    }
+
+    /**
+     * Reads the model provenance ({@value #PROVENANCE}).
+     * @return The provenance.
+     * @throws IllegalArgumentException If it is missing, unreadable or not an OLCUT JSON Tribuo model provenance.
+     */
+    public ModelProvenance readProvenance() {
+        Path path = file(PROVENANCE);
+        if (!Files.isRegularFile(path)) {
+            throw missing(PROVENANCE);
+        }
+        ObjectProvenance provenance;
+        try {
+            provenance = new JsonProvenanceSerialization(true).deserializeAndUnmarshal(Files.readString(path));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where(PROVENANCE) + "could not be read: " + e.getMessage(), e);
+        } catch (ProvenanceSerializationException | RuntimeException e) {
+            throw invalid(PROVENANCE, "not an OLCUT JSON provenance: " + e.getMessage());
+        }
+        if (!(provenance instanceof ModelProvenance)) {
+            throw invalid(PROVENANCE, "it holds a " + (provenance == null ? "null" : provenance.getClass().getName())
+                    + ", not a Tribuo ModelProvenance");
+        }
+        return (ModelProvenance) provenance;
     }
 
     /**
@@ -159,41 +289,6 @@ public final class RunFiles {
      */
     public void writeText(String name, String text) {
         write(name, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private <V> V readJson(String name, Class<V> type) {
-        try {
-            return JSON.readValue(file(name).toFile(), type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file(name) + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reads the run record.
-     * @return The run record.
-     * @throws UncheckedIOException If it is missing or malformed.
-     */
-    public RunRecord readRun() {
-        return readJson(RUN, RunRecord.class);
-    }
-
-    /**
-     * Reads the evaluation.
-     * @return The evaluation.
-     * @throws UncheckedIOException If it is missing or malformed.
-     */
-    public EvaluationRecord readEvaluation() {
-        return readJson(EVALUATION, EvaluationRecord.class);
-    }
-
-    /**
-     * Reads the training history, if the run wrote one.
-     * @return The history.
-     * @throws UncheckedIOException If it exists but is malformed.
-     */
-    public Optional<TrainingHistory> readHistory() {
-        return Files.isRegularFile(file(HISTORY)) ? Optional.of(readJson(HISTORY, TrainingHistory.class)) : Optional.empty();
     }
 
     /**

@@ -2,7 +2,6 @@ package io.github.randomgradient.report;
 
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
-import org.apache.commons.math3.stat.inference.TTest;
 
 /**
  * Summary statistics over seeds, confidence intervals and the oscillation measure used by the reports.
@@ -65,26 +64,75 @@ public final class Statistics {
     }
 
     /**
-     * Welch's two-sample t-test p-value for a difference of means.
-     * @param a The first sample (at least 2 values).
-     * @param b The second sample (at least 2 values).
-     * @return The two-sided p-value, or NaN if either sample has fewer than 2 values or both have zero variance.
+     * Median and range of counts over seeds, e.g. epochs to a target: a count is bounded, so a
+     * mean ± t interval could leave its range (a negative number of epochs).
+     *
+     * @param n The number of values.
+     * @param median The median (the mean of the two middle values for an even count), NaN for none.
+     * @param min The smallest value, NaN for none.
+     * @param max The largest value, NaN for none.
      */
-    public static double welchPValue(double[] a, double[] b) {
-        if (a.length < 2 || b.length < 2) {
-            return Double.NaN;
+    public record MedianRange(int n, double median, double min, double max) {}
+
+    /**
+     * The median and range of values, NaN values skipped.
+     * @param values The values.
+     * @return Their median and range.
+     */
+    public static MedianRange medianRange(double[] values) {
+        double[] v = java.util.Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) {
+            return new MedianRange(0, Double.NaN, Double.NaN, Double.NaN);
         }
-        SummaryStatistics sa = new SummaryStatistics();
-        SummaryStatistics sb = new SummaryStatistics();
-        for (double v : a) {
-            sa.addValue(v);
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return new MedianRange(v.length, median, v[0], v[v.length - 1]);
+    }
+
+    /** The window, in mini-batches, of the moving average of {@link #deviationFromMovingAverage(float[])}. */
+    public static final int MOVING_AVERAGE_WINDOW = 25;
+
+    /**
+     * The oscillation of the per-step training loss around its trend: the standard deviation of
+     * \( L_t - \bar L_t \), where \( \bar L_t \) is the mean of the {@value #MOVING_AVERAGE_WINDOW}
+     * mini-batch losses centred on step \( t \) (fewer at the ends). Units: those of the loss.
+     * @param losses The unscaled per-step losses, in step order.
+     * @return The standard deviation (n − 1 denominator), NaN with fewer than two finite steps.
+     */
+    public static double deviationFromMovingAverage(float[] losses) {
+        double[] smooth = movingAverage(losses, MOVING_AVERAGE_WINDOW);
+        SummaryStatistics s = new SummaryStatistics();
+        for (int i = 0; i < losses.length; i++) {
+            double r = losses[i] - smooth[i];
+            if (Double.isFinite(r)) {
+                s.addValue(r);
+            }
         }
-        for (double v : b) {
-            sb.addValue(v);
+        return s.getN() < 2 ? Double.NaN : s.getStandardDeviation();
+    }
+
+    /**
+     * The centred moving average of a series, over {@code window} values (fewer at the ends).
+     * @param xs The values.
+     * @param window The window, at least 1.
+     * @return The moving average, same length.
+     * @throws IllegalArgumentException If the window is below 1.
+     */
+    public static double[] movingAverage(float[] xs, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("the moving-average window must be >= 1, found " + window);
         }
-        if (sa.getVariance() == 0 && sb.getVariance() == 0) {
-            return sa.getMean() == sb.getMean() ? 1.0 : 0.0;
+        double[] out = new double[xs.length];
+        int half = window / 2;
+        for (int i = 0; i < xs.length; i++) {
+            int lo = Math.max(0, i - half);
+            int hi = Math.min(xs.length, lo + window);
+            lo = Math.max(0, hi - window);
+            double sum = 0;
+            for (int j = lo; j < hi; j++) {
+                sum += xs[j];
+            }
+            out[i] = sum / (hi - lo);
         }
-        return new TTest().tTest(sa, sb);
+        return out;
     }
 }

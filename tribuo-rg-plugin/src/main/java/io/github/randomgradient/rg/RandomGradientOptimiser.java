@@ -3,13 +3,10 @@ package io.github.randomgradient.rg;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.randomgradient.config.ConfigChecks;
+import io.github.randomgradient.config.ProvenanceWalk;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.tribuo.Trainer;
 import org.tribuo.math.Parameters;
 import org.tribuo.math.StochasticGradientOptimiser;
@@ -208,37 +205,10 @@ public final class RandomGradientOptimiser implements StochasticGradientOptimise
      * @return True if {@value #TRIBUO_ADAM} appears anywhere in it.
      */
     public static boolean wrapsTribuoAdam(ObjectProvenance provenance) {
-        if (provenance == null) {
-            return false;
-        }
-        if (TRIBUO_ADAM.equals(provenance.getClassName())) {
-            return true;
-        }
-        for (Pair<String, Provenance> p : provenance) {
-            if (containsAdam(p.getB())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean containsAdam(Provenance p) {
-        if (p instanceof ObjectProvenance) {
-            return wrapsTribuoAdam((ObjectProvenance) p);
-        } else if (p instanceof ListProvenance) {
-            for (Provenance item : (ListProvenance<?>) p) {
-                if (containsAdam(item)) {
-                    return true;
-                }
-            }
-        } else if (p instanceof MapProvenance) {
-            for (Pair<String, ? extends Provenance> item : (MapProvenance<?>) p) {
-                if (containsAdam(item.getB())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        boolean[] found = {false};
+        ProvenanceWalk.walk("", provenance, (path, p) -> found[0] |= p instanceof ObjectProvenance
+                && TRIBUO_ADAM.equals(((ObjectProvenance) p).getClassName()));
+        return found[0];
     }
 
     @Override

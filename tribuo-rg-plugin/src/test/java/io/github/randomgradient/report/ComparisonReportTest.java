@@ -9,6 +9,7 @@ import io.github.randomgradient.report.ReportOptions.Comparison;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.commons.math3.stat.inference.TTest;
 import org.tribuo.math.optimisers.Adam;
 
 import java.nio.file.Path;
@@ -108,12 +109,12 @@ public class ComparisonReportTest {
         Verdict v = data.verdicts().get(0);
         assertEquals(RG, v.candidate());
         assertEquals(BASELINE, v.reference());
-        assertEquals(Verdict.NO_VERDICT, v.outcome());
-        assertTrue(Double.isNaN(v.pValue()));
-        assertTrue(v.sentence().contains("no verdict: needs at least 2 seeds per trainer (linear-rg has 1, linear-baseline has 1)"),
-                v.sentence());
+        assertEquals(SeedComparison.Outcome.TOO_FEW_SEEDS, v.comparison().outcome());
+        assertTrue(Double.isNaN(v.comparison().pValue()));
+        assertTrue(v.sentence().startsWith("linear-rg − linear-baseline test accuracy: no verdict: a test needs at least "
+                + "2 seeds per trainer (linear-rg has 1, linear-baseline has 1)"), v.sentence());
         assertEquals(LR_MATCHED, data.verdicts().get(1).reference());
-        assertEquals(Verdict.NO_VERDICT, data.verdicts().get(1).outcome());
+        assertEquals(SeedComparison.Outcome.TOO_FEW_SEEDS, data.verdicts().get(1).comparison().outcome());
     }
 
     @Test
@@ -121,24 +122,34 @@ public class ComparisonReportTest {
         ReportData data = ComparisonReport.build(RunFixtures.select(experiment, 3), DEFAULT).data();
         Verdict v = data.verdicts().get(0);
         assertEquals(RG + "/" + BASELINE, v.candidate() + "/" + v.reference());
-        double p = Statistics.welchPValue(accuracies(RG), accuracies(BASELINE));
-        assertEquals(p, v.pValue(), 1e-15);
-        assertTrue(p >= 0.0 && p <= 1.0, "p = " + p);
-        assertEquals(3, v.candidateSeeds());
-        assertEquals(3, v.referenceSeeds());
+        SeedComparison.Result r = v.comparison();
+        // Paired by seed: accuracies() lists seeds 1, 2, 3 for both trainers.
+        double p = new TTest().pairedTTest(accuracies(RG), accuracies(BASELINE));
+        assertEquals(SeedComparison.Design.PAIRED, r.design());
+        assertEquals(List.of(1L, 2L, 3L), r.pairedSeeds());
+        assertEquals(p, r.pValue(), 1e-15);
+        assertEquals(2, r.comparisons(), "Holm over both default comparisons");
+        double otherP = data.verdicts().get(1).comparison().pValue();
+        double holm = p <= otherP ? Math.min(1, 2 * p) : Math.max(Math.min(1, 2 * otherP), Math.min(1, p));
+        assertEquals(holm, r.adjustedPValue(), 1e-15);
         double diff = Arrays.stream(accuracies(RG)).average().orElseThrow()
                 - Arrays.stream(accuracies(BASELINE)).average().orElseThrow();
-        assertEquals(diff, v.accuracyDifference(), 1e-12);
-        String expectedOutcome = p < 0.05 && diff != 0 ? (diff > 0 ? Verdict.BETTER : Verdict.WORSE) : Verdict.NO_DIFFERENCE;
-        assertEquals(expectedOutcome, v.outcome(), v.sentence());
-        assertTrue(v.sentence().contains("p = " + ReportFormat.pValue(p) + ", n = 3 vs 3"), v.sentence());
+        assertEquals(diff, r.difference(), 1e-12);
+        SeedComparison.Outcome expected = holm < 0.05 ? (diff > 0 ? SeedComparison.Outcome.HIGHER
+                : SeedComparison.Outcome.LOWER) : SeedComparison.Outcome.NO_DIFFERENCE;
+        assertEquals(expected, r.outcome(), v.sentence());
+        assertTrue(v.sentence().contains("paired t-test p = " + ReportFormat.pValue(p) + " (Holm-adjusted over 2 "
+                + "comparisons: " + ReportFormat.pValue(holm) + ")"), v.sentence());
+        assertTrue(v.sentence().contains(", 3 paired seeds: "), v.sentence());
+        assertTrue(v.sentence().contains("smallest attainable p with 3 paired seeds: 0.250; a distribution-free test "
+                + "cannot detect an effect with this design"), v.sentence());
         // RG's mean step is half the baseline's: the caveat is appended.
         assertTrue(v.sentence().contains("RG's mean step is lr × E[u] = 0.05 × 0.5 = 0.025"), v.sentence());
         assertTrue(v.sentence().contains("compare with the lr-matched baseline before crediting the noise"), v.sentence());
         // Against the lr-matched baseline the mean steps are equal: no caveat.
         Verdict matched = data.verdicts().get(1);
         assertEquals(LR_MATCHED, matched.reference());
-        assertFalse(Double.isNaN(matched.pValue()));
+        assertFalse(Double.isNaN(matched.comparison().pValue()));
         assertFalse(matched.sentence().contains("mean step"), matched.sentence());
     }
 
@@ -182,7 +193,7 @@ public class ComparisonReportTest {
         ReportData data = ComparisonReport.build(RunFixtures.select(experiment, 3), DEFAULT).data();
         TrainerSummary baseline = data.trainer(BASELINE);
         assertEquals(3, baseline.convergence().seedsReached());
-        assertEquals(2.0, baseline.convergence().epochsToTarget().mean(), 0.0);
+        assertEquals(2.0, baseline.convergence().epochsToTarget().median(), 0.0);
 
         TrainerSummary rg = data.trainer(RG);
         assertEquals(2, rg.convergence().seedsReached());
@@ -190,7 +201,9 @@ public class ComparisonReportTest {
         assertEquals(Arrays.asList(3, 3, null),
                 rg.convergence().perSeed().stream().map(SeedConvergence::epochsToTarget).toList());
         assertEquals(2, rg.convergence().epochsToTarget().n());
-        assertEquals(3.0, rg.convergence().epochsToTarget().mean(), 0.0);
+        assertEquals(3.0, rg.convergence().epochsToTarget().median(), 0.0);
+        assertEquals(3.0, rg.convergence().epochsToTarget().min(), 0.0);
+        assertEquals(3.0, rg.convergence().epochsToTarget().max(), 0.0);
 
         // Oscillation: the mean over seeds of each fabricated history's mean |step change|.
         double expected = RunFixtures.SEEDS.stream()

@@ -4,7 +4,7 @@ import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
-import io.github.randomgradient.report.ReportData.DivergedRun;
+import io.github.randomgradient.report.ReportData.FailedRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,18 +56,18 @@ public class ReportWriterTest {
         ComparisonReport report = ComparisonReport.build(RunFixtures.select(experiment, 3), OPTIONS);
         List<Path> written = ReportWriter.write(report, dir);
         assertEquals(List.of(dir.resolve("report.md"), dir.resolve("report.html"), dir.resolve("report.json"),
-                dir.resolve("loss.png"), dir.resolve("accuracy.png")), written);
+                dir.resolve("loss.png"), dir.resolve("accuracy.png"), dir.resolve("step-loss.png")), written);
         for (Path p : written) {
             assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, p + " missing or empty");
         }
         assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(dir.resolve("loss.png")), 4));
         assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(dir.resolve("accuracy.png")), 4));
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(5, files.count(), "temporary files left behind");
+            assertEquals(6, files.count(), "temporary files left behind");
         }
 
         String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
-        assertEquals(2, html.split("<svg", -1).length - 1, "two inline charts");
+        assertEquals(3, html.split("<svg", -1).length - 1, "three inline charts");
         assertFalse(html.contains("http://") || html.contains("https://"), "the page holds a URL");
         Matcher link = Pattern.compile("(?i)\\b(src|href)\\s*=").matcher(html);
         assertFalse(link.find(), "the page references a resource");
@@ -79,11 +79,13 @@ public class ReportWriterTest {
 
         String md = Files.readString(dir.resolve("report.md"), StandardCharsets.UTF_8);
         assertTrue(md.startsWith("# RG vs baseline <linear & SGD>\n"));
+        assertTrue(md.startsWith("# RG vs baseline <linear & SGD>\n\n## Answer\n\n- " + report.data().verdicts().get(0).sentence()),
+                "the answer comes first");
         for (String section : List.of("## Provenance diff", "## Loss scale and learning rate", "## Test metrics over seeds",
-                "## Convergence", "## Diverged runs", "## Verdicts on test accuracy", "## Notes")) {
+                "## Per-class metrics", "## Convergence and oscillation", "## Failed runs (diverged or collapsed)", "## Notes")) {
             assertTrue(md.contains(section), section);
         }
-        assertTrue(md.contains("](loss.png)") && md.contains("](accuracy.png)"));
+        assertTrue(md.contains("](loss.png)") && md.contains("](accuracy.png)") && md.contains("](step-loss.png)"));
         assertTrue(md.contains("| optimiser.lossScale.high | " + ReportData.MISSING + " | 1.0 | " + ReportData.MISSING + " |"), md);
         assertTrue(md.contains(report.data().verdicts().get(0).sentence()));
 
@@ -106,7 +108,7 @@ public class ReportWriterTest {
         ReportData back = RunFiles.JSON.readValue(json, ReportData.class);
         assertEquals(report.data(), back);
         assertTrue(Double.isNaN(back.trainer(RG).accuracy().std()));
-        assertTrue(Double.isNaN(back.verdicts().get(0).pValue()));
+        assertTrue(Double.isNaN(back.verdicts().get(0).comparison().pValue()));
     }
 
     @Test
@@ -119,8 +121,8 @@ public class ReportWriterTest {
                 RunRecord.DIVERGED, stopped));
         ComparisonReport report = ComparisonReport.build(runs, OPTIONS);
 
-        assertEquals(1, report.data().divergedRuns().size());
-        DivergedRun d = report.data().divergedRuns().get(0);
+        assertEquals(1, report.data().failedRuns().size());
+        FailedRun d = report.data().failedRuns().get(0);
         assertEquals(RG, d.trainer());
         assertEquals(1L, d.seed());
         assertEquals(RunRecord.DIVERGED, d.status());
@@ -129,11 +131,11 @@ public class ReportWriterTest {
         assertEquals(2, d.divergence().epoch());
         assertEquals(0.73, d.divergence().lossScale(), 0.0);
         assertEquals(RunRecord.DIVERGED, report.data().runs().get(3).status());
-        assertTrue(report.data().notes().stream().anyMatch(n -> n.startsWith("1 run(s) diverged")));
+        assertTrue(report.data().notes().stream().anyMatch(n -> n.startsWith("1 run(s) diverged or collapsed")));
 
         List<Path> written = ReportWriter.write(report, dir.resolve("report"));
         String md = Files.readString(written.get(0));
-        String diverged = md.substring(md.indexOf("## Diverged runs"), md.indexOf("## Verdicts"));
+        String diverged = md.substring(md.indexOf("## Failed runs"), md.indexOf("## Test metrics"));
         assertTrue(diverged.contains("| " + RG + " | 1 | diverged | 2 | 27 | NaN | 0.05 | 0.73 | " + divergence.describe() + " |"),
                 diverged);
         assertEquals(report.data(), RunFiles.JSON.readValue(written.get(2).toFile(), ReportData.class));
@@ -148,7 +150,7 @@ public class ReportWriterTest {
         RunFiles run = RunFixtures.writeRun(dir, RG, 1L, RunFixtures.optimiser(RG, 1L), RunRecord.DIVERGED, stopped,
                 Map.of("diverged", new BooleanProvenance("diverged", true),
                         "divergence", new StringProvenance("divergence", divergence.describe())));
-        DivergedRun d = ComparisonReport.build(List.of(run), OPTIONS).data().divergedRuns().get(0);
+        FailedRun d = ComparisonReport.build(List.of(run), OPTIONS).data().failedRuns().get(0);
         assertEquals(RunRecord.DIVERGED, d.status());
         assertEquals(null, d.divergence());
         assertEquals(divergence.describe(), d.description());

@@ -128,11 +128,22 @@ final class RunFixtures {
      */
     static RunFiles writeRun(Path output, String trainer, long seed, StochasticGradientOptimiser optimiser,
                              String status, TrainingHistory history, Map<String, Provenance> runProvenance) {
+        return writeRun(output, trainer, seed, optimiser, status, history, runProvenance, TRAIN, TEST);
+    }
+
+    /**
+     * Trains on {@code train}, evaluates on {@code test} and writes one run directory.
+     * @param history The history to write, or null for none.
+     * @param runProvenance Instance provenance given to {@code train}, e.g. {@code diverged}, {@code divergence}.
+     */
+    static RunFiles writeRun(Path output, String trainer, long seed, StochasticGradientOptimiser optimiser,
+                             String status, TrainingHistory history, Map<String, Provenance> runProvenance,
+                             Dataset<Label> train, Dataset<Label> test) {
         LinearSGDTrainer sgd = new LinearSGDTrainer(new LogMulticlass(), optimiser, EPOCHS, -1, MINIBATCH, seed);
         long start = System.nanoTime();
-        Model<Label> model = sgd.train(TRAIN, runProvenance);
+        Model<Label> model = sgd.train(train, runProvenance);
         double seconds = (System.nanoTime() - start) / 1e9;
-        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, TEST);
+        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
         Map<String, EvaluationRecord.ClassMetrics> perClass = new LinkedHashMap<>();
         for (Label label : evaluation.getConfusionMatrix().getDomain().getDomain()) {
             perClass.put(label.getLabel(), new EvaluationRecord.ClassMetrics(evaluation.precision(label),
@@ -152,10 +163,20 @@ final class RunFixtures {
             writeHistory(files, history);
         }
         ProvenanceFacts facts = ProvenanceFacts.of(model.getProvenance());
-        files.writeJson(RunFiles.RUN, new RunRecord(trainer, seed, status, seconds, TRAIN.size(), TEST.size(),
+        files.writeJson(RunFiles.RUN, new RunRecord(trainer, seed, status, seconds, train.size(), test.size(),
                 model.getClass().getName(), facts.lossScale().describe(), facts.lossScale().expectedValue(),
                 facts.learningRate().orElse(Double.NaN), facts.effectiveLearningRate().orElse(Double.NaN),
                 Instant.now().toString()));
+        return files;
+    }
+
+    /**
+     * Replaces the test accuracy recorded in a real run's {@value RunFiles#EVALUATION}, so a test can
+     * control the values a verdict is computed from; everything else in the run stays as trained.
+     */
+    static RunFiles withAccuracy(RunFiles files, double accuracy) {
+        EvaluationRecord e = files.readEvaluation();
+        files.writeJson(RunFiles.EVALUATION, new EvaluationRecord(accuracy, e.macroF1(), e.balancedErrorRate(), e.perClass()));
         return files;
     }
 

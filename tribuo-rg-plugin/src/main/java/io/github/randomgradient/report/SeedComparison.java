@@ -1,0 +1,385 @@
+package io.github.randomgradient.report;
+
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
+import org.apache.commons.math3.stat.inference.TTest;
+import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
+import org.apache.commons.math3.util.CombinatoricsUtils;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The comparison of one metric between two trainers over seeds, with a verdict a reader can trust:
+ * reusable by every report (RG vs baseline, sweeps).
+ * <p>
+ * Design. Runs of different trainers with the same seed share the initial weights and the order of
+ * the mini-batches, so they are compared as pairs, matched by seed value (never by position): the
+ * difference of means is the mean of the per-seed differences \( d_s = a_s - b_s \), with a 95%
+ * Student-t interval \( \bar d \pm t_{0.975, n-1} s_d / \sqrt n \) and a two-sided paired t-test.
+ * With at least {@value #WILCOXON_MIN_PAIRS} pairs the exact Wilcoxon signed-rank test is given
+ * alongside (normal approximation above 30 pairs). A seed present on one side only is left out of
+ * the pairs and named in {@link Result#unpairedSeeds()}; a seed given twice on one side is an error.
+ * With fewer than two common seeds but at least two seeds per side, Welch's unequal-variance t-test
+ * compares the two samples (interval with the Welch–Satterthwaite degrees of freedom).
+ * <p>
+ * Degenerate samples never give a verdict: when the per-seed differences (paired) or both samples
+ * (Welch) do not vary, the outcome is {@link Outcome#CANNOT_TEST} and the raw values are shown.
+ * <p>
+ * Few seeds limit what any distribution-free test can show: with \( n \) pairs the exact two-sided
+ * sign-flip (and Wilcoxon) p-value is at least \( 2 / 2^n \) (0.25 for 3 pairs, 0.0625 for 5), with
+ * samples of sizes \( n_1, n_2 \) an exact permutation test's is at least \( 2 / \binom{n_1 + n_2}{n_1} \).
+ * {@link Result#smallestAttainableP()} holds that bound; when it exceeds the significance level the
+ * sentence says that the design cannot detect an effect without leaning on normality.
+ * <p>
+ * Several comparisons in one report are corrected with Holm's step-down method ({@link #holm(List)}):
+ * the \( i \)-th smallest of \( m \) p-values is multiplied by \( m - i + 1 \), kept monotone and capped at 1.
+ * Distributions and tests come from Apache Commons Math.
+ */
+public final class SeedComparison {
+
+    /** Two-sided significance level of the verdicts, applied to Holm-adjusted p-values. */
+    public static final double ALPHA = 0.05;
+    /** The number of pairs from which the Wilcoxon signed-rank test is shown alongside the t-test. */
+    public static final int WILCOXON_MIN_PAIRS = 6;
+
+    private SeedComparison() {}
+
+    /**
+     * One run's value of the metric.
+     * @param seed The run's seed.
+     * @param value The metric value.
+     */
+    public record Sample(long seed, double value) {}
+
+    /** How the two trainers' runs were compared. */
+    public enum Design {
+        /** Per-seed differences (paired t-test, Wilcoxon alongside from 6 pairs). */
+        PAIRED,
+        /** Two independent samples (Welch's t-test). */
+        UNPAIRED,
+        /** No test: too few seeds. */
+        NONE
+    }
+
+    /** The verdict of a comparison. */
+    public enum Outcome {
+        /** The candidate is higher beyond seed-to-seed noise (Holm-adjusted p below {@value #ALPHA}). */
+        HIGHER,
+        /** The candidate is lower beyond seed-to-seed noise. */
+        LOWER,
+        /** The difference is within seed-to-seed noise. */
+        NO_DIFFERENCE,
+        /** The values do not vary from seed to seed, so there is no noise to compare the difference with. */
+        CANNOT_TEST,
+        /** Too few seeds for any test. */
+        TOO_FEW_SEEDS
+    }
+
+    /**
+     * The comparison of one metric between two trainers.
+     *
+     * @param metric The metric's name, e.g. {@code test accuracy}.
+     * @param percentagePoints Whether the metric is a proportion shown in percentage points.
+     * @param candidate The candidate trainer.
+     * @param reference The reference trainer.
+     * @param design Paired, unpaired or none.
+     * @param candidateValues The candidate's values by seed (all of them, in seed order).
+     * @param referenceValues The reference's values by seed.
+     * @param pairedSeeds The seeds present on both sides, in order.
+     * @param unpairedSeeds Seeds present on one side only, left out of a paired comparison.
+     * @param difference Candidate minus reference: mean per-seed difference (paired) or difference of means.
+     * @param ciLow Lower end of the 95% interval of the difference, NaN without a test.
+     * @param ciHigh Upper end of the 95% interval, NaN without a test.
+     * @param test The test's name, e.g. {@code paired t-test}; empty without a test.
+     * @param pValue The test's two-sided p-value, NaN without a test.
+     * @param wilcoxonPValue The Wilcoxon signed-rank two-sided p-value (paired, at least 6 pairs), else NaN.
+     * @param smallestAttainableP The smallest two-sided p-value an exact distribution-free test can reach with this design.
+     * @param adjustedPValue The Holm-adjusted p-value over the report's comparisons (equal to {@code pValue} alone).
+     * @param comparisons The number of comparisons the Holm correction ran over (1 alone).
+     * @param outcome The verdict.
+     */
+    public record Result(String metric, boolean percentagePoints, String candidate, String reference, Design design,
+                         Map<Long, Double> candidateValues, Map<Long, Double> referenceValues, List<Long> pairedSeeds,
+                         List<Long> unpairedSeeds, double difference, double ciLow, double ciHigh, String test,
+                         double pValue, double wilcoxonPValue, double smallestAttainableP, double adjustedPValue,
+                         int comparisons, Outcome outcome) {
+
+        /**
+         * Freezes the collections.
+         * @throws NullPointerException If a name or a collection is null.
+         */
+        public Result {
+            Objects.requireNonNull(metric, "metric");
+            Objects.requireNonNull(candidate, "candidate");
+            Objects.requireNonNull(reference, "reference");
+            candidateValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidateValues));
+            referenceValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(referenceValues));
+            pairedSeeds = List.copyOf(pairedSeeds);
+            unpairedSeeds = List.copyOf(unpairedSeeds);
+        }
+
+        /**
+         * The number of seeds behind the verdict: pairs (paired) or the smaller sample (unpaired).
+         * @return The number of seeds.
+         */
+        public int seeds() {
+            return design == Design.PAIRED ? pairedSeeds.size() : Math.min(candidateValues.size(), referenceValues.size());
+        }
+
+        /**
+         * The verdict in one sentence: the difference with its 95% interval, the p-value, the number of
+         * seeds and what the difference means, e.g.
+         * {@code rg − baseline test accuracy: +0.20 pp [−0.90, +1.30], paired t-test p = 0.610, 3 paired seeds:
+         * no difference beyond seed noise (...)}.
+         * @return The sentence.
+         */
+        public String sentence() {
+            String head = candidate + " − " + reference + " " + metric + ": ";
+            switch (outcome) {
+                case TOO_FEW_SEEDS:
+                    return head + "no verdict: a test needs at least 2 seeds per trainer (" + candidate + " has "
+                            + candidateValues.size() + ", " + reference + " has " + referenceValues.size() + ")" + leftOut();
+                case CANNOT_TEST:
+                    return head + diff(difference) + ", " + seedsText() + ": no seed-to-seed variation"
+                            + (design == Design.PAIRED ? " in the per-seed differences" : "") + ": cannot test (values "
+                            + candidate + " " + values(candidateValues) + ", " + reference + " " + values(referenceValues) + ")"
+                            + leftOut();
+                default:
+                    break;
+            }
+            String p = test + " p = " + ReportFormat.pValue(pValue);
+            if (comparisons > 1) {
+                p += " (Holm-adjusted over " + comparisons + " comparisons: " + ReportFormat.pValue(adjustedPValue) + ")";
+            }
+            if (!Double.isNaN(wilcoxonPValue)) {
+                p += ", Wilcoxon signed-rank p = " + ReportFormat.pValue(wilcoxonPValue);
+            }
+            String meaning = switch (outcome) {
+                case HIGHER -> candidate + " is higher beyond seed noise";
+                case LOWER -> candidate + " is lower beyond seed noise";
+                default -> "no difference beyond seed noise";
+            };
+            String limit = "smallest attainable p with " + seedsText() + ": " + ReportFormat.pValue(smallestAttainableP);
+            if (smallestAttainableP > ALPHA) {
+                limit += "; a distribution-free test cannot detect an effect with this design, so the p-value leans on "
+                        + "normally distributed " + (design == Design.PAIRED ? "differences" : "values") + " (use at least "
+                        + WILCOXON_MIN_PAIRS + " seeds)";
+            }
+            return head + diff(difference) + " [" + bound(ciLow) + ", " + bound(ciHigh) + "], " + p + ", " + seedsText()
+                    + ": " + meaning + " (" + limit + ")" + leftOut();
+        }
+
+        private String seedsText() {
+            if (design == Design.PAIRED) {
+                return pairedSeeds.size() + " paired seeds";
+            }
+            return candidateValues.size() + " vs " + referenceValues.size() + " unpaired seeds";
+        }
+
+        private String leftOut() {
+            return unpairedSeeds.isEmpty() || design != Design.PAIRED ? ""
+                    : "; seeds " + unpairedSeeds + " ran for one trainer only and are left out of the pairs";
+        }
+
+        private String bound(double x) {
+            return percentagePoints ? ReportFormat.signedFixed(100 * x, 2) : ReportFormat.signedFixed(x, 4);
+        }
+
+        private String diff(double x) {
+            if (percentagePoints) {
+                return ReportFormat.signedFixed(100 * x, 2) + " pp";
+            }
+            return ReportFormat.signedFixed(x, 4);
+        }
+
+        private static String values(Map<Long, Double> values) {
+            List<String> out = new ArrayList<>();
+            values.forEach((seed, v) -> out.add("seed " + seed + "=" + ReportFormat.num(v)));
+            return "[" + String.join(", ", out) + "]";
+        }
+
+        Result withHolm(double adjusted, int m) {
+            Outcome o = outcome;
+            if (o == Outcome.HIGHER || o == Outcome.LOWER || o == Outcome.NO_DIFFERENCE) {
+                o = adjusted < ALPHA && difference != 0.0 ? (difference > 0 ? Outcome.HIGHER : Outcome.LOWER) : Outcome.NO_DIFFERENCE;
+            }
+            return new Result(metric, percentagePoints, candidate, reference, design, candidateValues, referenceValues,
+                    pairedSeeds, unpairedSeeds, difference, ciLow, ciHigh, test, pValue, wilcoxonPValue,
+                    smallestAttainableP, adjusted, m, o);
+        }
+    }
+
+    /**
+     * Compares a metric between two trainers over seeds (uncorrected: run {@link #holm(List)} over a
+     * report's comparisons).
+     * @param metric The metric's name.
+     * @param percentagePoints Whether to show differences in percentage points (for proportions).
+     * @param candidate The candidate trainer's name.
+     * @param candidateSamples The candidate's runs.
+     * @param reference The reference trainer's name.
+     * @param referenceSamples The reference's runs.
+     * @return The comparison.
+     * @throws IllegalArgumentException If a seed appears twice on one side, or a value is not finite
+     *                                  (leave failed runs out before comparing).
+     */
+    public static Result compare(String metric, boolean percentagePoints, String candidate, List<Sample> candidateSamples,
+                                 String reference, List<Sample> referenceSamples) {
+        Map<Long, Double> a = bySeed(candidate, metric, candidateSamples);
+        Map<Long, Double> b = bySeed(reference, metric, referenceSamples);
+        List<Long> paired = new ArrayList<>();
+        List<Long> unpaired = new ArrayList<>();
+        for (Long s : a.keySet()) {
+            (b.containsKey(s) ? paired : unpaired).add(s);
+        }
+        for (Long s : b.keySet()) {
+            if (!a.containsKey(s)) {
+                unpaired.add(s);
+            }
+        }
+        unpaired.sort(Comparator.naturalOrder());
+        double meanA = a.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double meanB = b.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (paired.size() >= 2) {
+            return paired(metric, percentagePoints, candidate, reference, a, b, paired, unpaired);
+        }
+        if (a.size() < 2 || b.size() < 2) {
+            return new Result(metric, percentagePoints, candidate, reference, Design.NONE, a, b, paired, unpaired,
+                    meanA - meanB, Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1,
+                    Outcome.TOO_FEW_SEEDS);
+        }
+        return welch(metric, percentagePoints, candidate, reference, a, b, unpaired, meanA - meanB);
+    }
+
+    private static Map<Long, Double> bySeed(String trainer, String metric, List<Sample> samples) {
+        Map<Long, Double> out = new TreeMap<>();
+        for (Sample s : samples) {
+            if (!Double.isFinite(s.value())) {
+                throw new IllegalArgumentException(trainer + " seed " + s.seed() + ": " + metric + " is " + s.value()
+                        + "; leave diverged or failed runs out of the comparison");
+            }
+            if (out.put(s.seed(), s.value()) != null) {
+                throw new IllegalArgumentException(trainer + ": seed " + s.seed() + " is given twice; each seed of a "
+                        + "trainer must be one run");
+            }
+        }
+        return out;
+    }
+
+    private static Result paired(String metric, boolean pp, String candidate, String reference, Map<Long, Double> a,
+                                 Map<Long, Double> b, List<Long> paired, List<Long> unpaired) {
+        int n = paired.size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        SummaryStatistics d = new SummaryStatistics();
+        for (int i = 0; i < n; i++) {
+            x[i] = a.get(paired.get(i));
+            y[i] = b.get(paired.get(i));
+            d.addValue(x[i] - y[i]);
+        }
+        double smallest = Math.min(1.0, 2.0 / Math.pow(2.0, n));
+        Map<Long, Double> pa = new LinkedHashMap<>();
+        Map<Long, Double> pb = new LinkedHashMap<>();
+        for (Long s : paired) {
+            pa.put(s, a.get(s));
+            pb.put(s, b.get(s));
+        }
+        if (!(d.getStandardDeviation() > 0)) {
+            return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.getMean(),
+                    Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, smallest, Double.NaN, 1, Outcome.CANNOT_TEST);
+        }
+        double half = new TDistribution(n - 1).inverseCumulativeProbability(0.975) * d.getStandardDeviation() / Math.sqrt(n);
+        double p = new TTest().pairedTTest(x, y);
+        double w = Double.NaN;
+        if (n >= WILCOXON_MIN_PAIRS) {
+            w = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(x, y, n <= 30);
+        }
+        return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.getMean(),
+                d.getMean() - half, d.getMean() + half, "paired t-test", p, w, smallest, p, 1,
+                outcome(p, d.getMean()));
+    }
+
+    private static Result welch(String metric, boolean pp, String candidate, String reference, Map<Long, Double> a,
+                                Map<Long, Double> b, List<Long> unpaired, double difference) {
+        SummaryStatistics sa = stats(a);
+        SummaryStatistics sb = stats(b);
+        int n1 = (int) sa.getN();
+        int n2 = (int) sb.getN();
+        double smallest = Math.min(1.0, 2.0 / CombinatoricsUtils.binomialCoefficientDouble(n1 + n2, n1));
+        if (sa.getVariance() == 0 && sb.getVariance() == 0) {
+            return new Result(metric, pp, candidate, reference, Design.UNPAIRED, a, b, List.of(), unpaired, difference,
+                    Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, smallest, Double.NaN, 1, Outcome.CANNOT_TEST);
+        }
+        double va = sa.getVariance() / n1;
+        double vb = sb.getVariance() / n2;
+        double df = (va + vb) * (va + vb) / (va * va / (n1 - 1) + vb * vb / (n2 - 1));
+        double half = new TDistribution(df).inverseCumulativeProbability(0.975) * Math.sqrt(va + vb);
+        double p = new TTest().tTest(sa, sb);
+        return new Result(metric, pp, candidate, reference, Design.UNPAIRED, a, b, List.of(), unpaired, difference,
+                difference - half, difference + half, "Welch t-test", p, Double.NaN, smallest, p, 1, outcome(p, difference));
+    }
+
+    private static SummaryStatistics stats(Map<Long, Double> values) {
+        SummaryStatistics s = new SummaryStatistics();
+        values.values().forEach(s::addValue);
+        return s;
+    }
+
+    private static Outcome outcome(double p, double difference) {
+        if (p < ALPHA && difference != 0.0) {
+            return difference > 0 ? Outcome.HIGHER : Outcome.LOWER;
+        }
+        return Outcome.NO_DIFFERENCE;
+    }
+
+    /**
+     * Holm's step-down adjustment: the \( i \)-th smallest of \( m \) p-values (from 1) becomes
+     * \( \max_{j \le i} \min(1, (m - j + 1) p_{(j)}) \).
+     * @param p The p-values, none NaN.
+     * @return The adjusted p-values, in the input order.
+     * @throws IllegalArgumentException If a p-value is NaN or outside [0, 1].
+     */
+    public static double[] holmAdjust(double[] p) {
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < p.length; i++) {
+            if (!(p[i] >= 0 && p[i] <= 1)) {
+                throw new IllegalArgumentException("a p-value must be in [0, 1], found " + p[i] + " at index " + i);
+            }
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
+        double[] out = new double[p.length];
+        double running = 0;
+        for (int k = 0; k < p.length; k++) {
+            running = Math.max(running, Math.min(1.0, (p.length - k) * p[order[k]]));
+            out[order[k]] = running;
+        }
+        return out;
+    }
+
+    /**
+     * Holm's step-down correction over a report's comparisons ({@link #holmAdjust(double[])}): only
+     * comparisons with a p-value count; the verdicts are re-decided on the adjusted p-values.
+     * @param results The comparisons, in report order.
+     * @return The same comparisons in the same order, with adjusted p-values and outcomes.
+     */
+    public static List<Result> holm(List<Result> results) {
+        List<Integer> tested = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (!Double.isNaN(results.get(i).pValue())) {
+                tested.add(i);
+            }
+        }
+        double[] adjusted = holmAdjust(tested.stream().mapToDouble(i -> results.get(i).pValue()).toArray());
+        List<Result> out = new ArrayList<>(results);
+        for (int k = 0; k < tested.size(); k++) {
+            out.set(tested.get(k), results.get(tested.get(k)).withHolm(adjusted[k], tested.size()));
+        }
+        return out;
+    }
+}

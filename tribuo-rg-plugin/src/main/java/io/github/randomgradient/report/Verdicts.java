@@ -1,0 +1,176 @@
+package io.github.randomgradient.report;
+
+import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.report.ReportData.TrainerSummary;
+import io.github.randomgradient.report.ReportData.Verdict;
+import io.github.randomgradient.report.ReportOptions.Comparison;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The verdicts of a {@link ComparisonReport}: which trainers are compared, the paired statistics on
+ * test accuracy over their healthy runs ({@link SeedComparison}, Holm-corrected together), the failed
+ * runs each side lost, and what RG's loss scale means for the optimiser in use.
+ */
+final class Verdicts {
+
+    /** The metric every verdict compares. */
+    static final String METRIC = "test accuracy";
+
+    private Verdicts() {}
+
+    /**
+     * The comparisons to give a verdict on: the named ones, else every RG trainer against every trainer
+     * with a constant loss scale.
+     * @throws IllegalArgumentException If a named comparison names a trainer without runs.
+     */
+    static List<Comparison> comparisons(ReportOptions options, Map<String, List<LoadedRun>> byTrainer,
+                                        List<TrainerSummary> trainers, List<String> notes) {
+        if (!options.comparisons().isEmpty()) {
+            for (Comparison c : options.comparisons()) {
+                for (String name : List.of(c.candidate(), c.reference())) {
+                    if (!byTrainer.containsKey(name)) {
+                        throw new IllegalArgumentException("comparison " + c.candidate() + " vs " + c.reference()
+                                + " names trainer '" + name + "', which has no runs; the runs' trainers are "
+                                + byTrainer.keySet());
+                    }
+                }
+            }
+            return options.comparisons();
+        }
+        List<Comparison> out = new ArrayList<>();
+        for (TrainerSummary candidate : trainers) {
+            if (candidate.randomGradient()) {
+                for (TrainerSummary reference : trainers) {
+                    if (!reference.randomGradient()) {
+                        out.add(new Comparison(candidate.trainer(), reference.trainer()));
+                    }
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            notes.add("no verdicts: the default comparison (every Random Gradient trainer against every trainer with a "
+                    + "constant loss scale) needs at least one of each; name comparisons in the report options");
+        }
+        return out;
+    }
+
+    /**
+     * The verdicts, Holm-corrected over all comparisons.
+     * @param comparisons The comparisons.
+     * @param healthy Per trainer, its runs that neither diverged nor collapsed.
+     * @param all Per trainer, all its runs.
+     * @param failed The failed runs.
+     * @param trainers The trainer summaries.
+     * @return One verdict per comparison, in order.
+     */
+    static List<Verdict> verdicts(List<Comparison> comparisons, Map<String, List<LoadedRun>> healthy,
+                                  Map<String, List<LoadedRun>> all, List<FailedRun> failed, List<TrainerSummary> trainers) {
+        List<SeedComparison.Result> results = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            results.add(SeedComparison.compare(METRIC, true, c.candidate(), samples(healthy.get(c.candidate())),
+                    c.reference(), samples(healthy.get(c.reference()))));
+        }
+        results = SeedComparison.holm(results);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < comparisons.size(); i++) {
+            Comparison c = comparisons.get(i);
+            SeedComparison.Result r = results.get(i);
+            List<FailedRun> candFailed = failed.stream().filter(f -> f.trainer().equals(c.candidate())).toList();
+            List<FailedRun> refFailed = failed.stream().filter(f -> f.trainer().equals(c.reference())).toList();
+            String sentence = r.sentence() + failures(c.candidate(), candFailed, all.get(c.candidate()).size())
+                    + failures(c.reference(), refFailed, all.get(c.reference()).size())
+                    + caveat(find(trainers, c.candidate()), find(trainers, c.reference()));
+            out.add(new Verdict(c.candidate(), c.reference(), r, candFailed.stream().map(FailedRun::seed).toList(),
+                    refFailed.stream().map(FailedRun::seed).toList(), sentence));
+        }
+        return out;
+    }
+
+    private static List<SeedComparison.Sample> samples(List<LoadedRun> runs) {
+        return runs.stream().map(r -> new SeedComparison.Sample(r.seed(), r.evaluation().accuracy())).toList();
+    }
+
+    /** "; 1 of 3 linear-rg seeds diverged (seed 2) and is left out". */
+    private static String failures(String trainer, List<FailedRun> failed, int seeds) {
+        if (failed.isEmpty()) {
+            return "";
+        }
+        Map<String, List<FailedRun>> byStatus = failed.stream().collect(Collectors.groupingBy(FailedRun::status,
+                java.util.TreeMap::new, Collectors.toList()));
+        List<String> parts = new ArrayList<>();
+        byStatus.forEach((status, runs) -> parts.add(runs.size() + " of " + seeds + " " + trainer + " seeds " + status
+                + " (seed" + (runs.size() > 1 ? "s " : " ") + runs.stream().map(f -> Long.toString(f.seed()))
+                .collect(Collectors.joining(", ")) + ")"));
+        return "; " + String.join(", ", parts) + " and " + (failed.size() > 1 ? "are" : "is") + " left out";
+    }
+
+    private static TrainerSummary find(List<TrainerSummary> trainers, String name) {
+        return trainers.stream().filter(t -> t.trainer().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * What the loss scale does to the step for this pair's optimisers. SGD family: RG's mean step is
+     * lr × E[u], so a baseline at a different lr × E[u] needs the lr-matched control. Adaptive optimisers:
+     * a constant factor cancels (apart from ε) and a per-batch u reweights mini-batches inside the moment
+     * estimates, so the control is RG with E[u] = 1 (mean-preserving), not an lr-matched baseline.
+     */
+    static String caveat(TrainerSummary cand, TrainerSummary ref) {
+        TrainerSummary rg = cand.randomGradient() || !ref.randomGradient() ? cand : ref;
+        TrainerSummary other = rg == cand ? ref : cand;
+        if (rg.adaptive() || other.adaptive()) {
+            TrainerSummary adaptive = rg.adaptive() ? rg : other;
+            if (!rg.randomGradient()) {
+                return "";
+            }
+            String sentence = "; " + adaptive.optimiser() + " is adaptive: a constant loss scale cancels in its update "
+                    + "(apart from ε), so lr × E[u] is not " + rg.trainer() + "'s step; its per-batch u reweights the "
+                    + "mini-batches inside the moment estimates instead";
+            return sentence + (rg.lossScaleMean() == 1.0 ? "" : ". The control for " + rg.trainer() + " is mean-preserving "
+                    + "RG (UniformLossScale with meanPreserving = true, E[u] = 1), not an lr-matched baseline");
+        }
+        for (TrainerSummary t : List.of(cand, ref)) {
+            if (Double.isNaN(t.effectiveLearningRate())) {
+                return "; the learning rate of " + t.trainer() + " is not recorded in its provenance, so whether the mean "
+                        + "steps (lr × E[u]) match cannot be checked";
+            }
+        }
+        double x = cand.effectiveLearningRate();
+        double y = ref.effectiveLearningRate();
+        if (Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y))) {
+            return "";
+        }
+        return "; " + (rg.randomGradient() ? "RG's" : rg.trainer() + "'s") + " mean step is lr × E[u] = " + step(rg)
+                + " for " + rg.trainer() + " vs " + step(other) + " for " + other.trainer()
+                + "; compare with the lr-matched baseline before crediting the noise";
+    }
+
+    private static String step(TrainerSummary t) {
+        return ReportFormat.num(t.learningRate()) + " × " + ReportFormat.num(t.lossScaleMean()) + " = "
+                + ReportFormat.num(t.effectiveLearningRate());
+    }
+
+    /**
+     * The design of the comparisons in words: pairing by seed, why runs pair, the tests and the correction.
+     * @param comparisons The number of comparisons.
+     * @return The paragraph.
+     */
+    static String design(int comparisons) {
+        return "Runs are paired by seed value (never by position): runs of different trainers with the same seed share "
+                + "the initial weights and the order of the mini-batches. DJLTrainer splits its seeded generator into the "
+                + "weight-initialisation, shuffling and loss-scale streams in that fixed order, so drawing u moves neither "
+                + "(checked: factors within 1e-6 of 1 train the baseline's model); "
+                + "Tribuo's LinearSGDTrainer starts from zero weights and shuffles with its own seeded generator, and "
+                + "RandomGradientOptimiser draws u from a separate generator (checked: with u = 1 it trains the baseline's "
+                + "model bit for bit). Each verdict is a paired t-test on the per-seed differences of test accuracy, with "
+                + "a 95% Student-t interval of the mean difference, and the exact Wilcoxon signed-rank test alongside from "
+                + SeedComparison.WILCOXON_MIN_PAIRS + " pairs; Welch's t-test when fewer than 2 seeds are common. A seed "
+                + "run by one trainer only is left out of the pairs. The p-values are Holm-corrected over the "
+                + comparisons + " comparison" + (comparisons == 1 ? "" : "s") + " of this report, at α = "
+                + SeedComparison.ALPHA + ". Values that do not vary from seed to seed give no verdict. Diverged and "
+                + "collapsed runs are left out of summaries, charts and verdicts, and counted in the verdicts.";
+    }
+}

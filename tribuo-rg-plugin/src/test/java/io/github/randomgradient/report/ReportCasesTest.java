@@ -1,0 +1,237 @@
+package io.github.randomgradient.report;
+
+import io.github.randomgradient.history.Divergence;
+import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.TrainingHistory;
+import io.github.randomgradient.report.ReportData.ClassRow;
+import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.report.ReportData.TrainerSummary;
+import io.github.randomgradient.report.ReportData.Verdict;
+import io.github.randomgradient.report.ReportOptions.Comparison;
+import io.github.randomgradient.rg.RandomGradientOptimiser;
+import io.github.randomgradient.rg.UniformLossScale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Dataset;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.math.optimisers.Adam;
+import org.tribuo.math.optimisers.SGD;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static io.github.randomgradient.report.RunFixtures.BASELINE;
+import static io.github.randomgradient.report.RunFixtures.RG;
+import static io.github.randomgradient.report.RunFixtures.TARGET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The report a reader sees, case by case, built from real run directories of Tribuo's
+ * LinearSGDTrainer (baseline and RG): where a case needs controlled test accuracies, the trained
+ * run's recorded accuracy is replaced ({@link RunFixtures#withAccuracy}) and the rest stays as trained.
+ */
+public class ReportCasesTest {
+
+    private static final ReportOptions RG_VS_BASELINE = new ReportOptions(List.of(new Comparison(RG, BASELINE)), TARGET,
+            "cases");
+
+    /** Runs of RG and the baseline with the given accuracies, seed i → accuracies[i]. */
+    private static List<RunFiles> runs(Path dir, long[] rgSeeds, double[] rg, long[] baseSeeds, double[] base) {
+        List<RunFiles> out = new ArrayList<>();
+        for (int i = 0; i < rgSeeds.length; i++) {
+            out.add(RunFixtures.withAccuracy(RunFixtures.writeRun(dir, RG, rgSeeds[i]), rg[i]));
+        }
+        for (int i = 0; i < baseSeeds.length; i++) {
+            out.add(RunFixtures.withAccuracy(RunFixtures.writeRun(dir, BASELINE, baseSeeds[i]), base[i]));
+        }
+        return out;
+    }
+
+    @Test
+    public void pairedVerdictComesFirst(@TempDir Path dir) throws IOException {
+        List<RunFiles> runs = runs(dir, new long[]{1, 2, 3}, new double[]{0.81, 0.751, 0.902},
+                new long[]{1, 2, 3}, new double[]{0.80, 0.74, 0.89});
+        ComparisonReport report = ComparisonReport.build(runs, RG_VS_BASELINE);
+        Verdict v = report.data().verdicts().get(0);
+        String answer = "linear-rg − linear-baseline test accuracy: +1.10 pp [+0.85, +1.35], paired t-test p = 0.003, "
+                + "3 paired seeds: linear-rg is higher beyond seed noise (smallest attainable p with 3 paired seeds: 0.250;";
+        assertTrue(v.sentence().startsWith(answer), v.sentence());
+        // The same values unpaired would not show it: seed noise (0.06 between seeds) swamps 0.011.
+        assertEquals(SeedComparison.Outcome.NO_DIFFERENCE, SeedComparison.compare("test accuracy", true, RG,
+                List.of(new SeedComparison.Sample(1, 0.81), new SeedComparison.Sample(2, 0.751), new SeedComparison.Sample(3, 0.902)),
+                BASELINE, List.of(new SeedComparison.Sample(4, 0.80), new SeedComparison.Sample(5, 0.74),
+                        new SeedComparison.Sample(6, 0.89))).outcome());
+        // Answer first on the page and last on the console.
+        List<Path> written = ReportWriter.write(report, dir.resolve("report"));
+        String md = Files.readString(written.get(0));
+        assertTrue(md.startsWith("# cases\n\n## Answer\n\n- " + answer), md.substring(0, 300));
+        assertTrue(md.contains("Runs are paired by seed value (never by position)"));
+        assertTrue(report.answerLines().endsWith(v.sentence() + "\n"));
+    }
+
+    @Test
+    public void seedsArePairedByValueAndLoneSeedsAreLeftOutWithAWarning(@TempDir Path dir) {
+        List<RunFiles> runs = runs(dir, new long[]{3, 1, 2}, new double[]{0.90, 0.80, 0.70},
+                new long[]{4, 2, 3}, new double[]{0.95, 0.69, 0.885});
+        Verdict v = ComparisonReport.build(runs, RG_VS_BASELINE).data().verdicts().get(0);
+        assertEquals(List.of(2L, 3L), v.comparison().pairedSeeds());
+        assertEquals(0.0125, v.comparison().difference(), 1e-12);
+        assertTrue(v.sentence().contains("2 paired seeds") && v.sentence().contains(
+                "; seeds [1, 4] ran for one trainer only and are left out of the pairs"), v.sentence());
+    }
+
+    @Test
+    public void constantSamplesGiveNoVerdict(@TempDir Path dir) {
+        List<RunFiles> runs = runs(dir, new long[]{1, 2}, new double[]{0.8033, 0.8033},
+                new long[]{1, 2}, new double[]{0.8, 0.8});
+        Verdict v = ComparisonReport.build(runs, RG_VS_BASELINE).data().verdicts().get(0);
+        assertEquals(SeedComparison.Outcome.CANNOT_TEST, v.comparison().outcome());
+        assertTrue(v.sentence().startsWith("linear-rg − linear-baseline test accuracy: +0.33 pp, 2 paired seeds: no "
+                + "seed-to-seed variation in the per-seed differences: cannot test (values linear-rg [seed 1=0.8033, "
+                + "seed 2=0.8033], linear-baseline [seed 1=0.8, seed 2=0.8])"), v.sentence());
+        assertFalse(v.sentence().contains("beyond"), v.sentence());
+    }
+
+    /** Three well separated classes A, B, C; {@code withC} false leaves C out. */
+    private static Dataset<Label> threeClasses(int perClass, long seed, boolean withC) {
+        LabelFactory factory = new LabelFactory();
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("three classes", factory), factory);
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] centres = {{0, 0}, {20, 0}, {0, 20}};
+        String[] labels = {"A", "B", "C"};
+        for (int c = 0; c < (withC ? 3 : 2); c++) {
+            for (int i = 0; i < perClass; i++) {
+                data.add(new ArrayExample<>(new Label(labels[c]), new String[]{"x", "y"},
+                        new double[]{centres[c][0] + rng.nextDouble() - 0.5, centres[c][1] + rng.nextDouble() - 0.5}));
+            }
+        }
+        return data;
+    }
+
+    @Test
+    public void anAbsentClassIsNotAveragedAsZero(@TempDir Path dir) throws IOException {
+        Dataset<Label> train = threeClasses(100, 1L, true);
+        Dataset<Label> test = threeClasses(50, 2L, false);
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2}) {
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed, SGD.getSimpleSGD(0.05), RunRecord.COMPLETE, null,
+                    Map.of(), train, test));
+        }
+        EvaluationRecord tribuo = runs.get(0).readEvaluation();
+        assertEquals(1.0, tribuo.accuracy(), 0.0, "the classes are separable");
+        assertEquals(2.0 / 3, tribuo.macroF1(), 1e-12, "Tribuo counts the absent class as F1 = 0");
+        ComparisonReport report = ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "absent class"));
+        TrainerSummary t = report.data().trainer(BASELINE);
+        assertEquals(1.0, t.macroF1().mean(), 0.0, "a perfect classifier has macro-F1 1");
+        ClassRow c = t.perClass().stream().filter(r -> r.label().equals("C")).findFirst().orElseThrow();
+        assertEquals(0.0, c.support(), 0.0);
+        assertTrue(Double.isNaN(c.f1()));
+        String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
+        assertTrue(md.contains("| class | support | linear-baseline: precision / recall / F1 |"), md);
+        assertTrue(md.contains("| C | 0 | n/a / n/a / n/a |"), md);
+        assertTrue(md.contains("| A | 50 | 1.0000 / 1.0000 / 1.0000 |"), md);
+        assertTrue(md.contains("n/a: the class is absent from the test set (support 0); it is left out of the macro averages"));
+    }
+
+    @Test
+    public void aTestLabelNeverSeenInTrainingIsAClearError() {
+        Dataset<Label> train = threeClasses(50, 1L, false);
+        Dataset<Label> test = threeClasses(20, 2L, true);
+        org.tribuo.Model<Label> model = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
+                new org.tribuo.classification.sgd.objectives.LogMulticlass(), SGD.getSimpleSGD(0.05), 1, -1, 16, 1L).train(train);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> io.github.randomgradient.cli.RunRecorder.evaluate(model, test));
+        assertEquals("the test data has labels [C] that the model never saw in training (its labels: [A, B]); it cannot "
+                + "predict them, so the evaluation would misreport them: evaluate on test data whose labels the model knows",
+                e.getMessage());
+    }
+
+    @Test
+    public void anAdamPairIsNotToldAboutEffectiveLearningRates(@TempDir Path dir) throws IOException {
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2, 3}) {
+            runs.add(RunFixtures.writeRun(dir, RG, seed, new RandomGradientOptimiser(new Adam(0.001, 0.9, 0.999, 1e-8),
+                    UniformLossScale.paperDefault(), seed), RunRecord.COMPLETE, null));
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed, new Adam(0.001, 0.9, 0.999, 1e-8), RunRecord.COMPLETE, null));
+        }
+        ComparisonReport report = ComparisonReport.build(runs, RG_VS_BASELINE);
+        TrainerSummary rg = report.data().trainer(RG);
+        assertTrue(rg.adaptive());
+        assertTrue(Double.isNaN(rg.effectiveLearningRate()));
+        String sentence = report.data().verdicts().get(0).sentence();
+        assertTrue(sentence.contains("; RandomGradientOptimiser(Adam) is adaptive: a constant loss scale cancels in its "
+                + "update (apart from ε), so lr × E[u] is not linear-rg's step; its per-batch u reweights the mini-batches "
+                + "inside the moment estimates instead. The control for linear-rg is mean-preserving RG"), sentence);
+        assertFalse(sentence.contains("0.001 × 0.5") || sentence.contains("lr-matched baseline before"), sentence);
+        String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
+        assertTrue(md.contains("| linear-rg | U[0.0, 1.0) | 0.5 | [0, 1] | 0.001 | n/a (adaptive optimiser) |"), md);
+    }
+
+    @Test
+    public void aDivergedSeedIsLeftOutAndCounted(@TempDir Path dir) throws IOException {
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2, 3}) {
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed));
+            if (seed == 2) {
+                EpochRecord first = RunFixtures.history(RG, 2).epochs().get(0);
+                EpochRecord huge = new EpochRecord(2, first.steps(), 3.6e30, 0.5, 0.1, 0.1, 0.01, 1e4, first.stepLosses());
+                TrainingHistory h = new TrainingHistory("accuracy", "test", List.of(first, huge),
+                        new Divergence(3, 41L, Double.POSITIVE_INFINITY, 1e4, 0.62));
+                runs.add(RunFixtures.writeRun(dir, RG, seed, RunFixtures.optimiser(RG, seed), RunRecord.DIVERGED, h));
+            } else {
+                runs.add(RunFixtures.writeRun(dir, RG, seed));
+            }
+        }
+        ComparisonReport report = ComparisonReport.build(runs, RG_VS_BASELINE);
+        Verdict v = report.data().verdicts().get(0);
+        assertEquals(List.of(1L, 3L), v.comparison().pairedSeeds());
+        assertTrue(v.sentence().contains("; 1 of 3 linear-rg seeds diverged (seed 2) and is left out"), v.sentence());
+        TrainerSummary rg = report.data().trainer(RG);
+        assertEquals(2, rg.accuracy().n());
+        assertTrue(rg.finalTrainingLoss().mean() < 1, "the diverged loss 3.6e30 is not summarised");
+        assertTrue(rg.curve().stream().allMatch(p -> p.seeds() == 2 && p.maxTrainingLoss() < 1));
+        assertTrue(report.answerLines().startsWith("linear-rg seed 2 diverged: non-finite loss Infinity at epoch 3, step 41 "
+                + "(learning rate 10000.0, loss scale 0.62)\n"), report.answerLines());
+        String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
+        assertTrue(md.contains("| linear-rg | 2 | diverged | 3 | 41 | ∞ | 10000 | 0.62 |"), md);
+        assertTrue(md.contains("| linear-rg | 2 (1 failed) |"), md);
+    }
+
+    @Test
+    public void aCollapsedSeedIsLeftOutAndCounted(@TempDir Path dir) {
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2, 3}) {
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed));
+        }
+        runs.add(RunFixtures.writeRun(dir, RG, 1));
+        // Learning rate 0: the weights stay at zero and the model predicts one class for every example.
+        runs.add(RunFixtures.writeRun(dir, RG, 2, new RandomGradientOptimiser(SGD.getSimpleSGD(0.0),
+                UniformLossScale.paperDefault(), 2), RunRecord.COMPLETE, RunFixtures.history(RG, 2)));
+        // Never clearly above the majority share: test accuracy 0.5 at every epoch and at the end.
+        TrainingHistory chance = new TrainingHistory("accuracy", "test", RunFixtures.history(RG, 3).epochs().stream()
+                .map(e -> new EpochRecord(e.epoch(), e.steps(), 0.693, 0.5, 0.5, 0.5, 0.01, 0.05, e.stepLosses())).toList(), null);
+        runs.add(RunFixtures.withAccuracy(RunFixtures.writeRun(dir, RG, 3, RunFixtures.optimiser(RG, 3), RunRecord.COMPLETE,
+                chance), 0.5));
+        ComparisonReport report = ComparisonReport.build(runs, RG_VS_BASELINE);
+        List<FailedRun> failed = report.data().failedRuns();
+        assertEquals(List.of(2L, 3L), failed.stream().map(FailedRun::seed).toList());
+        assertTrue(failed.stream().allMatch(f -> f.status().equals(LoadedRun.COLLAPSED)));
+        assertTrue(failed.get(0).description().startsWith("predicts a single class"), failed.get(0).description());
+        assertTrue(failed.get(1).description().startsWith("test accuracy never rose clearly above the majority-class share"),
+                failed.get(1).description());
+        Verdict v = report.data().verdicts().get(0);
+        assertEquals(SeedComparison.Outcome.TOO_FEW_SEEDS, v.comparison().outcome());
+        assertTrue(v.sentence().contains("; 2 of 3 linear-rg seeds collapsed (seeds 2, 3) and are left out"), v.sentence());
+    }
+}
