@@ -56,6 +56,11 @@ public final class AuditCommand {
      * @throws CommandException If the file is missing or is not a readable Tribuo model.
      */
     static Model<?> load(Path file) {
+        if (Files.isDirectory(file)) {
+            Path inside = file.resolve("model.tribuo.pb");
+            throw new CommandException("model file " + file.toAbsolutePath() + " is a directory: give the model file itself"
+                    + (Files.isRegularFile(inside) ? ", e.g. " + inside : " (model.tribuo.pb in a run directory)"));
+        }
         if (!Files.isRegularFile(file)) {
             throw new CommandException("model file not found: " + file.toAbsolutePath());
         }

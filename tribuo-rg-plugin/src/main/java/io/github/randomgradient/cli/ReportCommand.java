@@ -10,7 +10,6 @@ import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 import java.io.IOException;
@@ -19,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -96,7 +97,10 @@ public final class ReportCommand {
         if ((o.runs == null) == (o.models == null)) {
             throw new CommandException("give exactly one of --runs or --models");
         }
-        List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
+        if (!(o.targetAccuracy >= 0 && o.targetAccuracy <= 1)) {
+            throw new CommandException("--target-accuracy must be in [0, 1], found " + o.targetAccuracy);
+        }
+        Preflight.checkWritableDirectory(o.outputDir, "output directory (--output-dir)");
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
             for (String c : o.compare) {
@@ -107,12 +111,17 @@ public final class ReportCommand {
                 comparisons.add(new ReportOptions.Comparison(parts[0].trim(), parts[1].trim()));
             }
         }
+        List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
         ComparisonReport report;
         try {
             report = ComparisonReport.build(runs, new ReportOptions(comparisons, o.targetAccuracy, o.title));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // a run file that is not valid JSON of its kind; the message names the file
+            throw new CommandException(e.getMessage() + " (delete the run directory, or leave it out of --runs)", e);
         }
+        Preflight.removeLeftoverPartials(o.outputDir);
         ReportWriter.write(report, o.outputDir);
         out.println(report.summaryTable());
         out.println("Report: " + o.outputDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
@@ -164,12 +173,23 @@ public final class ReportCommand {
         if (o.data == null) {
             throw new CommandException("--models needs --data (bundled, full or a directory of IDX files) to evaluate them on");
         }
-        Dataset<Label> test = new MutableDataset<>(IdxDirectory.resolve(o.data).test());
-        List<RunFiles> runs = new ArrayList<>();
-        java.util.Set<String> usedNames = new java.util.HashSet<>();
+        Dataset<Label> test = IdxDirectory.resolve(o.data).load("t10k");
+        // Every model is loaded and checked before any is evaluated or anything is written.
+        Map<Path, Model<Label>> models = new LinkedHashMap<>();
         for (String entry : o.models) {
             Path file = Paths.get(entry.trim());
-            Model<Label> model = AuditCommand.load(file).castModel(Label.class);
+            Model<?> loaded = AuditCommand.load(file);
+            if (!loaded.validate(Label.class)) {
+                throw new CommandException("model file " + file.toAbsolutePath() + " holds a " + loaded.getClass().getSimpleName()
+                        + " that does not predict class labels: report compares classifiers");
+            }
+            models.put(file, loaded.castModel(Label.class));
+        }
+        List<RunFiles> runs = new ArrayList<>();
+        java.util.Set<String> usedNames = new java.util.HashSet<>();
+        for (Map.Entry<Path, Model<Label>> m : models.entrySet()) {
+            Path file = m.getKey();
+            Model<Label> model = m.getValue();
             String name = runName(file);
             for (int i = 2; usedNames.contains(name); i++) {
                 name = runName(file) + "-" + i;
