@@ -65,7 +65,12 @@ public final class AuditCommand {
             throw new CommandException("model file not found: " + file.toAbsolutePath());
         }
         try {
+            if (Files.size(file) == 0) {
+                throw new CommandException("model file " + file.toAbsolutePath() + " is empty (0 bytes), expected a Tribuo protobuf model");
+            }
             return Model.deserializeFromFile(file);
+        } catch (CommandException e) {
+            throw e;
         } catch (ClassCastException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
                     + ": it is a Tribuo protobuf file, but of something other than a model (a dataset?)", e);

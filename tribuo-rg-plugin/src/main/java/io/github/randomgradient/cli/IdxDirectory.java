@@ -68,6 +68,9 @@ public final class IdxDirectory {
     }
 
     private void check(Path p) {
+        if (Files.isDirectory(p)) {
+            throw new CommandException("data file " + p.toAbsolutePath() + " is a directory, expected an IDX file");
+        }
         if (!Files.isRegularFile(p)) {
             throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + hintFor(p));
         }

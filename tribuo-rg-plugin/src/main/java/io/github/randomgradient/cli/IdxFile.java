@@ -78,9 +78,9 @@ public final class IdxFile {
                         + " (an HTML page from a failed download?)" : ""));
             }
             if (magic[3] != dimensions) {
-                throw new CommandException("data file " + where + " has IDX magic number " + hex(found) + " ("
-                        + magic[3] + "-D, " + describe(magic[3]) + "), expected " + hex((type << 8) | dimensions) + " ("
-                        + dimensions + "-D, " + describe(dimensions) + ")");
+                throw new CommandException("data file " + where + " has the wrong IDX magic number: expected "
+                        + hex((type << 8) | dimensions) + " (" + dimensions + "-D, " + describe(dimensions) + "), found " + hex(found)
+                        + " (" + magic[3] + "-D, " + describe(magic[3]) + ")");
             }
             int[] shape = new int[dimensions];
             byte[] dims = readFully(in, 4 * dimensions, where, offset, "its " + dimensions + " dimension(s)");
@@ -200,7 +200,8 @@ public final class IdxFile {
 
     private static InputStream open(Path path) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-        return isGzip(path) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+        // Not buffered again: GZIPInputStream returns what it inflated before it meets the end of a cut file.
+        return isGzip(path) ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
     private static byte[] readFully(InputStream in, int n, String where, long offset, String what) throws IOException {
