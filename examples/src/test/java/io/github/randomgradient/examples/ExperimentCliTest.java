@@ -140,6 +140,9 @@ public class ExperimentCliTest {
         Files.delete(partial.file(RunFiles.RUN));
         Files.writeString(partial.dir().resolve(".model.tribuo.pb.1234.partial"), "half a model");
         Files.writeString(partial.file(RunFiles.EVALUATION), "{\"accuracy\": 0.");
+        // A kill while the report was being written leaves hidden temporary files behind.
+        Path leftover = output.resolve("report").resolve(".report.html.0b0e9a3c-1f1c-4d3b-9d51-2c1e7d9c0a11.partial");
+        Files.writeString(leftover, "<html>half a report");
 
         Result r = tribuoRg("experiment", "-c", config.toString(), "--data", tiny.toString(), "--output-dir", output.toString());
         assertEquals(0, r.status(), r.err());
@@ -150,6 +153,17 @@ public class ExperimentCliTest {
         try (Stream<Path> files = Files.list(partial.dir())) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")), "temporary files are cleaned up");
         }
+        assertFalse(Files.exists(leftover), "the next run removes the report's leftover temporary files");
+    }
+
+    @Test
+    @Order(3)
+    public void finishedRunsOfAnotherConfigurationStopTheExperimentBeforeTraining() throws IOException {
+        FileTime before = Files.getLastModifiedTime(run("mlp-rg", 2L).file(RunFiles.RUN));
+        Result r = tribuoRg("experiment", "-c", config.toString(), "--data", tiny.toString(), "--output-dir", output.toString(),
+                "--epochs", "2");
+        assertFailsCleanly(r, null, "was trained with another configuration", "epochs: 1 -> 2", "mlp-baseline");
+        assertEquals(before, Files.getLastModifiedTime(run("mlp-rg", 2L).file(RunFiles.RUN)), "nothing was redone");
     }
 
     @Test
@@ -226,7 +240,7 @@ public class ExperimentCliTest {
         Path out = tmp.resolve("missing-out");
         Path nowhere = tmp.resolve("no-such-data");
         assertFailsCleanly(tribuoRg("experiment", "-c", config.toString(), "--data", nowhere.toString(), "--output-dir", out.toString()),
-                out, "data file not found", nowhere.toString(), "the data directory must hold", "--data full");
+                out, "data file not found", nowhere.toString(), "a data directory must hold", "--data bundled");
     }
 
     @Test

@@ -134,17 +134,19 @@ public final class TribuoRg {
      * @throws CommandException If an argument or config file is invalid.
      */
     static ConfigurationManager configure(String[] args, Options options) throws UsageException {
-        try {
-            return new ConfigurationManager(args, options);
-        } catch (UsageException e) {
-            throw e;
-        } catch (ArgumentException e) {
-            throw new CommandException("invalid arguments: " + e.getMessage(), e);
-        } catch (PropertyException e) {
-            throw new CommandException("invalid config: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
-            throw new CommandException("could not load config " + configFiles(args) + ": " + rootMessage(e), e);
+        try (ConfigFiles files = ConfigFiles.prepare(args)) {
+            try {
+                return new ConfigurationManager(files.args(), options);
+            } catch (UsageException e) {
+                throw e;
+            } catch (ArgumentException e) {
+                throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
+            } catch (PropertyException e) {
+                throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
+            } catch (RuntimeException e) {
+                // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
+                throw new CommandException("could not load config " + configFiles(args) + ": " + files.real(rootMessage(e)), e);
+            }
         }
     }
 
