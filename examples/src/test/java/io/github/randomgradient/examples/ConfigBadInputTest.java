@@ -1,7 +1,9 @@
 package io.github.randomgradient.examples;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,6 +161,15 @@ public class ConfigBadInputTest {
             args.addAll(k.extraArgs());
             assertUserError(tribuoRg(args.toArray(new String[0])), List.of(k.fragments()), out);
         }));
+    }
+
+    @Test
+    public void gpuRequestedOnAMachineWithoutOneIsAUserError() throws IOException {
+        Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0, "this machine has a GPU");
+        Path dir = Files.createDirectories(tmp.resolve("gpu"));
+        Path out = dir.resolve("out");
+        Path cfg = Files.writeString(dir.resolve("experiment.xml"), bad("device", "auto", value("gpu")).apply(experimentXml(data, out)));
+        assertUserError(tribuoRg("experiment", "-c", cfg.toString()), List.of("trainer 'bad'", "device=gpu", "PYTORCH_LIBRARY_PATH"), out);
     }
 
     @TestFactory
