@@ -180,6 +180,9 @@ public class DataBadInputTest {
                         List.of("--data")},
                 {"report: models on labels-as-images data", new String[]{"report", "--models", model.toString(), "--data",
                         testLabelsAsImages.toString(), "--output-dir", out.toString()}, List.of(TEST_IMAGES, "found 0x00000801")},
+                {"report: model trained on other data", new String[]{"report", "--models", model.toString(), "--data",
+                        BadInputFixtures.dataDir(tmp.resolve("other-3"), images(4, 32, 32, 1), labels(4), images(4, 32, 32, 2), labels(4))
+                                .toString(), "--output-dir", out.toString()}, List.of("linear.tribuo.pb", "knows none of the", "'0000'")},
                 {"report: runs directory missing", new String[]{"report", "--runs", tmp.resolve("no-such-runs").toString(), "--output-dir",
                         out.toString()}, List.of("no-such-runs")},
                 {"report: no runs in the directory", new String[]{"report", "--runs", runsWithoutRuns.toString(), "--output-dir",

@@ -168,6 +168,21 @@ public final class ReportCommand {
         return stem;
     }
 
+    /**
+     * Refuses a model that knows none of the test data's features: it was trained on other data
+     * (e.g. images of another size, whose pixels Tribuo names with another number of digits), and
+     * its predictions would ignore every feature.
+     */
+    private static void checkKnowsTheData(Path file, Model<?> model, Dataset<Label> test, String data) {
+        java.util.Set<String> names = test.getFeatureMap().keySet();
+        if (!names.isEmpty() && names.stream().noneMatch(n -> model.getFeatureIDMap().get(n) != null)) {
+            String modelExample = model.getFeatureIDMap().size() == 0 ? "none" : "'" + model.getFeatureIDMap().get(0).getName() + "'";
+            throw new CommandException("model file " + file.toAbsolutePath() + " knows none of the " + names.size()
+                    + " features of the test data in " + data + " (model features like " + modelExample + ", data features like '"
+                    + test.getFeatureIDMap().get(0).getName() + "'): it was trained on other data");
+        }
+    }
+
     /** Evaluates each saved model on the test data and records it as a run, named after its file. */
     private static List<RunFiles> evaluateModels(ReportCommandOptions o) {
         if (o.data == null) {
@@ -183,6 +198,7 @@ public final class ReportCommand {
                 throw new CommandException("model file " + file.toAbsolutePath() + " holds a " + loaded.getClass().getSimpleName()
                         + " that does not predict class labels: report compares classifiers");
             }
+            checkKnowsTheData(file, loaded, test, o.data);
             models.put(file, loaded.castModel(Label.class));
         }
         List<RunFiles> runs = new ArrayList<>();
