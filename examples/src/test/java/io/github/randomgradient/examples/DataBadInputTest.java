@@ -25,7 +25,6 @@ import static io.github.randomgradient.examples.BadInputFixtures.gzip;
 import static io.github.randomgradient.examples.BadInputFixtures.idx;
 import static io.github.randomgradient.examples.BadInputFixtures.images;
 import static io.github.randomgradient.examples.BadInputFixtures.labels;
-import static io.github.randomgradient.examples.BadInputFixtures.replace;
 import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
 import static io.github.randomgradient.examples.BadInputFixtures.truncate;
 import static io.github.randomgradient.examples.BadInputFixtures.withFile;

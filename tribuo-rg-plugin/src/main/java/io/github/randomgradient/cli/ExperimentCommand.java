@@ -1,12 +1,10 @@
 package io.github.randomgradient.cli;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
@@ -24,7 +22,6 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
@@ -33,15 +30,12 @@ import org.tribuo.provenance.ModelProvenance;
 import java.io.IOException;
 
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,7 +109,8 @@ public final class ExperimentCommand {
      * @param args The arguments ({@code -c config.xml} and the options).
      * @param out Where the summary table and report path are printed.
      * @return The report directory.
-     * @throws CommandException On a malformed config, unknown trainer name, missing data or bad option.
+     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), or when a
+     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3).
      */
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
@@ -325,7 +320,7 @@ public final class ExperimentCommand {
         ConfigurationManager cm = TribuoRg.configure(args, new ExperimentOptions());
         for (String component : Preflight.reachable(cm, trainerName)) {
             String cls = cm.getConfigurationData(component).map(ConfigurationData::getClassName).orElse("");
-            if (hasConfigField(cls, "seed")) {
+            if (Preflight.configFields(cls) != null && Preflight.configFields(cls).containsKey("seed")) {
                 cm.overrideConfigurableProperty(component, "seed", new SimpleProperty(Long.toString(seed)));
             }
         }
@@ -404,20 +399,5 @@ public final class ExperimentCommand {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return RunRecorder.record(files, trainerName, seed, model, test, train.size(), seconds);
-    }
-
-    private static boolean hasConfigField(String className, String field) {
-        try {
-            for (Class<?> c = Class.forName(className); c != null; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (f.getName().equals(field) && f.isAnnotationPresent(Config.class)) {
-                        return true;
-                    }
-                }
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-        return false;
     }
 }

@@ -297,8 +297,12 @@ public final class Preflight {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    /** The {@code @Config} fields of a class and its superclasses by name, or null if the class is unknown. */
-    private static Map<String, Field> configFields(String className) {
+    /**
+     * The {@code @Config} fields of a class and its superclasses.
+     * @param className The class.
+     * @return The fields by name, or null if the class is unknown.
+     */
+    static Map<String, Field> configFields(String className) {
         Map<String, Field> out = new LinkedHashMap<>();
         try {
             for (Class<?> c = Class.forName(className); c != null; c = c.getSuperclass()) {
