@@ -1,8 +1,8 @@
 package io.github.randomgradient.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.randomgradient.cli.TribuoRg;
 import io.github.randomgradient.djl.DJLModel;
+import io.github.randomgradient.examples.BadInputFixtures.Result;
 import io.github.randomgradient.report.EvaluationRecord;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;
@@ -14,10 +14,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,16 +46,6 @@ public class ExperimentCliTest {
     static Path tiny;
     static Path config;
     static Path output;
-
-    /** The result of one command: exit status, standard output and standard error. */
-    record Result(int status, String out, String err) {}
-
-    static Result tribuoRg(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = TribuoRg.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static String experimentXml(String trainers, String outputDir) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n"
