@@ -131,6 +131,15 @@ public final class ExperimentCommand {
         Preflight.checkPropertyKinds(cm, options.experiment);
         checkTrainers(cm, experimentData);
         Map<String, Optional<DataChecks.IdxPair>> idx = prepareData(cm, experimentData, dataDir);
+        if (options.outputDir != null) {
+            Preflight.checkWritableDirectory(options.outputDir, "output directory");
+        }
+        // Trainers before data: Tribuo reads a whole IDX data set when its source is created.
+        long[] seedsEarly = seedsOption != null ? seedsOption : configuredSeeds(experimentData);
+        int epochsEarly = epochsOption.orElse(configuredEpochs(experimentData));
+        Map<String, Map<Long, Trainer<Label>>> trainers = seedsEarly == null || epochsEarly < 0 ? null
+                : Preflight.instantiateTrainers(Preflight.values(experimentData.get("trainers").orElseThrow()), seedsEarly,
+                        (name, seed) -> configureTrainer(args, name, seed, epochsEarly));
 
         Experiment experiment;
         try {
@@ -148,8 +157,11 @@ public final class ExperimentCommand {
         long[] seeds = seedsOption != null ? seedsOption : experiment.getSeeds();
         int epochs = epochsOption.orElse(experiment.getEpochs());
 
-        Preflight.Checked checked = Preflight.check(experiment.getTrainers(), seeds,
-                (name, seed) -> configureTrainer(args, name, seed, epochs),
+        if (trainers == null || !Arrays.equals(seeds, seedsEarly) || epochs != epochsEarly
+                || !trainers.keySet().equals(new LinkedHashSet<>(experiment.getTrainers()))) {
+            trainers = Preflight.instantiateTrainers(experiment.getTrainers(), seeds, (name, seed) -> configureTrainer(args, name, seed, epochs));
+        }
+        Preflight.Checked checked = Preflight.check(trainers,
                 new Preflight.Source(experiment.getTrainSource(), "training data '" + sourceName(experimentData, "trainSource") + "'",
                         idx.get("trainSource")),
                 new Preflight.Source(experiment.getTestSource(), "test data '" + sourceName(experimentData, "testSource") + "'",
@@ -230,6 +242,25 @@ public final class ExperimentCommand {
             // reported below
         }
         throw new CommandException("--epochs must be an integer >= 1 (leave it out to keep the configured epochs), found '" + value + "'");
+    }
+
+    /** The experiment's seeds as written in the config, or null if they do not parse (OLCUT then reports them). */
+    private static long[] configuredSeeds(ConfigurationData experiment) {
+        try {
+            return experiment.get("seeds").map(p -> Preflight.values(p).stream().mapToLong(v -> Long.parseLong(v.trim())).toArray())
+                    .orElse(new long[]{1L});
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The experiment's epochs as written in the config (0 if absent), or -1 if they do not parse. */
+    private static int configuredEpochs(ConfigurationData experiment) {
+        try {
+            return experiment.get("epochs").map(p -> Integer.parseInt(p.toString().trim())).orElse(0);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String sourceName(ConfigurationData experiment, String field) {

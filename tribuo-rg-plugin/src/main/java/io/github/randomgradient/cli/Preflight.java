@@ -43,10 +43,12 @@ import java.util.stream.Stream;
  * <p>
  * Used by {@code experiment}; a command that runs many trainers (a sweep) uses it the same way:
  * <pre>
- * Optional&lt;IdxPair&gt; trainFiles = Preflight.checkDataComponent(cm, "train-source", "training data");
- * ...                                             // instantiate the data sources (OLCUT lookup)
- * Preflight.Checked c = Preflight.check(names, seeds, factory,
- *         new Preflight.Source(trainSource, "training data 'train-source'", trainFiles), testSource..., outputDir);
+ * Preflight.checkPropertyKinds(cm, "sweep");                                  // list vs value, misspelt properties
+ * Optional&lt;IdxPair&gt; trainFiles = Preflight.checkDataComponent(cm, "train-source", "training data 'train-source'");
+ * var trainers = Preflight.instantiateTrainers(names, seeds, factory);        // every postConfig, no data read
+ * ...                                                                         // instantiate the data sources
+ * Preflight.Checked c = Preflight.check(trainers,
+ *         new Preflight.Source(trainSource, "training data 'train-source'", trainFiles), testSource, outputDir);
  * </pre>
  */
 public final class Preflight {
@@ -85,21 +87,17 @@ public final class Preflight {
     public record Checked(Dataset<Label> train, Dataset<Label> test, Map<String, Map<Long, Trainer<Label>>> trainers) {}
 
     /**
-     * Checks, then loads and instantiates, everything an experiment needs. Nothing is trained and
-     * nothing is written.
+     * Instantiates every trainer for every seed, so that every component's {@code postConfig}
+     * check runs. Cheap: no data is read and no engine is started. Call it before instantiating
+     * the data sources (Tribuo reads a whole IDX data set when its source is created).
      * @param trainerNames The trainers' component names.
-     * @param seeds The seeds; every trainer is instantiated for each.
+     * @param seeds The seeds.
      * @param factory Makes a trainer for a (name, seed).
-     * @param train The training data.
-     * @param test The test data.
-     * @param outputDirectory Where the command will write.
-     * @return The datasets and trainers.
-     * @throws CommandException On the first problem found.
+     * @return Trainer name to seed to trainer, in the order given.
+     * @throws CommandException On the first invalid trainer or component.
      */
-    public static Checked check(List<String> trainerNames, long[] seeds, TrainerFactory factory, Source train, Source test,
-                                Path outputDirectory) {
-        checkWritableDirectory(outputDirectory, "output directory");
-        train.idx().ifPresent(tr -> test.idx().ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
+    public static Map<String, Map<Long, Trainer<Label>>> instantiateTrainers(List<String> trainerNames, long[] seeds,
+                                                                            TrainerFactory factory) {
         Map<String, Map<Long, Trainer<Label>>> trainers = new LinkedHashMap<>();
         for (String name : trainerNames) {
             Map<Long, Trainer<Label>> bySeed = new LinkedHashMap<>();
@@ -108,6 +106,22 @@ public final class Preflight {
             }
             trainers.put(name, bySeed);
         }
+        return trainers;
+    }
+
+    /**
+     * Checks the output directory, loads both data sources and checks that every trainer fits the
+     * training data. Nothing is trained and nothing is written.
+     * @param trainers The trainers, from {@link #instantiateTrainers}.
+     * @param train The training data.
+     * @param test The test data.
+     * @param outputDirectory Where the command will write.
+     * @return The datasets and trainers.
+     * @throws CommandException On the first problem found.
+     */
+    public static Checked check(Map<String, Map<Long, Trainer<Label>>> trainers, Source train, Source test, Path outputDirectory) {
+        checkWritableDirectory(outputDirectory, "output directory");
+        train.idx().ifPresent(tr -> test.idx().ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
         Dataset<Label> trainData = DataChecks.load(train.source(), train.role(), train.idx());
         Dataset<Label> testData = DataChecks.load(test.source(), test.role(), test.idx());
         for (Map.Entry<String, Map<Long, Trainer<Label>>> e : trainers.entrySet()) {
