@@ -188,7 +188,7 @@ public final class ExperimentCommand {
                 .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
             for (String trainerName : experiment.getTrainers()) {
                 for (long seed : seeds) {
-                    RunFiles files = runs.get(done);
+                    RunFiles files = RunFiles.of(output, trainerName, seed);
                     done++;
                     if (files.isComplete()) {
                         Preflight.removeLeftoverPartials(files.dir());
