@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import io.github.randomgradient.config.PreflightCheckable;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
@@ -79,7 +80,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * @param <T> The output type.
  */
-public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingTrainer<T> {
+public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingTrainer<T>, PreflightCheckable<T> {
 
     // The @Config fields are package-private so that DJLTrainerBuilder writes into them; they are
     // the only place the defaults are written down.
@@ -266,6 +267,30 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
     private static PropertyException bad(String field, Object value, String rule) {
         return new PropertyException("", field, field + " " + rule + ", found " + value);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Runs {@code outputConverter.validate}, {@code featureConverter.plan} and, when a GPU or several
+     * devices are requested, resolves the devices (which starts the PyTorch engine).
+     */
+    @Override
+    public long[] checkBeforeTraining(ImmutableFeatureMap featureMap, ImmutableOutputInfo<T> outputInfo) {
+        try {
+            outputConverter.validate(outputInfo);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("outputConverter " + outputConverter + ": " + e.getMessage(), e);
+        }
+        try {
+            featureConverter.plan(featureMap);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("featureConverter " + featureConverter + ": " + e.getMessage(), e);
+        }
+        if (numDevices > 1 || !device.equals("auto") && !device.equals("cpu")) {
+            DJLEngine.resolve(DJLEngine.engine(numThreads), device, numDevices);
+        }
+        return featureConverter.exampleShape(featureMap);
     }
 
     @Override

@@ -3,9 +3,9 @@ package io.github.randomgradient.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.github.randomgradient.cli.TribuoRg;
 import io.github.randomgradient.djl.DJLModel;
 import io.github.randomgradient.djl.protos.DJLModelProto;
+import io.github.randomgradient.examples.BadInputFixtures.Result;
 import io.github.randomgradient.report.EvaluationRecord;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;
@@ -18,10 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
 import org.tribuo.protos.core.ModelProto;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,6 +26,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,16 +50,6 @@ public class ExperimentCliTest {
     static Path tiny;
     static Path config;
     static Path output;
-
-    /** The result of one command: exit status, standard output and standard error. */
-    record Result(int status, String out, String err) {}
-
-    static Result tribuoRg(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = TribuoRg.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static String experimentXml(String trainers, String outputDir) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n"
@@ -150,6 +138,9 @@ public class ExperimentCliTest {
         Files.delete(partial.file(RunFiles.RUN));
         Files.writeString(partial.dir().resolve(".model.tribuo.pb.1234.partial"), "half a model");
         Files.writeString(partial.file(RunFiles.EVALUATION), "{\"accuracy\": 0.");
+        // A kill while the report was being written leaves hidden temporary files behind.
+        Path leftover = output.resolve("report").resolve(".report.html.0b0e9a3c-1f1c-4d3b-9d51-2c1e7d9c0a11.partial");
+        Files.writeString(leftover, "<html>half a report");
 
         Result r = tribuoRg("experiment", "-c", config.toString(), "--data", tiny.toString(), "--output-dir", output.toString());
         assertEquals(0, r.status(), r.err());
@@ -160,6 +151,17 @@ public class ExperimentCliTest {
         try (Stream<Path> files = Files.list(partial.dir())) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")), "temporary files are cleaned up");
         }
+        assertFalse(Files.exists(leftover), "the next run removes the report's leftover temporary files");
+    }
+
+    @Test
+    @Order(3)
+    public void finishedRunsOfAnotherConfigurationStopTheExperimentBeforeTraining() throws IOException {
+        FileTime before = Files.getLastModifiedTime(run("mlp-rg", 2L).file(RunFiles.RUN));
+        Result r = tribuoRg("experiment", "-c", config.toString(), "--data", tiny.toString(), "--output-dir", output.toString(),
+                "--epochs", "2");
+        assertFailsCleanly(r, null, "was trained with another configuration", "epochs: 1 -> 2", "mlp-baseline");
+        assertEquals(before, Files.getLastModifiedTime(run("mlp-rg", 2L).file(RunFiles.RUN)), "nothing was redone");
     }
 
     @Test
@@ -241,7 +243,7 @@ public class ExperimentCliTest {
         Path out = tmp.resolve("missing-out");
         Path nowhere = tmp.resolve("no-such-data");
         assertFailsCleanly(tribuoRg("experiment", "-c", config.toString(), "--data", nowhere.toString(), "--output-dir", out.toString()),
-                out, "data file not found", nowhere.toString(), "the data directory must hold", "--data full");
+                out, "data file not found", nowhere.toString(), "a data directory must hold", "--data bundled");
     }
 
     @Test

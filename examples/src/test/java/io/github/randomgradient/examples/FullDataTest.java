@@ -38,7 +38,7 @@ public class FullDataTest {
         Path output = tmp.resolve("experiment");
         Files.writeString(config, ExperimentCliTest.experimentXml("<item>mlp-rg</item>", output.toString())
                 .replace("<item>1</item><item>2</item>", "<item>1</item>"));
-        ExperimentCliTest.Result r = ExperimentCliTest.tribuoRg("experiment", "-c", config.toString(), "--data", "full");
+        BadInputFixtures.Result r = BadInputFixtures.tribuoRg("experiment", "-c", config.toString(), "--data", "full");
         assertEquals(0, r.status(), r.err());
         // Without an explicit output directory, runs on other data get their own directory.
         RunFiles run = RunFiles.of(output.resolveSibling("experiment-full"), "mlp-rg", 1L);

@@ -56,11 +56,21 @@ public final class AuditCommand {
      * @throws CommandException If the file is missing or is not a readable Tribuo model.
      */
     static Model<?> load(Path file) {
+        if (Files.isDirectory(file)) {
+            Path inside = file.resolve("model.tribuo.pb");
+            throw new CommandException("model file " + file.toAbsolutePath() + " is a directory: give the model file itself"
+                    + (Files.isRegularFile(inside) ? ", e.g. " + inside : " (model.tribuo.pb in a run directory)"));
+        }
         if (!Files.isRegularFile(file)) {
             throw new CommandException("model file not found: " + file.toAbsolutePath());
         }
         try {
+            if (Files.size(file) == 0) {
+                throw new CommandException("model file " + file.toAbsolutePath() + " is empty (0 bytes), expected a Tribuo protobuf model");
+            }
             return Model.deserializeFromFile(file);
+        } catch (CommandException e) {
+            throw e;
         } catch (ClassCastException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
                     + ": it is a Tribuo protobuf file, but of something other than a model (a dataset?)", e);

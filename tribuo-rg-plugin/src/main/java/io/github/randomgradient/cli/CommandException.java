@@ -1,8 +1,16 @@
 package io.github.randomgradient.cli;
 
+import io.github.randomgradient.history.DivergedRunException;
+import io.github.randomgradient.history.Divergence;
+
 /**
- * A failure the command line reports as one clear message and a non-zero exit status, without a
- * stack trace: a malformed config, an unknown trainer name, a missing data path, a corrupt model.
+ * A failure the command line reports as one line and an exit status, without a stack trace: a user
+ * error (malformed config, unknown trainer name, missing or wrong data file, unwritable output
+ * directory, corrupt model, bad argument; exit status {@value #EXIT_BAD_INPUT}), or a run that
+ * diverged under {@code divergencePolicy=FAIL} (exit status {@value #EXIT_DIVERGED}).
+ * <p>
+ * The exit-status contract of {@code tribuo-rg}: 0 success; 2 user error; 3 training diverged;
+ * 1 anything else, which is a defect (printed with its stack trace and a request to report it).
  */
 public final class CommandException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -10,20 +18,57 @@ public final class CommandException extends RuntimeException {
     /** Exit status of a command that failed on bad input. */
     public static final int EXIT_BAD_INPUT = 2;
 
+    /** Exit status of a command whose training diverged under {@code divergencePolicy=FAIL}. */
+    public static final int EXIT_DIVERGED = 3;
+
+    /** Exit status of an unexpected failure: a defect. */
+    public static final int EXIT_DEFECT = 1;
+
+    private final int exitStatus;
+
     /**
-     * Creates the exception.
+     * Creates a user-error exception (exit status {@value #EXIT_BAD_INPUT}).
      * @param message What went wrong and what to do, naming the file, field or value.
      */
     public CommandException(String message) {
-        super(message);
+        this(message, null);
     }
 
     /**
-     * Creates the exception.
+     * Creates a user-error exception (exit status {@value #EXIT_BAD_INPUT}).
      * @param message What went wrong and what to do.
      * @param cause The underlying exception.
      */
     public CommandException(String message, Throwable cause) {
+        this(EXIT_BAD_INPUT, message, cause);
+    }
+
+    private CommandException(int exitStatus, String message, Throwable cause) {
         super(message, cause);
+        this.exitStatus = exitStatus;
+    }
+
+    /**
+     * The exception for a run that diverged under {@code divergencePolicy=FAIL}: exit status
+     * {@value #EXIT_DIVERGED}, one line naming trainer, seed, epoch, step, loss, learning rate and loss scale.
+     * @param trainer The trainer's component name.
+     * @param seed The run's seed.
+     * @param e The trainer's exception.
+     * @return The exception.
+     */
+    public static CommandException diverged(String trainer, long seed, DivergedRunException e) {
+        Divergence d = e.getDivergence();
+        return new CommandException(EXIT_DIVERGED, "training diverged (divergencePolicy=FAIL): trainer '" + trainer + "', seed " + seed
+                + ", epoch " + d.epoch() + ", step " + d.step() + ", loss " + d.loss() + ", learning rate " + d.learningRate()
+                + ", loss scale " + d.lossScale() + ". Lower learningRate, narrow the loss scale, or set divergencePolicy=STOP "
+                + "to record the run as diverged and go on", e);
+    }
+
+    /**
+     * The exit status this failure ends the command with.
+     * @return {@value #EXIT_BAD_INPUT} or {@value #EXIT_DIVERGED}.
+     */
+    public int exitStatus() {
+        return exitStatus;
     }
 }

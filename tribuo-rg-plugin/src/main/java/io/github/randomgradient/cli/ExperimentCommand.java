@@ -1,12 +1,10 @@
 package io.github.randomgradient.cli;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.randomgradient.report.ComparisonReport;
@@ -16,32 +14,31 @@ import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.report.RunRecord;
+import io.github.randomgradient.history.DivergedRunException;
 import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
@@ -98,8 +95,8 @@ public final class ExperimentCommand {
         public List<String> seeds;
 
         /** Epochs override. */
-        @Option(longName = "epochs", usage = "Epochs per run (> 0), overriding the configured value.")
-        public int epochs = 0;
+        @Option(longName = "epochs", usage = "Epochs per run (an integer >= 1), overriding the configured value.")
+        public String epochs;
     }
 
     /**
@@ -115,14 +112,14 @@ public final class ExperimentCommand {
      * @param args The arguments ({@code -c config.xml} and the options).
      * @param out Where the summary table and report path are printed.
      * @return The report directory.
-     * @throws CommandException On a malformed config, unknown trainer name, missing data or bad option.
+     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), or when a
+     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3).
      */
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
         ConfigurationManager cm = TribuoRg.configure(args, options);
-        if (options.epochs < 0) {
-            throw new CommandException("--epochs must be > 0, found " + options.epochs);
-        }
+        OptionalInt epochsOption = parseEpochs(options.epochs);
+        long[] seedsOption = options.seeds != null ? parseSeeds(options.seeds) : null;
         if (cm.getComponentNames().isEmpty()) {
             throw new CommandException("no experiment config given: pass one with -c, e.g. -c configs/experiment-fashion-mnist.xml");
         }
@@ -134,8 +131,18 @@ public final class ExperimentCommand {
             throw new CommandException("component '" + options.experiment + "' is a " + experimentData.getClassName()
                     + ", not an " + Experiment.class.getName());
         }
-        prepareData(cm, experimentData, dataDir);
+        Preflight.checkPropertyKinds(cm, options.experiment);
         checkTrainers(cm, experimentData);
+        Map<String, Optional<DataChecks.IdxPair>> idx = prepareData(cm, experimentData, dataDir);
+        if (options.outputDir != null) {
+            Preflight.checkWritableDirectory(options.outputDir, "output directory");
+        }
+        // Trainers before data: Tribuo reads a whole IDX data set when its source is created.
+        long[] seedsEarly = seedsOption != null ? seedsOption : configuredSeeds(experimentData);
+        int epochsEarly = epochsOption.orElse(configuredEpochs(experimentData));
+        Map<String, Map<Long, Trainer<Label>>> trainers = seedsEarly == null || epochsEarly < 0 ? null
+                : Preflight.instantiateTrainers(Preflight.values(experimentData.get("trainers").orElseThrow()), seedsEarly,
+                        (name, seed) -> configureTrainer(args, name, seed, epochsEarly));
 
         Experiment experiment;
         try {
@@ -150,39 +157,56 @@ public final class ExperimentCommand {
                     : Paths.get(options.data).toAbsolutePath().normalize().getFileName().toString();
             output = output.resolveSibling(output.getFileName() + "-" + suffix);
         }
-        long[] seeds = options.seeds != null ? parseSeeds(options.seeds) : experiment.getSeeds();
-        int epochs = options.epochs > 0 ? options.epochs : experiment.getEpochs();
+        long[] seeds = seedsOption != null ? seedsOption : experiment.getSeeds();
+        int epochs = epochsOption.orElse(experiment.getEpochs());
 
-        Dataset<Label> train = new MutableDataset<>(experiment.getTrainSource());
-        Dataset<Label> test = new MutableDataset<>(experiment.getTestSource());
+        if (trainers == null || !Arrays.equals(seeds, seedsEarly) || epochs != epochsEarly
+                || !trainers.keySet().equals(new LinkedHashSet<>(experiment.getTrainers()))) {
+            trainers = Preflight.instantiateTrainers(experiment.getTrainers(), seeds, (name, seed) -> configureTrainer(args, name, seed, epochs));
+        }
+        Preflight.Checked checked = Preflight.check(trainers,
+                new Preflight.Source(experiment.getTrainSource(), "training data '" + sourceName(experimentData, "trainSource") + "'",
+                        idx.get("trainSource")),
+                new Preflight.Source(experiment.getTestSource(), "test data '" + sourceName(experimentData, "testSource") + "'",
+                        idx.get("testSource")),
+                output);
+        Dataset<Label> train = checked.train();
+        Dataset<Label> test = checked.test();
+        checkTestLabels(train, test);
+        List<RunFiles> runs = new ArrayList<>();
+        for (String trainerName : experiment.getTrainers()) {
+            for (long seed : seeds) {
+                RunFiles files = RunFiles.of(output, trainerName, seed);
+                if (files.isComplete()) {
+                    checkSameRun(files, checked.trainers().get(trainerName).get(seed), train);
+                }
+                runs.add(files);
+            }
+        }
         logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
                 + train.getOutputInfo().toReadableString());
 
-        checkTestLabels(train, test);
         new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
                 .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
 
         // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load
         // then fall on every trainer alike, so training seconds compare trainers rather than run order.
-        List<RunFiles> runs = new ArrayList<>();
-        int total = experiment.getTrainers().size() * seeds.length;
+        int total = runs.size();
         int done = 0;
         try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
                 .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
             for (long seed : seeds) {
                 for (String trainerName : experiment.getTrainers()) {
                     RunFiles files = RunFiles.of(output, trainerName, seed);
-                    runs.add(files);
                     done++;
-                    Trainer<Label> trainer = configureTrainer(args, trainerName, seed, epochs);
                     if (files.isComplete()) {
-                        checkSameRun(files, trainer, train);
+                        Preflight.removeLeftoverPartials(files.dir());
                         logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
                                 trainerName, seed, files.dir()));
                     } else {
                         files.clear();
                         logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
-                        RunRecord r = trainOne(trainer, trainerName, seed, train, test, files);
+                        RunRecord r = trainOne(checked.trainers().get(trainerName).get(seed), trainerName, seed, train, test, files);
                         logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
                                 r.trainSeconds(), r.status()));
                     }
@@ -200,6 +224,7 @@ public final class ExperimentCommand {
         ComparisonReport report = ComparisonReport.build(runs,
                 new ReportOptions(comparisons, experiment.getTargetAccuracy(), experiment.getTitle()));
         Path reportDir = output.resolve("report");
+        Preflight.removeLeftoverPartials(reportDir);
         ReportWriter.write(report, reportDir);
         out.println(report.summaryTable());
         out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
@@ -226,6 +251,51 @@ public final class ExperimentCommand {
         }
     }
 
+    /**
+     * Parses {@code --epochs}: absent keeps the configured value; otherwise an integer >= 1.
+     * @param value The option's value, or null.
+     * @return The epochs, or empty if absent.
+     * @throws CommandException If the value is not an integer >= 1 (0 included: "keep the configured value" is
+     *                          written by leaving the option out).
+     */
+    static OptionalInt parseEpochs(String value) {
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int e = Integer.parseInt(value.trim());
+            if (e >= 1) {
+                return OptionalInt.of(e);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandException("--epochs must be an integer >= 1 (leave it out to keep the configured epochs), found '" + value + "'");
+    }
+
+    /** The experiment's seeds as written in the config, or null if they do not parse (OLCUT then reports them). */
+    private static long[] configuredSeeds(ConfigurationData experiment) {
+        try {
+            return experiment.get("seeds").map(p -> Preflight.values(p).stream().mapToLong(v -> Long.parseLong(v.trim())).toArray())
+                    .orElse(new long[]{1L});
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The experiment's epochs as written in the config (0 if absent), or -1 if they do not parse. */
+    private static int configuredEpochs(ConfigurationData experiment) {
+        try {
+            return experiment.get("epochs").map(p -> Integer.parseInt(p.toString().trim())).orElse(0);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String sourceName(ConfigurationData experiment, String field) {
+        return experiment.get(field).map(Property::toString).orElse(field);
+    }
+
     /** The {@code --data} keywords. */
     private static final Set<String> DATA_KEYWORDS = Set.of("full", "bundled");
 
@@ -237,11 +307,14 @@ public final class ExperimentCommand {
     }
 
     /**
-     * Points the experiment's IDX data sources at {@code dataDir} if given, and checks that the
-     * files they name exist, so a missing data path is one clear message before anything trains.
+     * Points the experiment's IDX data sources at {@code dataDir} if given, and checks the files
+     * they name, so that a missing or wrong data file is one clear message before anything trains.
+     * @return The checked IDX files of {@code trainSource} and {@code testSource} (empty for other sources).
      */
-    private static void prepareData(ConfigurationManager cm, ConfigurationData experiment, Optional<IdxDirectory> dataDir) {
-        String[][] sources = {{"trainSource", "train"}, {"testSource", "t10k"}};
+    private static Map<String, Optional<DataChecks.IdxPair>> prepareData(ConfigurationManager cm, ConfigurationData experiment,
+                                                                      Optional<IdxDirectory> dataDir) {
+        String[][] sources = {{"trainSource", "train", "training data"}, {"testSource", "t10k", "test data"}};
+        Map<String, Optional<DataChecks.IdxPair>> out = new LinkedHashMap<>();
         for (String[] s : sources) {
             String name = experiment.get(s[0]).map(Property::toString).orElseThrow(() ->
                     new CommandException("experiment '" + experiment.getName() + "' has no " + s[0]));
@@ -256,16 +329,10 @@ public final class ExperimentCommand {
                 }
                 cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dataDir.get().images(s[1]).toString()));
                 cm.overrideConfigurableProperty(name, "outputPath", new SimpleProperty(dataDir.get().labels(s[1]).toString()));
-            } else if (idx) {
-                for (String field : new String[]{"featuresPath", "outputPath"}) {
-                    String path = source.get(field).map(Property::toString).orElse("");
-                    if (!Files.isRegularFile(Paths.get(path))) {
-                        throw new CommandException("data file not found: " + Paths.get(path).toAbsolutePath() + " (" + field
-                                + " of " + s[0] + " '" + name + "'): " + IdxDirectory.INSTALL_HINT);
-                    }
-                }
             }
+            out.put(s[0], Preflight.checkDataComponent(cm, name, s[2] + " '" + name + "'"));
         }
+        return out;
     }
 
     /** Checks every listed trainer names a Trainer component before anything trains. */
@@ -276,21 +343,12 @@ public final class ExperimentCommand {
         for (String name : cm.getComponentNames()) {
             cm.getConfigurationData(name).filter(d -> isA(d.getClassName(), Trainer.class)).ifPresent(d -> known.add(name));
         }
-        for (String name : names(list)) {
+        for (String name : Preflight.values(list)) {
             if (!known.contains(name)) {
                 throw new CommandException("unknown trainer name '" + name + "' in experiment '" + experiment.getName()
                         + "': the config's trainers are " + known);
             }
         }
-    }
-
-    private static List<String> names(Property p) {
-        if (p instanceof ListProperty) {
-            List<String> out = new ArrayList<>();
-            ((ListProperty) p).getSimpleList().forEach(s -> out.add(s.getValue()));
-            return out;
-        }
-        return Collections.singletonList(p.toString());
     }
 
     private static boolean isA(String className, Class<?> type) {
@@ -320,20 +378,31 @@ public final class ExperimentCommand {
     @SuppressWarnings("unchecked")
     private static Trainer<Label> configureTrainer(String[] args, String trainerName, long seed, int epochs) {
         ConfigurationManager cm = TribuoRg.configure(args, new ExperimentOptions());
-        for (String component : reachable(cm, trainerName)) {
+        for (String component : Preflight.reachable(cm, trainerName)) {
             String cls = cm.getConfigurationData(component).map(ConfigurationData::getClassName).orElse("");
-            if (hasConfigField(cls, "seed")) {
+            if (Preflight.configFields(cls) != null && Preflight.configFields(cls).containsKey("seed")) {
                 cm.overrideConfigurableProperty(component, "seed", new SimpleProperty(Long.toString(seed)));
             }
         }
         if (epochs > 0) {
             cm.overrideConfigurableProperty(trainerName, "epochs", new SimpleProperty(Integer.toString(epochs)));
         }
-        try {
-            return (Trainer<Label>) cm.lookup(trainerName);
-        } catch (PropertyException e) {
-            throw new CommandException("invalid configuration of trainer '" + trainerName + "': " + e.getMessage(), e);
+        // Components first, those the trainer uses before the trainer, so a failure names its component.
+        List<String> order = new ArrayList<>(Preflight.reachable(cm, trainerName));
+        Collections.reverse(order);
+        for (String component : order) {
+            String where = component.equals(trainerName) ? "trainer '" + trainerName + "'"
+                    : "component '" + component + "' (used by trainer '" + trainerName + "')";
+            try {
+                cm.lookup(component);
+            } catch (PropertyException | IllegalArgumentException e) {
+                throw new CommandException("invalid configuration of " + where + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // OLCUT wraps a failing postConfig or an unparsable value in its own runtime exceptions.
+                throw new CommandException("invalid configuration of " + where + ": " + TribuoRg.rootMessage(e), e);
+            }
         }
+        return (Trainer<Label>) cm.lookup(trainerName);
     }
 
     /**
@@ -379,48 +448,15 @@ public final class ExperimentCommand {
     private static RunRecord trainOne(Trainer<Label> trainer, String trainerName, long seed, Dataset<Label> train,
                                       Dataset<Label> test, RunFiles files) {
         long start = System.nanoTime();
-        Model<Label> model = trainer instanceof HeldOutEvaluatingTrainer
-                ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(train, test, "test", Map.of())
-                : trainer.train(train);
+        Model<Label> model;
+        try {
+            model = trainer instanceof HeldOutEvaluatingTrainer
+                    ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(train, test, "test", Map.of())
+                    : trainer.train(train);
+        } catch (DivergedRunException e) {
+            throw CommandException.diverged(trainerName, seed, e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return RunRecorder.record(files, trainerName, seed, model, test, train.size(), seconds);
-    }
-
-    /** The component and every component it references, directly or not. */
-    private static Set<String> reachable(ConfigurationManager cm, String root) {
-        Set<String> seen = new LinkedHashSet<>();
-        Deque<String> queue = new ArrayDeque<>();
-        queue.add(root);
-        while (!queue.isEmpty()) {
-            String name = queue.poll();
-            if (!seen.add(name)) {
-                continue;
-            }
-            cm.getConfigurationData(name).ifPresent(d -> {
-                for (Property p : d.getProperties().values()) {
-                    for (String v : names(p)) {
-                        if (cm.getConfigurationData(v).isPresent()) {
-                            queue.add(v);
-                        }
-                    }
-                }
-            });
-        }
-        return seen;
-    }
-
-    private static boolean hasConfigField(String className, String field) {
-        try {
-            for (Class<?> c = Class.forName(className); c != null; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (f.getName().equals(field) && f.isAnnotationPresent(Config.class)) {
-                        return true;
-                    }
-                }
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-        return false;
     }
 }

@@ -2,7 +2,7 @@ package io.github.randomgradient.cli;
 
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
-import org.tribuo.MutableDataset;
+import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 
 import java.io.IOException;
@@ -63,12 +63,15 @@ public final class ExportDataCommand {
             throw new CommandException("--data and --output-dir are required");
         }
         IdxDirectory data = IdxDirectory.resolve(o.data);
+        Preflight.checkWritableDirectory(o.outputDir, "output directory (--output-dir)");
+        Dataset<Label> trainData = data.load("train");
+        Dataset<Label> testData = data.load("t10k");
         try {
             Files.createDirectories(o.outputDir);
             Path train = o.outputDir.resolve("train.tribuo.pb");
             Path test = o.outputDir.resolve("test.tribuo.pb");
-            new MutableDataset<Label>(data.train()).serializeToFile(train);
-            new MutableDataset<Label>(data.test()).serializeToFile(test);
+            trainData.serializeToFile(train);
+            testData.serializeToFile(test);
             out.println("Wrote " + train + " and " + test);
         } catch (IOException e) {
             throw new CommandException("could not write datasets to " + o.outputDir + ": " + e.getMessage(), e);

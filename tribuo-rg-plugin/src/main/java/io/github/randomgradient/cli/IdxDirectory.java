@@ -1,5 +1,6 @@
 package io.github.randomgradient.cli;
 
+import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.datasource.IDXDataSource;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
 
 /**
  * A directory in the (Fashion-)MNIST layout: {@code train-images-idx3-ubyte.gz},
@@ -23,9 +25,8 @@ public final class IdxDirectory {
     public static final Path BUNDLED = Paths.get("data", "fashion-mnist-subset");
 
     /** How to get the full dataset, for error messages. */
-    public static final String INSTALL_HINT = "install Debian's package (apt-get install -y dataset-fashion-mnist) "
-            + "or pass a directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-            + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz";
+    public static final String INSTALL_HINT = "install Debian's package (apt-get install -y dataset-fashion-mnist), "
+            + "or download the four files from https://github.com/zalandoresearch/fashion-mnist and pass their directory with --data DIR";
 
     private final Path dir;
 
@@ -67,13 +68,37 @@ public final class IdxDirectory {
     }
 
     private void check(Path p) {
+        if (Files.isDirectory(p)) {
+            throw new CommandException("data file " + p.toAbsolutePath() + " is a directory, expected an IDX file");
+        }
         if (!Files.isRegularFile(p)) {
-            String hint = dir.toAbsolutePath().normalize().equals(DEBIAN_FASHION_MNIST) ? INSTALL_HINT
-                    : "the data directory must hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                    + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (or use --data full or --data bundled)";
-            throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + hint);
+            throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + hintFor(p));
         }
     }
+
+    /**
+     * What to do about a missing data file, for error messages: install Debian's package for the
+     * full data set's location, run from the repository root for the bundled subset (a path
+     * relative to the working directory), otherwise provide the four files.
+     * @param missing The missing file.
+     * @return The hint.
+     */
+    public static String hintFor(Path missing) {
+        Path abs = missing.toAbsolutePath().normalize();
+        if (abs.startsWith(DEBIAN_FASHION_MNIST)) {
+            return INSTALL_HINT + ", or use --data bundled for the subset in the repository";
+        }
+        if (!missing.isAbsolute() && missing.normalize().startsWith(BUNDLED)) {
+            return "the bundled subset is found relative to the working directory (" + Paths.get("").toAbsolutePath()
+                    + "): run from the repository root, or pass --data with the absolute path of data/fashion-mnist-subset";
+        }
+        return "a data directory must hold " + FILES + " (or use --data bundled, or --data full once "
+                + "Debian's dataset-fashion-mnist is installed)";
+    }
+
+    /** The four file names. */
+    private static final String FILES = "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+            + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz";
 
     /**
      * The images file of a split.
@@ -94,20 +119,47 @@ public final class IdxDirectory {
     }
 
     /**
-     * The training split as a data source.
+     * Checks the files of a split (see {@link DataChecks#checkIdxPair}).
+     * @param split {@code train} or {@code t10k}.
+     * @return The checked files.
+     * @throws CommandException If a file is wrong; the message names it.
+     */
+    public DataChecks.IdxPair check(String split) {
+        return DataChecks.checkIdxPair(images(split), labels(split), role(split));
+    }
+
+    private static String role(String split) {
+        return split.equals("train") ? "training data" : "test data";
+    }
+
+    /**
+     * Loads a split, after checking its files, as a dataset (with the all-zero image policy of {@link DataChecks}).
+     * @param split {@code train} or {@code t10k}.
+     * @return The dataset.
+     * @throws CommandException If the files are wrong or cannot be read; the message names the file.
+     */
+    public Dataset<Label> load(String split) {
+        DataChecks.IdxPair pair = check(split);
+        return DataChecks.load(source(split), role(split), Optional.of(pair));
+    }
+
+    /**
+     * The training split as a data source, its files checked.
      * @return The source.
-     * @throws CommandException If the files cannot be read.
+     * @throws CommandException If the files are wrong or cannot be read.
      */
     public IDXDataSource<Label> train() {
+        check("train");
         return source("train");
     }
 
     /**
-     * The test split as a data source.
+     * The test split as a data source, its files checked.
      * @return The source.
-     * @throws CommandException If the files cannot be read.
+     * @throws CommandException If the files are wrong or cannot be read.
      */
     public IDXDataSource<Label> test() {
+        check("t10k");
         return source("t10k");
     }
 

@@ -11,7 +11,6 @@ import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 import java.io.IOException;
@@ -20,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -110,6 +111,11 @@ public final class ReportCommand {
         if ((o.runs == null) == (o.models == null)) {
             throw new CommandException("give exactly one of --runs or --models");
         }
+        // -1, the default, means "not given": the recorded experiment's target, else the default target.
+        if (o.targetAccuracy != -1 && !(o.targetAccuracy >= 0 && o.targetAccuracy <= 1)) {
+            throw new CommandException("--target-accuracy must be in [0, 1], found " + o.targetAccuracy);
+        }
+        Preflight.checkWritableDirectory(o.outputDir, "output directory (--output-dir)");
         List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
         Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
         if (recorded.isPresent()) {
@@ -139,7 +145,11 @@ public final class ReportCommand {
             report = ComparisonReport.build(runs, new ReportOptions(comparisons, target, title));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // a run file that is not valid JSON of its kind; the message names the file
+            throw new CommandException(e.getMessage() + " (delete the run directory, or leave it out of --runs)", e);
         }
+        Preflight.removeLeftoverPartials(o.outputDir);
         ReportWriter.write(report, o.outputDir);
         out.println(report.summaryTable());
         out.println("Report: " + o.outputDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
@@ -220,17 +230,44 @@ public final class ReportCommand {
         return stem;
     }
 
+    /**
+     * Refuses a model that knows none of the test data's features: it was trained on other data
+     * (e.g. images of another size, whose pixels Tribuo names with another number of digits), and
+     * its predictions would ignore every feature.
+     */
+    private static void checkKnowsTheData(Path file, Model<?> model, Dataset<Label> test, String data) {
+        java.util.Set<String> names = test.getFeatureMap().keySet();
+        if (!names.isEmpty() && names.stream().noneMatch(n -> model.getFeatureIDMap().get(n) != null)) {
+            String modelExample = model.getFeatureIDMap().size() == 0 ? "none" : "'" + model.getFeatureIDMap().get(0).getName() + "'";
+            throw new CommandException("model file " + file.toAbsolutePath() + " knows none of the " + names.size()
+                    + " features of the test data in " + data + " (model features like " + modelExample + ", data features like '"
+                    + test.getFeatureIDMap().get(0).getName() + "'): it was trained on other data");
+        }
+    }
+
     /** Evaluates each saved model on the test data and records it as a run, named after its file. */
     private static List<RunFiles> evaluateModels(ReportCommandOptions o) {
         if (o.data == null) {
             throw new CommandException("--models needs --data (bundled, full or a directory of IDX files) to evaluate them on");
         }
-        Dataset<Label> test = new MutableDataset<>(IdxDirectory.resolve(o.data).test());
-        List<RunFiles> runs = new ArrayList<>();
-        java.util.Set<String> usedNames = new java.util.HashSet<>();
+        Dataset<Label> test = IdxDirectory.resolve(o.data).load("t10k");
+        // Every model is loaded and checked before any is evaluated or anything is written.
+        Map<Path, Model<Label>> models = new LinkedHashMap<>();
         for (String entry : o.models) {
             Path file = Paths.get(entry.trim());
-            Model<Label> model = AuditCommand.load(file).castModel(Label.class);
+            Model<?> loaded = AuditCommand.load(file);
+            if (!loaded.validate(Label.class)) {
+                throw new CommandException("model file " + file.toAbsolutePath() + " holds a " + loaded.getClass().getSimpleName()
+                        + " that does not predict class labels: report compares classifiers");
+            }
+            checkKnowsTheData(file, loaded, test, o.data);
+            models.put(file, loaded.castModel(Label.class));
+        }
+        List<RunFiles> runs = new ArrayList<>();
+        java.util.Set<String> usedNames = new java.util.HashSet<>();
+        for (Map.Entry<Path, Model<Label>> m : models.entrySet()) {
+            Path file = m.getKey();
+            Model<Label> model = m.getValue();
             String name = runName(file);
             for (int i = 2; usedNames.contains(name); i++) {
                 name = runName(file) + "-" + i;

@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.UsageException;
+import io.github.randomgradient.history.DivergedRunException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,8 +17,15 @@ import java.util.logging.Logger;
  * {@code experiment}, {@code report}, {@code audit} and {@code export-data}; {@code --help} after a
  * command prints its options.
  * <p>
- * Exit status: 0 on success, 2 for bad input (malformed config, unknown trainer, missing data,
- * corrupt model), 1 for an unexpected failure.
+ * Exit status (the contract the README documents):
+ * <ul>
+ *   <li>0: success;</li>
+ *   <li>2: user error (config, data, model file, output directory, arguments): one line naming the
+ *       file, component, field and value, no stack trace;</li>
+ *   <li>3: training diverged under {@code divergencePolicy=FAIL}: one line naming trainer, seed,
+ *       epoch, step, loss, learning rate and loss scale;</li>
+ *   <li>1: a defect: the stack trace and a request to report it.</li>
+ * </ul>
  */
 public final class TribuoRg {
 
@@ -79,7 +87,8 @@ public final class TribuoRg {
             case "export-data":
                 return execute(() -> ExportDataCommand.run(rest, out), err, out);
             default:
-                err.println("error: unknown command '" + args[0] + "'\n" + USAGE);
+                err.println("error: unknown command '" + args[0] + "': the commands are experiment, report, audit and export-data "
+                        + "(tribuo-rg --help)");
                 return CommandException.EXIT_BAD_INPUT;
         }
     }
@@ -103,11 +112,15 @@ public final class TribuoRg {
             return 0;
         } catch (CommandException e) {
             err.println("error: " + e.getMessage());
-            return CommandException.EXIT_BAD_INPUT;
-        } catch (Exception e) {
-            err.println("error: unexpected failure: " + e);
+            return e.exitStatus();
+        } catch (DivergedRunException e) {
+            err.println("error: " + e.getMessage());
+            return CommandException.EXIT_DIVERGED;
+        } catch (Exception | LinkageError e) {
+            err.println("error: unexpected failure, a defect in tribuo-rg: " + e);
             e.printStackTrace(err);
-            return 1;
+            err.println("Please report it with the command line, the config and this output.");
+            return CommandException.EXIT_DEFECT;
         }
     }
 
@@ -121,17 +134,19 @@ public final class TribuoRg {
      * @throws CommandException If an argument or config file is invalid.
      */
     static ConfigurationManager configure(String[] args, Options options) throws UsageException {
-        try {
-            return new ConfigurationManager(args, options);
-        } catch (UsageException e) {
-            throw e;
-        } catch (ArgumentException e) {
-            throw new CommandException("invalid arguments: " + e.getMessage(), e);
-        } catch (PropertyException e) {
-            throw new CommandException("invalid config: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
-            throw new CommandException("could not load config " + configFiles(args) + ": " + rootMessage(e), e);
+        try (ConfigFiles files = ConfigFiles.prepare(args)) {
+            try {
+                return new ConfigurationManager(files.args(), options);
+            } catch (UsageException e) {
+                throw e;
+            } catch (ArgumentException e) {
+                throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
+            } catch (PropertyException e) {
+                throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
+            } catch (RuntimeException e) {
+                // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
+                throw new CommandException("could not load config " + configFiles(args) + ": " + files.real(rootMessage(e)), e);
+            }
         }
     }
 
@@ -144,7 +159,12 @@ public final class TribuoRg {
         return "(none given with -c)";
     }
 
-    private static String rootMessage(Throwable e) {
+    /**
+     * The message of an exception followed by those of its causes that add something.
+     * @param e The exception.
+     * @return The messages, joined by ": ".
+     */
+    static String rootMessage(Throwable e) {
         StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {

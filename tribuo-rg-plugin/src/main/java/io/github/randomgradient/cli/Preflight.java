@@ -1,0 +1,374 @@
+package io.github.randomgradient.cli;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.Configurable;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.randomgradient.cli.DataChecks.IdxPair;
+import io.github.randomgradient.config.PreflightCheckable;
+import org.tribuo.DataSource;
+import org.tribuo.Dataset;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Everything a command checks before the first epoch of its first run, so that a typo costs
+ * seconds and a wrong file never trains: the config's property kinds, the data files, every
+ * trainer (instantiated for every seed, so every component's {@code postConfig} runs), that each
+ * trainer fits the data (image shape, labels, device, through {@link PreflightCheckable}), and that
+ * the output directory is writable. Every failure is a {@link CommandException} whose one-line
+ * message names the file, component, field and value.
+ * <p>
+ * Used by {@code experiment}; a command that runs many trainers (a sweep) uses it the same way:
+ * <pre>
+ * Preflight.checkPropertyKinds(cm, "sweep");                                  // list vs value, misspelt properties
+ * Optional&lt;IdxPair&gt; trainFiles = Preflight.checkDataComponent(cm, "train-source", "training data 'train-source'");
+ * var trainers = Preflight.instantiateTrainers(names, seeds, factory);        // every postConfig, no data read
+ * ...                                                                         // instantiate the data sources
+ * Preflight.Checked c = Preflight.check(trainers,
+ *         new Preflight.Source(trainSource, "training data 'train-source'", trainFiles), testSource, outputDir);
+ * </pre>
+ */
+public final class Preflight {
+
+    private Preflight() {}
+
+    /**
+     * Makes the trainer of one (trainer, seed) run.
+     */
+    @FunctionalInterface
+    public interface TrainerFactory {
+        /**
+         * Instantiates a trainer.
+         * @param name The trainer's component name.
+         * @param seed The run's seed.
+         * @return The configured trainer.
+         * @throws CommandException If the trainer or a component it references is invalid; the message names them.
+         */
+        Trainer<Label> create(String name, long seed);
+    }
+
+    /**
+     * A data source to check and load.
+     * @param source The instantiated source.
+     * @param role What it is, for messages, e.g. {@code "training data 'fashion-mnist-bundled-train'"}.
+     * @param idx Its checked IDX files, if it is an {@link IDXDataSource}.
+     */
+    public record Source(DataSource<Label> source, String role, Optional<IdxPair> idx) {}
+
+    /**
+     * What the preflight built: the loaded datasets and a trainer for every (trainer, seed) run.
+     * @param train The training data.
+     * @param test The test data.
+     * @param trainers Trainer name to seed to configured trainer, in the order given.
+     */
+    public record Checked(Dataset<Label> train, Dataset<Label> test, Map<String, Map<Long, Trainer<Label>>> trainers) {}
+
+    /**
+     * Instantiates every trainer for every seed, so that every component's {@code postConfig}
+     * check runs. Cheap: no data is read and no engine is started. Call it before instantiating
+     * the data sources (Tribuo reads a whole IDX data set when its source is created).
+     * @param trainerNames The trainers' component names.
+     * @param seeds The seeds.
+     * @param factory Makes a trainer for a (name, seed).
+     * @return Trainer name to seed to trainer, in the order given.
+     * @throws CommandException On the first invalid trainer or component.
+     */
+    public static Map<String, Map<Long, Trainer<Label>>> instantiateTrainers(List<String> trainerNames, long[] seeds,
+                                                                            TrainerFactory factory) {
+        Map<String, Map<Long, Trainer<Label>>> trainers = new LinkedHashMap<>();
+        for (String name : trainerNames) {
+            Map<Long, Trainer<Label>> bySeed = new LinkedHashMap<>();
+            for (long seed : seeds) {
+                bySeed.put(seed, factory.create(name, seed));
+            }
+            trainers.put(name, bySeed);
+        }
+        return trainers;
+    }
+
+    /**
+     * Checks the output directory, loads both data sources and checks that every trainer fits the
+     * training data. Nothing is trained and nothing is written.
+     * @param trainers The trainers, from {@link #instantiateTrainers}.
+     * @param train The training data.
+     * @param test The test data.
+     * @param outputDirectory Where the command will write.
+     * @return The datasets and trainers.
+     * @throws CommandException On the first problem found.
+     */
+    public static Checked check(Map<String, Map<Long, Trainer<Label>>> trainers, Source train, Source test, Path outputDirectory) {
+        checkWritableDirectory(outputDirectory, "output directory");
+        train.idx().ifPresent(tr -> test.idx().ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
+        Dataset<Label> trainData = DataChecks.load(train.source(), train.role(), train.idx());
+        Dataset<Label> testData = DataChecks.load(test.source(), test.role(), test.idx());
+        for (Map.Entry<String, Map<Long, Trainer<Label>>> e : trainers.entrySet()) {
+            checkFits(e.getKey(), e.getValue().values().iterator().next(), trainData, train);
+        }
+        return new Checked(trainData, testData, trainers);
+    }
+
+    /**
+     * Checks that a trainer can train on the data: through {@link PreflightCheckable} if it
+     * implements it, and, for IDX images, that its input shape is the images' shape.
+     * @param name The trainer's component name.
+     * @param trainer The trainer.
+     * @param data The loaded training data.
+     * @param source Where the data came from.
+     * @throws CommandException If it cannot; the message names the trainer, the field and the data file.
+     */
+    public static void checkFits(String name, Trainer<Label> trainer, Dataset<Label> data, Source source) {
+        if (!(trainer instanceof PreflightCheckable)) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PreflightCheckable<Label> checkable = (PreflightCheckable<Label>) trainer;
+        String where = source.idx().map(IdxPair::describe).orElse(source.source().toString());
+        long[] shape;
+        try {
+            shape = checkable.checkBeforeTraining(data.getFeatureIDMap(), data.getOutputIDInfo());
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("trainer '" + name + "' cannot train on the " + source.role() + " " + where + ": "
+                    + e.getMessage(), e);
+        }
+        if (source.idx().isPresent() && shape.length >= 2) {
+            int[] image = source.idx().get().imageShape();
+            long[] hw = Arrays.copyOfRange(shape, shape.length - 2, shape.length);
+            long pixels = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            if (hw[0] != image[0] || hw[1] != image[1] || pixels != (long) image[0] * image[1]) {
+                throw new CommandException("trainer '" + name + "' expects images of shape " + Arrays.toString(shape)
+                        + " (its featureConverter), but the " + source.role() + " " + where + " holds images of "
+                        + image[0] + "x" + image[1]);
+            }
+        }
+    }
+
+    /**
+     * Checks the IDX files an {@link IDXDataSource} component names, before OLCUT instantiates it
+     * (which reads them and would fail with a message naming neither file).
+     * @param cm The configuration.
+     * @param component The data source's component name.
+     * @param role What it is, for messages, e.g. {@code "training data 'fashion-mnist-bundled-train'"}.
+     * @return The checked files, or empty if the component is not an {@link IDXDataSource}.
+     * @throws CommandException If a file is missing or wrong.
+     */
+    public static Optional<IdxPair> checkDataComponent(ConfigurationManager cm, String component, String role) {
+        ConfigurationData source = cm.getConfigurationData(component).orElseThrow(() ->
+                new CommandException("the " + role + " names component '" + component + "', but the config has no such component"));
+        if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+            return Optional.empty();
+        }
+        Path[] files = new Path[2];
+        String[] fields = {"featuresPath", "outputPath"};
+        for (int i = 0; i < 2; i++) {
+            String field = fields[i];
+            String value = source.get(field).map(Property::toString).orElseThrow(() ->
+                    new CommandException("IDXDataSource '" + component + "' (" + role + ") has no " + field));
+            files[i] = Paths.get(value);
+            if (!Files.exists(files[i])) {
+                throw new CommandException("data file not found: " + files[i].toAbsolutePath() + " (" + field + " of " + role
+                        + "): " + IdxDirectory.hintFor(files[i]));
+            }
+        }
+        return Optional.of(DataChecks.checkIdxPair(files[0], files[1], role));
+    }
+
+    /**
+     * Checks that a directory can be written to, creating nothing: it exists as a writable
+     * directory, or its nearest existing ancestor does.
+     * @param dir The directory.
+     * @param what What it is, for messages, e.g. {@code "output directory"}.
+     * @throws CommandException If it cannot be written to; the message names the path.
+     */
+    public static void checkWritableDirectory(Path dir, String what) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new CommandException("the " + what + " " + abs + " cannot be created: no part of its path exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new CommandException("the " + what + " " + abs + " cannot be created: " + existing + " is a file, not a directory");
+        }
+        Path probe = existing.resolve(".tribuo-rg-write-check-" + ProcessHandle.current().pid());
+        try {
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new CommandException("the " + what + " " + abs + " is not writable: cannot create a file in " + existing
+                    + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Deletes the hidden {@code .NAME.UUID.partial} files a killed run left in a directory: the
+     * temporary files that reports and run files are written to before being moved into place.
+     * @param dir The directory; nothing happens if it does not exist.
+     * @return The number of files deleted.
+     * @throws CommandException If one cannot be deleted.
+     */
+    public static int removeLeftoverPartials(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String f = p.getFileName().toString();
+                if (f.startsWith(".") && f.endsWith(".partial") && Files.isRegularFile(p)) {
+                    Files.delete(p);
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            throw new CommandException("could not remove the temporary files left in " + dir + " by an interrupted run: "
+                    + e.getMessage(), e);
+        }
+        return n;
+    }
+
+    /**
+     * Checks that every property of {@code root} and of every component it references has the kind
+     * its {@code @Config} field needs: a {@code <propertylist>} for a list, array or set field, a
+     * {@code <property value=...>} otherwise, and names a field the class has. OLCUT itself fails
+     * on these with a {@link ClassCastException} or a message naming neither the component nor the field.
+     * @param cm The configuration.
+     * @param root The component to start from.
+     * @throws CommandException On the first mismatch; the message names the component, the property and the fix.
+     */
+    public static void checkPropertyKinds(ConfigurationManager cm, String root) {
+        for (String name : reachable(cm, root)) {
+            ConfigurationData d = cm.getConfigurationData(name).orElseThrow();
+            Map<String, Field> fields = configFields(d.getClassName());
+            if (fields == null) {
+                throw new CommandException("component '" + name + "' has type " + d.getClassName()
+                        + ", but no such class is on the class path (misspelt type?)");
+            }
+            for (Map.Entry<String, Property> p : d.getProperties().entrySet()) {
+                Field f = fields.get(p.getKey());
+                if (f == null) {
+                    throw new CommandException("component '" + name + "' (" + simple(d.getClassName()) + ") has no property '"
+                            + p.getKey() + "'; its properties are " + new TreeSet<>(fields.keySet()));
+                }
+                boolean many = f.getType().isArray() || Collection.class.isAssignableFrom(f.getType());
+                if (many && p.getValue() instanceof SimpleProperty) {
+                    throw new CommandException("property '" + p.getKey() + "' of component '" + name + "' is a list, found the single value '"
+                            + p.getValue() + "': write <propertylist name=\"" + p.getKey() + "\"><item>" + p.getValue()
+                            + "</item></propertylist>");
+                }
+                if (!many && p.getValue() instanceof SimpleProperty && Configurable.class.isAssignableFrom(f.getType())) {
+                    checkReference(cm, name, p.getKey(), p.getValue().toString(), f.getType());
+                }
+                if (!many && p.getValue() instanceof ListProperty && !Map.class.isAssignableFrom(f.getType())) {
+                    throw new CommandException("property '" + p.getKey() + "' of component '" + name + "' takes one value, found the list "
+                            + p.getValue() + ": write <property name=\"" + p.getKey() + "\" value=\"...\"/>");
+                }
+            }
+        }
+    }
+
+    private static void checkReference(ConfigurationManager cm, String component, String property, String target, Class<?> type) {
+        ConfigurationData d = cm.getConfigurationData(target).orElseThrow(() -> new CommandException("property '" + property
+                + "' of component '" + component + "' names component '" + target + "', but the config has no such component"));
+        boolean fits;
+        try {
+            fits = type.isAssignableFrom(Class.forName(d.getClassName()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new CommandException("component '" + target + "' has type " + d.getClassName()
+                    + ", but no such class is on the class path (misspelt type?)");
+        }
+        if (!fits) {
+            throw new CommandException("property '" + property + "' of component '" + component + "' names component '" + target
+                    + "', a " + simple(d.getClassName()) + ", but needs a " + type.getSimpleName());
+        }
+    }
+
+    private static String simple(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The {@code @Config} fields of a class and its superclasses.
+     * @param className The class.
+     * @return The fields by name, or null if the class is unknown.
+     */
+    static Map<String, Field> configFields(String className) {
+        Map<String, Field> out = new LinkedHashMap<>();
+        try {
+            for (Class<?> c = Class.forName(className); c != null; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.isAnnotationPresent(Config.class)) {
+                        out.putIfAbsent(f.getName(), f);
+                    }
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * The component and every component it references, directly or not.
+     * @param cm The configuration.
+     * @param root The component to start from.
+     * @return The names, {@code root} first.
+     */
+    static Set<String> reachable(ConfigurationManager cm, String root) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            String name = queue.poll();
+            if (!seen.add(name)) {
+                continue;
+            }
+            cm.getConfigurationData(name).ifPresent(d -> {
+                for (Property p : d.getProperties().values()) {
+                    for (String v : values(p)) {
+                        if (cm.getConfigurationData(v).isPresent()) {
+                            queue.add(v);
+                        }
+                    }
+                }
+            });
+        }
+        return seen;
+    }
+
+    /**
+     * The values of a property: its items if it is a list, else its one value.
+     * @param p The property.
+     * @return The values.
+     */
+    static List<String> values(Property p) {
+        if (p instanceof ListProperty) {
+            return ((ListProperty) p).getSimpleList().stream().map(SimpleProperty::getValue).toList();
+        }
+        return List.of(p.toString());
+    }
+}
