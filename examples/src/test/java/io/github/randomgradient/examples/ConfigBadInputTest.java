@@ -77,7 +77,7 @@ public class ConfigBadInputTest {
         c.add(new Case("batch size not an integer", bad("batchSize", "8", value("8.5")), "bad", "batchSize", "8.5"));
         c.add(new Case("momentum 1.5", bad("momentum", "0.9", value("1.5")), "bad", "momentum", "1.5"));
         c.add(new Case("optimiser lower case", bad("optimiser", "SGD", value("sgd")), "bad", "optimiser", "sgd"));
-        c.add(new Case("optimiser unknown", bad("optimiser", "SGD", value("ADAMW")), "bad", "optimiser", "ADAMW"));
+        c.add(new Case("optimiser unknown", bad("optimiser", "SGD", value("LAMB")), "bad", "optimiser", "LAMB"));
         c.add(new Case("schedule unknown", bad("lrSchedule", "FIXED", value("LINEAR")), "bad", "lrSchedule", "LINEAR"));
         c.add(new Case("device unknown", bad("device", "auto", value("tpu")), "bad", "device", "tpu"));
         c.add(new Case("numThreads 0", bad("numThreads", "1", value("0")), "bad", "numThreads", "0"));

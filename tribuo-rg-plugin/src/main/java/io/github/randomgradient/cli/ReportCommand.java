@@ -116,11 +116,7 @@ public final class ReportCommand {
             throw new CommandException("--target-accuracy must be in [0, 1], found " + o.targetAccuracy);
         }
         Preflight.checkWritableDirectory(o.outputDir, "output directory (--output-dir)");
-        List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
-        Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
-        if (recorded.isPresent()) {
-            runs = recorded.get().inTrainerOrder(runs);
-        }
+        // Arguments first, then the runs: a malformed --compare is found before any model is evaluated.
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
             for (String c : o.compare) {
@@ -130,7 +126,13 @@ public final class ReportCommand {
                     throw new CommandException("--compare entries must read 'candidate vs reference', found '" + c + "'");
                 }
             }
-        } else if (recorded.isPresent()) {
+        }
+        List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
+        Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
+        if (recorded.isPresent()) {
+            runs = recorded.get().inTrainerOrder(runs);
+        }
+        if (o.compare == null && recorded.isPresent()) {
             comparisons.addAll(recorded.get().toOptions().comparisons());
         }
         if (recorded.isEmpty() && (o.title == null || o.targetAccuracy < 0)) {

@@ -150,7 +150,7 @@ public final class TrainingLoop<T extends Output<T>> {
                         parameters.zeroGradients();
                     }
                     if (nonFinite != null) {
-                        divergence = new Divergence(epoch, t, r.loss(), lr, u, nonFinite);
+                        divergence = new Divergence(epoch, t, r.loss(), decimal(lr), u, nonFinite);
                         break;
                     }
                     stepLosses[s] = (float) r.loss();
