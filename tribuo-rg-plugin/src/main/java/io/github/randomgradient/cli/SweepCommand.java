@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * hash, seed included) is new are trained, and published runs no longer in the sweep are left
  * alone and left out of the report.
  * <pre>
- * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--sweep NAME]
+ * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--data full|bundled|DIR] [--sweep NAME]
  * </pre>
  */
 public final class SweepCommand {
@@ -64,6 +64,10 @@ public final class SweepCommand {
         @Option(longName = "engine", usage = "local (worker processes on this machine) or spark (needs tribuo-rg-spark on the classpath).")
         public String engine = "local";
 
+        /** Data overriding the sweep's IDX data sources. */
+        @Option(charName = 'd', longName = "data", usage = "Data replacing the sweep's IDX sources: 'full', 'bundled' or a directory with the four IDX files.")
+        public String data;
+
         /** Output directory override. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
         public Path outputDir;
@@ -87,7 +91,13 @@ public final class SweepCommand {
         }
         SweepEngine engine = engine(options.engine);
         SweepPlan plan;
+        Path dataDir = null;
         try {
+            if (options.data != null) {
+                IdxDirectory idx = IdxDirectory.resolve(options.data);
+                dataDir = idx.images("train").toAbsolutePath().getParent();
+                SweepData.useIdxDirectory(cm, options.sweep, idx);
+            }
             plan = SweepPlan.expand(cm, options.sweep);
             SweepData.load(plan);   // the data must load before anything trains
         } catch (SweepException e) {
@@ -111,7 +121,7 @@ public final class SweepCommand {
         out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
                 plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
         List<String> failed = todo.isEmpty() ? List.of()
-                : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, options.workers), todo, out);
+                : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
         Path reportDir = output.resolve("report");
         SweepReport report = SweepReport.build(plan, output);
         report.write(reportDir);

@@ -28,10 +28,11 @@ import java.util.stream.Stream;
 public final class RunExecutor {
 
     /**
-     * Environment variable for tests only: {@code halt:MARKER} makes the first attempt that finds no
-     * file {@code MARKER} create it and halt the JVM (exit 137) after writing half the run's files.
+     * System property for tests only (engines pass {@code tribuo.rg.*} properties to workers):
+     * {@code halt:MARKER} makes the first attempt that finds no file {@code MARKER} create it and
+     * halt the JVM (exit status 137, as if killed) after writing half the run's files.
      */
-    public static final String CRASH_HOOK = "TRIBUO_RG_SWEEP_TEST_CRASH";
+    public static final String CRASH_HOOK = "tribuo.rg.sweep.test-crash";
 
     private RunExecutor() {}
 
@@ -122,7 +123,7 @@ public final class RunExecutor {
     }
 
     private static void crashHook() {
-        String hook = System.getenv(CRASH_HOOK);
+        String hook = System.getProperty(CRASH_HOOK);
         if (hook != null && hook.startsWith("halt:")) {
             Path marker = Path.of(hook.substring("halt:".length()));
             try {

@@ -1,11 +1,17 @@
 package io.github.randomgradient.sweep;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.randomgradient.cli.IdxDirectory;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.dataset.DatasetView;
+import org.tribuo.datasource.IDXDataSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,6 +53,29 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
         }
         int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
         return new SweepData(new DatasetView<>(all, split[0], "sweep-train"), new DatasetView<>(all, split[1], "sweep-validation"), test);
+    }
+
+    /**
+     * Points a sweep's IDX data sources at another directory of the four Fashion-MNIST IDX files
+     * (absolute paths), through OLCUT property overrides, before the sweep is planned.
+     * @param cm The configuration manager.
+     * @param sweepName The sweep's component name.
+     * @param dir The directory.
+     * @throws SweepException If a source is not an {@code IDXDataSource}.
+     */
+    public static void useIdxDirectory(ConfigurationManager cm, String sweepName, IdxDirectory dir) {
+        ConfigurationData sweep = cm.getConfigurationData(sweepName).orElseThrow(() -> new SweepException("no component named '" + sweepName + "'"));
+        String[][] sources = {{"trainSource", "train"}, {"testSource", "t10k"}};
+        for (String[] s : sources) {
+            String name = sweep.get(s[0]).map(Property::toString).orElseThrow(() -> new SweepException("sweep '" + sweepName + "' has no " + s[0]));
+            ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() -> new SweepException(
+                    "sweep '" + sweepName + "' names " + s[0] + " '" + name + "', but the config has no such component"));
+            if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+                throw new SweepException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name + "' is a " + source.getClassName());
+            }
+            cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dir.images(s[1]).toAbsolutePath().toString()));
+            cm.overrideConfigurableProperty(name, "outputPath", new SimpleProperty(dir.labels(s[1]).toAbsolutePath().toString()));
+        }
     }
 
     /**

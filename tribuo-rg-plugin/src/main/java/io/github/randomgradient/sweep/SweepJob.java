@@ -17,11 +17,12 @@ import java.util.TreeMap;
  * @param sweepName The sweep's component name.
  * @param output The output directory, absolute (shared storage for a cluster engine).
  * @param workingDirectory The directory relative paths in the configs resolve against.
+ * @param data The {@code --data} value replacing the sweep's IDX sources (an absolute directory), empty for none.
  * @param workers The number of worker processes (or concurrent tasks).
  * @param classpath The worker JVM's classpath: the distribution, with the DJL and PyTorch jars.
  * @param systemProperties System properties of the worker JVM.
  */
-public record SweepJob(List<String> configFiles, String sweepName, String output, String workingDirectory, int workers,
+public record SweepJob(List<String> configFiles, String sweepName, String output, String workingDirectory, String data, int workers,
                        String classpath, Map<String, String> systemProperties) implements Serializable {
 
     /** The worker JVM's fixed settings: DJL offline and untracked, one PyTorch thread, headless. */
@@ -33,17 +34,18 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
             "java.awt.headless", "true");
 
     /**
-     * A job with this JVM's classpath and its {@code ai.djl.*} properties on top of {@link #WORKER_PROPERTIES}.
+     * A job with this JVM's classpath and its {@code ai.djl.*} and {@code tribuo.rg.*} properties on top of {@link #WORKER_PROPERTIES}.
      * @param configFiles The config files.
      * @param sweepName The sweep's component name.
      * @param output The output directory.
+     * @param data The data directory replacing the sweep's IDX sources, or null.
      * @param workers The number of workers.
      * @return The job.
      */
-    public static SweepJob ofThisJvm(List<String> configFiles, String sweepName, Path output, int workers) {
+    public static SweepJob ofThisJvm(List<String> configFiles, String sweepName, Path output, Path data, int workers) {
         Map<String, String> props = new TreeMap<>(WORKER_PROPERTIES);
         for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("ai.djl.") || k.startsWith("java.util.logging.")) {
+            if (k.startsWith("ai.djl.") || k.startsWith("java.util.logging.") || k.startsWith("tribuo.rg.")) {
                 props.put(k, System.getProperty(k));
             }
         }
@@ -51,7 +53,7 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
         List<String> files = configFiles.stream().map(f -> Path.of(f).toAbsolutePath().normalize().toString()).toList();
         String cp = System.getProperty("tribuo.rg.worker.classpath", System.getProperty("java.class.path"));
         return new SweepJob(files, sweepName, output.toAbsolutePath().normalize().toString(),
-                Path.of("").toAbsolutePath().toString(), workers, cp, props);
+                Path.of("").toAbsolutePath().toString(), data == null ? "" : data.toAbsolutePath().normalize().toString(), workers, cp, props);
     }
 
     /**
@@ -72,6 +74,10 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
         cmd.add(sweepName);
         cmd.add("-o");
         cmd.add(output);
+        if (!data.isEmpty()) {
+            cmd.add("--data");
+            cmd.add(data);
+        }
         cmd.addAll(List.of(extraArgs));
         return cmd;
     }

@@ -108,7 +108,13 @@ public final class SweepPlan {
 
         List<PlannedRun> roles = new ArrayList<>();
         for (Map<String, String> point : gridPoints(axes)) {
-            double lr = Double.parseDouble(point.getOrDefault("learningRate", baseConfig.get("learningRate")));
+            String lrText = point.getOrDefault("learningRate", baseConfig.get("learningRate"));
+            double lr;
+            try {
+                lr = Double.parseDouble(lrText);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw new SweepException("sweep '" + sweepName + "': learningRate value '" + lrText + "' is not a number");
+            }
             List<String[]> arms = new ArrayList<>();
             arms.add(new String[]{PlannedRun.BASELINE, "", baselineScale, null});
             for (Map.Entry<String, Double> s : rgScales.entrySet()) {

@@ -3,6 +3,7 @@ package io.github.randomgradient.sweep;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.cli.IdxDirectory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * on standard output with {@code @@sweep done <id>} or {@code @@sweep failed <id> <message>}.
  * Logs go to standard error.
  * <pre>
- * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--run ID --attempt NAME]
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--data DIR] [--run ID --attempt NAME]
  * </pre>
  */
 public final class SweepWorker {
@@ -43,6 +44,9 @@ public final class SweepWorker {
         /** The sweep output directory. */
         @Option(charName = 'o', longName = "output-dir", usage = "The sweep output directory.")
         public Path output;
+        /** The data directory replacing the sweep's IDX sources. */
+        @Option(charName = 'd', longName = "data", usage = "'full', 'bundled' or a directory with the four IDX files, replacing the sweep's data sources.")
+        public String data;
         /** A single run to train. */
         @Option(longName = "run", usage = "Train this run identity and exit, instead of reading commands from standard input.")
         public String run;
@@ -78,6 +82,9 @@ public final class SweepWorker {
             ConfigurationManager cm = new ConfigurationManager(args, options);
             if (options.output == null) {
                 throw new SweepException("the worker needs -o, the sweep output directory");
+            }
+            if (options.data != null) {
+                SweepData.useIdxDirectory(cm, options.sweep, IdxDirectory.resolve(options.data));
             }
             plan = SweepPlan.expand(cm, options.sweep);
             data = SweepData.load(plan);
