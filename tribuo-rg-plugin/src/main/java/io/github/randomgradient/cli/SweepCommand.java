@@ -120,8 +120,13 @@ public final class SweepCommand {
         reportStrangers(output, plan, out);
         out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
                 plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
-        List<String> failed = todo.isEmpty() ? List.of()
-                : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
+        List<String> failed;
+        try {
+            failed = todo.isEmpty() ? List.of()
+                    : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
         Path reportDir = output.resolve("report");
         SweepReport report = SweepReport.build(plan, output);
         report.write(reportDir);

@@ -1,12 +1,7 @@
 package io.github.randomgradient.sweep;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +69,7 @@ public final class LocalEngine implements SweepEngine {
 
     private static void workerLoop(SweepJob job, int index, Path log, LinkedBlockingQueue<Task> queue, AtomicInteger outstanding,
                                    Progress bar, Map<String, String> failed, PrintStream progress) {
-        Worker worker = null;
+        WorkerProcess worker = null;
         try {
             while (outstanding.get() > 0) {
                 Task task = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -84,7 +79,7 @@ public final class LocalEngine implements SweepEngine {
                 String error;
                 try {
                     if (worker == null) {
-                        worker = Worker.start(job, log);
+                        worker = WorkerProcess.start(job, log);
                     }
                     error = worker.train(task.run().id(), "local-" + task.attempt());
                 } catch (SweepException e) {
@@ -114,72 +109,6 @@ public final class LocalEngine implements SweepEngine {
         } finally {
             if (worker != null) {
                 worker.close();
-            }
-        }
-    }
-
-    /** One worker process and its pipes. */
-    private static final class Worker {
-        private final Process process;
-        private final BufferedWriter in;
-        private final BufferedReader out;
-
-        private Worker(Process process) {
-            this.process = process;
-            this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        static Worker start(SweepJob job, Path log) throws IOException {
-            ProcessBuilder pb = job.workerProcess().redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Worker w = new Worker(pb.start());
-            String answer = w.answer();
-            if (!answer.equals("ready")) {
-                w.destroy();
-                throw new SweepException("a sweep worker could not start: " + answer.replaceFirst("^broken ", "") + " (log " + log + ")");
-            }
-            return w;
-        }
-
-        /** @return null on success, the error otherwise. */
-        String train(String id, String attempt) throws IOException {
-            in.write("run " + id + " " + attempt + "\n");
-            in.flush();
-            String answer = answer();
-            if (answer.startsWith("done ")) {
-                return null;
-            }
-            return answer.startsWith("failed ") ? answer.substring(("failed " + id + " ").length()) : answer;
-        }
-
-        private String answer() throws IOException {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith(SweepWorker.PREFIX)) {
-                    return line.substring(SweepWorker.PREFIX.length());
-                }
-            }
-            int status;
-            try {
-                status = process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = -1;
-            }
-            throw new IOException("exit status " + status);
-        }
-
-        void destroy() {
-            process.destroyForcibly();
-        }
-
-        void close() {
-            try {
-                in.close();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (IOException | InterruptedException e) {
-                process.destroyForcibly();
             }
         }
     }

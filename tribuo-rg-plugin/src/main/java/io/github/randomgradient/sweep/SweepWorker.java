@@ -25,6 +25,7 @@ import java.util.logging.Logger;
  * Logs go to standard error.
  * <pre>
  * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--data DIR] [--run ID --attempt NAME]
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --probe true
  * </pre>
  */
 public final class SweepWorker {
@@ -47,6 +48,9 @@ public final class SweepWorker {
         /** The data directory replacing the sweep's IDX sources. */
         @Option(charName = 'd', longName = "data", usage = "'full', 'bundled' or a directory with the four IDX files, replacing the sweep's data sources.")
         public String data;
+        /** Probe the engine and exit. */
+        @Option(longName = "probe", usage = "true: print this machine's deep-learning engine, its version and its cache directory, then exit.")
+        public boolean probe;
         /** A single run to train. */
         @Option(longName = "run", usage = "Train this run identity and exit, instead of reading commands from standard input.")
         public String run;
@@ -80,6 +84,10 @@ public final class SweepWorker {
         SweepData data;
         try {
             ConfigurationManager cm = new ConfigurationManager(args, options);
+            if (options.probe) {
+                out.println(PREFIX + "probe " + probe());
+                return 0;
+            }
             if (options.output == null) {
                 throw new SweepException("the worker needs -o, the sweep output directory");
             }
@@ -115,6 +123,19 @@ public final class SweepWorker {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The engine this JVM trains with, found by name (the plugin does not depend on DJL): loading it
+     * unpacks the native library into the cache on first use, so a bad node fails here.
+     */
+    private static String probe() throws Exception {
+        Class<?> engineClass = Class.forName("ai.djl.engine.Engine");
+        Object engine = engineClass.getMethod("getInstance").invoke(null);
+        Object cache = Class.forName("ai.djl.util.Utils").getMethod("getEngineCacheDir").invoke(null);
+        return "host=" + java.net.InetAddress.getLocalHost().getHostName() + " java=" + System.getProperty("java.version")
+                + " engine=" + engineClass.getMethod("getEngineName").invoke(engine) + " " + engineClass.getMethod("getVersion").invoke(engine)
+                + " cache=" + cache;
     }
 
     private static boolean train(SweepPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
