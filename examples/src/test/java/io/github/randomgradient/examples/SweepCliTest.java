@@ -113,6 +113,10 @@ public class SweepCliTest {
             }
             assertFalse(Files.exists(out.resolve("runs")), c.getKey() + ": nothing may train");
         }
+        // Spark is not on this module's classpath: the engine is refused by name.
+        ExperimentCliTest.Result r = sweep(SMOKE, tmp.resolve("no-spark"), "--engine", "spark");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("tribuo-rg-spark"), r.err());
     }
 
     @Test
