@@ -154,6 +154,12 @@ public class SweepCliTest {
         Set<String> after = more.runs().stream().map(PlannedRun::id).collect(Collectors.toSet());
         assertEquals(15, after.size());
         assertTrue(after.containsAll(before));
+
+        // The shipped paper grid: 4 x 4 x 3 arms x 5 seeds = 240 roles; the lr-matched baselines at 0.01 and
+        // 0.1 are the baselines at 0.005 and 0.05, so 200 distinct runs.
+        SweepPlan grid = SweepPlan.expand(new ConfigurationManager(ROOT.resolve("configs/sweep-paper-grid.xml").toString()), "sweep");
+        assertEquals(240, grid.roles().size());
+        assertEquals(200, grid.runs().size());
     }
 
     @Test

@@ -98,7 +98,7 @@ public final class SweepReport {
     private JFreeChart curves() {
         XYSeriesCollection data = new XYSeriesCollection();
         for (SweepResults.TunedArm t : results.tuned()) {
-            XYSeries s = new XYSeries(t.arm() + " lr=" + t.learningRate() + " m=" + t.momentum() + (t.slice().isEmpty() ? "" : " " + t.slice()));
+            XYSeries s = new XYSeries(t.arm() + " lr=" + SweepReportText.trained(t) + " m=" + t.momentum() + (t.slice().isEmpty() ? "" : " " + t.slice()));
             int epochs = t.runs().stream().mapToInt(r -> r.curve().size()).max().orElse(0);
             for (int e = 0; e < epochs; e++) {
                 int epoch = e;
@@ -109,7 +109,7 @@ public final class SweepReport {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch of each arm's tuned cell (mean over seeds)", "epoch",
+        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch, each arm's tuned cell (mean over seeds)", "epoch",
                 "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();

@@ -48,7 +48,7 @@ final class SweepReportText {
     }
 
     /** The tuned cell's learning rate as trained, with the grid's when they differ (lr-matched arm). */
-    private static String trained(SweepResults.TunedArm t) {
+    static String trained(SweepResults.TunedArm t) {
         String lr = t.runs().isEmpty() ? t.learningRate() : t.runs().get(0).trainedLearningRate();
         return lr.equals(t.learningRate()) ? lr : lr + " (grid " + t.learningRate() + ")";
     }
