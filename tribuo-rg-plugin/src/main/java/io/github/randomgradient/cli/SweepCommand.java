@@ -101,7 +101,7 @@ public final class SweepCommand {
             plan = SweepPlan.expand(cm, options.sweep);
             SweepData.load(plan);   // the data must load before anything trains
         } catch (SweepException e) {
-            throw new CommandException(e.getMessage(), e);
+            throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }
         Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();
         int cleared = RunExecutor.deleteAttempts(output);
