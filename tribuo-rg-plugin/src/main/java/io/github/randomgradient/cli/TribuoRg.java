@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * The {@code tribuo-rg} command line: {@code tribuo-rg <command> [options]} with commands
- * {@code experiment}, {@code report}, {@code audit} and {@code export-data}; {@code --help} after a
+ * {@code experiment}, {@code sweep}, {@code report}, {@code audit} and {@code export-data}; {@code --help} after a
  * command prints its options.
  * <p>
  * Exit status (the contract the README documents):
@@ -33,6 +33,8 @@ public final class TribuoRg {
             "usage: tribuo-rg <command> [options]   (tribuo-rg <command> --help for its options)",
             "  experiment   train every configured trainer for every seed, then write the comparison report",
             "               e.g. tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full]",
+            "  sweep        run a learning-rate x momentum x RG grid in worker processes, then write the sweep report",
+            "               e.g. tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR]",
             "  report       rebuild a report from run directories or saved models",
             "  audit        print what a saved model was trained with (loss scale, learning rate, momentum, ...)",
             "  export-data  write IDX data as Tribuo protobuf datasets (for Tribuo's ConfigurableTrainTest)");
@@ -80,6 +82,8 @@ public final class TribuoRg {
         switch (args[0]) {
             case "experiment":
                 return execute(() -> ExperimentCommand.run(rest, out), err, out);
+            case "sweep":
+                return execute(() -> SweepCommand.run(rest, out), err, out);
             case "report":
                 return execute(() -> ReportCommand.run(rest, out), err, out);
             case "audit":

@@ -1,0 +1,196 @@
+package io.github.randomgradient.cli;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.Option;
+import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.sweep.LocalEngine;
+import io.github.randomgradient.sweep.PlannedRun;
+import io.github.randomgradient.sweep.RunExecutor;
+import io.github.randomgradient.sweep.SweepData;
+import io.github.randomgradient.sweep.SweepEngine;
+import io.github.randomgradient.sweep.SweepException;
+import io.github.randomgradient.sweep.SweepJob;
+import io.github.randomgradient.sweep.SweepPlan;
+import io.github.randomgradient.sweep.SweepRunRecord;
+import io.github.randomgradient.sweep.report.SweepReport;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code sweep}: expands a {@link io.github.randomgradient.sweep.Sweep} into runs, checks every
+ * run's trainer and the data before anything trains, trains the runs not yet published with an
+ * engine (worker processes on this machine, or Spark), then writes the sweep report.
+ * <p>
+ * Resuming: half-written runs (hidden attempt directories) are deleted and redone; published runs
+ * are kept byte for byte; after an edit of the sweep file only runs whose identity (configuration
+ * hash, seed included) is new are trained, and published runs no longer in the sweep are left
+ * alone and left out of the report.
+ * <pre>
+ * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--data full|bundled|DIR] [--sweep NAME]
+ * </pre>
+ */
+public final class SweepCommand {
+
+    private SweepCommand() {}
+
+    /** Command-line options of {@code sweep}. */
+    public static final class SweepOptions implements Options {
+        @Override
+        public String getOptionsDescription() {
+            return "Runs a learning-rate x momentum x Random Gradient grid in worker processes and writes the sweep report.";
+        }
+
+        /** The sweep component's name. */
+        @Option(longName = "sweep", usage = "Name of the Sweep component in the config (default: sweep).")
+        public String sweep = "sweep";
+
+        /** Worker processes. */
+        @Option(charName = 'w', longName = "workers", usage = "Worker processes (local) or concurrent tasks (spark); default: the number of cores.")
+        public int workers = Runtime.getRuntime().availableProcessors();
+
+        /** The engine. */
+        @Option(longName = "engine", usage = "local (worker processes on this machine) or spark (needs tribuo-rg-spark on the classpath).")
+        public String engine = "local";
+
+        /** Data overriding the sweep's IDX data sources. */
+        @Option(charName = 'd', longName = "data", usage = "Data replacing the sweep's IDX sources: 'full', 'bundled' or a directory with the four IDX files.")
+        public String data;
+
+        /** Output directory override. */
+        @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
+        public Path outputDir;
+    }
+
+    /**
+     * Runs the sweep.
+     * @param args The arguments.
+     * @param out Where progress and the report path are printed.
+     * @return The report directory.
+     * @throws CommandException On a bad sweep, bad option, missing data or an edited sweep whose runs clash.
+     */
+    public static Path run(String[] args, PrintStream out) {
+        SweepOptions options = new SweepOptions();
+        ConfigurationManager cm = TribuoRg.configure(args, options);
+        if (cm.getComponentNames().isEmpty()) {
+            throw new CommandException("no sweep config given: pass one with -c, e.g. -c configs/sweep-smoke.xml");
+        }
+        if (options.workers < 1) {
+            throw new CommandException("--workers must be >= 1, found " + options.workers);
+        }
+        SweepEngine engine = engine(options.engine);
+        SweepPlan plan;
+        Path dataDir = null;
+        try {
+            if (options.data != null) {
+                IdxDirectory idx = IdxDirectory.resolve(options.data);
+                dataDir = idx.images("train").toAbsolutePath().getParent();
+                SweepData.useIdxDirectory(cm, options.sweep, idx);
+            }
+            plan = SweepPlan.expand(cm, options.sweep);
+            SweepData.load(plan);   // the data must load before anything trains
+        } catch (SweepException e) {
+            throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
+        }
+        Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();
+        int cleared = RunExecutor.deleteAttempts(output);
+        if (cleared > 0) {
+            out.println("deleted " + cleared + " half-written run(s); they run again");
+        }
+        List<PlannedRun> todo = new ArrayList<>();
+        for (PlannedRun run : plan.runs()) {
+            if (RunExecutor.isDone(output, run)) {
+                checkSameRun(output, run);
+            } else {
+                RunFiles.at(RunExecutor.runDir(output, run)).clear();
+                todo.add(run);
+            }
+        }
+        reportStrangers(output, plan, out);
+        out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
+                plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
+        List<String> failed;
+        try {
+            failed = todo.isEmpty() ? List.of()
+                    : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+        Path reportDir = output.resolve("report");
+        SweepReport report = SweepReport.build(plan, output);
+        report.write(reportDir);
+        out.println(report.summary());
+        out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(failed.size() + " run(s) failed twice and are missing from the report: " + failed);
+        }
+        return reportDir;
+    }
+
+    private static SweepEngine engine(String name) {
+        if (name.equals("local")) {
+            return new LocalEngine();
+        }
+        for (SweepEngine e : ServiceLoader.load(SweepEngine.class)) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw new CommandException("--engine " + name + " is not available: the engines are 'local' and, with the tribuo-rg-spark "
+                + "module on the classpath (spark-submit, see README), 'spark'");
+    }
+
+    /** A published run is reused only if it is the same run: its recorded identity must match. */
+    private static void checkSameRun(Path output, PlannedRun run) {
+        Path file = RunExecutor.runDir(output, run).resolve(SweepRunRecord.FILE);
+        SweepRunRecord done;
+        try {
+            done = RunFiles.JSON.readValue(file.toFile(), SweepRunRecord.class);
+        } catch (IOException e) {
+            throw new CommandException("finished run has an unreadable " + file + " (" + e.getMessage() + "): delete its directory to redo it");
+        }
+        if (!done.id().equals(run.id())) {
+            throw new CommandException("finished run " + file.getParent() + " has identity " + done.id() + ", but the sweep plans "
+                    + run.id() + " there: use another --output-dir, or delete the directory to redo the run");
+        }
+    }
+
+    /** Published runs that this sweep does not plan (the sweep file was edited) stay on disk, out of the report. */
+    private static void reportStrangers(Path output, SweepPlan plan, PrintStream out) {
+        Path runs = output.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return;
+        }
+        Set<String> planned = plan.runs().stream().map(PlannedRun::dirName).collect(Collectors.toSet());
+        Set<String> strangers = new TreeSet<>();
+        try (Stream<Path> s = Files.list(runs)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && !planned.contains(n)).forEach(strangers::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!strangers.isEmpty()) {
+            out.println(strangers.size() + " run directories under " + runs + " are not in this sweep (was it edited?); "
+                    + "they are kept and left out of the report");
+        }
+    }
+
+    private static List<String> configFiles(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("-c") || args[i].equals("--config-file")) {
+                return List.of(args[i + 1].split(","));
+            }
+        }
+        throw new CommandException("no sweep config given: pass one with -c");
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.randomgradient.sweep;
+
+import java.util.Map;
+
+/**
+ * One run of an expanded sweep: an arm at a grid point with a seed, its full trainer configuration
+ * registered in the plan's configuration manager under {@link #component()}, and its identity.
+ *
+ * @param id The identity: SHA-256 (hex) of the trainer's configured provenance (every {@code @Config}
+ *           field, nested components included, seed and epochs among them) and of the data it trains on.
+ * @param arm {@link #BASELINE}, {@link #RG} or {@link #LR_MATCHED}.
+ * @param rgScale The RG loss scale's component name for {@link #RG} and {@link #LR_MATCHED}, empty for the baseline.
+ * @param grid The grid point: axis field to the value in the sweep's lists (the lr-matched arm's
+ *             {@code learningRate} here is the grid's, not the one it trains with), {@code lossScale} excluded.
+ * @param overrides The trainer fields this run sets on the base trainer, with the values it trains with.
+ * @param seed The seed.
+ * @param component The component name of the run's trainer in the plan's configuration manager.
+ * @param dirName The run directory's name under {@code runs/}.
+ */
+public record PlannedRun(String id, String arm, String rgScale, Map<String, String> grid, Map<String, String> overrides,
+                         long seed, String component, String dirName) {
+
+    /** The arm with loss scale 1 at the grid's learning rate. */
+    public static final String BASELINE = "baseline";
+    /** The arm with an RG loss scale at the grid's learning rate. */
+    public static final String RG = "rg";
+    /** The arm with loss scale 1 at the grid's learning rate × E[u] of an RG loss scale. */
+    public static final String LR_MATCHED = "lr-matched";
+
+    /**
+     * The arm's name in reports, e.g. {@code rg(rg-uniform)} or {@code baseline}.
+     * @return The arm label.
+     */
+    public String armLabel() {
+        return rgScale.isEmpty() ? arm : arm + "(" + rgScale + ")";
+    }
+}

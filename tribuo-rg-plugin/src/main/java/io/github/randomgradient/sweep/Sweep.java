@@ -1,0 +1,192 @@
+package io.github.randomgradient.sweep;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.Configurable;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A learning-rate × momentum × loss-scale grid over one base trainer, declared in an OLCUT config.
+ * <p>
+ * Each grid axis is named after the base trainer's own {@code @Config} field and lists the values
+ * to try ({@code learningRate}, {@code momentum}, {@code lossScale} as component names,
+ * {@code batchSize}, {@code optimiser}); an axis that is not given keeps the base trainer's value.
+ * For every Random Gradient loss scale (any loss scale other than the constant 1) the sweep also
+ * runs, at the same grid point, the baseline (loss scale 1) and the lr-matched baseline (loss scale
+ * 1 at {@code learningRate × E[u]}), because RG's mean step is {@code lr × E[u]} (paper, section 4).
+ * Every run is trained once per seed for {@code epochs} epochs on the training data minus a seeded,
+ * stratified validation split ({@code validationFraction}), which the report uses to tune each arm.
+ * <p>
+ * The component only holds the declaration; {@link SweepPlan} expands and validates it. All data
+ * sources are component names, so planning never reads data.
+ */
+public final class Sweep implements Configurable {
+
+    /** The grid axes a sweep may declare, in the order they vary in run names. */
+    public static final List<String> AXES = List.of("learningRate", "momentum", "batchSize", "optimiser", "lossScale");
+
+    @Config(mandatory = true, description = "Component name of the base trainer whose @Config fields the axes vary.")
+    private String trainer;
+
+    @Config(description = "Learning rates to try (the trainer's learningRate field).")
+    private List<String> learningRate;
+
+    @Config(description = "Momenta to try (the trainer's momentum field).")
+    private List<String> momentum;
+
+    @Config(description = "Mini-batch sizes to try (the trainer's batchSize field).")
+    private List<String> batchSize;
+
+    @Config(description = "Optimisers to try (the trainer's optimiser field).")
+    private List<String> optimiser;
+
+    @Config(description = "Loss-scale component names to try; every one that is not the constant 1 gets its baseline and lr-matched baseline.")
+    private List<String> lossScale;
+
+    @Config(description = "Component name of the baseline loss scale (a ConstantLossScale of 1); empty adds one.")
+    private String baselineLossScale = "";
+
+    @Config(mandatory = true, description = "Seeds; every configuration runs once per seed.")
+    private long[] seeds;
+
+    @Config(description = "Epochs per run, overriding the base trainer's; 0 keeps it.")
+    private int epochs = 0;
+
+    @Config(mandatory = true, description = "Component name of the training data source.")
+    private String trainSource;
+
+    @Config(mandatory = true, description = "Component name of the test data source.")
+    private String testSource;
+
+    @Config(description = "Fraction of each class of the training data held out for tuning (never the test set), in (0, 0.5].")
+    private double validationFraction = 0.1;
+
+    @Config(description = "Seed of the stratified validation split.")
+    private long validationSeed = 1L;
+
+    @Config(description = "Test accuracy at which a run counts as converged, for 'epochs to target'.")
+    private double targetAccuracy = 0.80;
+
+    @Config(description = "Directory for runs/ and report/.")
+    private Path outputDirectory = Paths.get("runs", "sweep");
+
+    @Config(description = "Title of the report.")
+    private String title = "Random Gradient sweep";
+
+    /**
+     * For OLCUT.
+     */
+    private Sweep() {}
+
+    /**
+     * Validates the declaration (the axes against the base trainer are checked by {@link SweepPlan}).
+     * @throws PropertyException If an axis is an empty list, a seed repeats, epochs is negative,
+     *                           the validation fraction is outside (0, 0.5] or the target accuracy outside [0, 1].
+     */
+    @Override
+    public void postConfig() {
+        for (Map.Entry<String, List<String>> e : declaredAxes().entrySet()) {
+            if (e.getValue().isEmpty()) {
+                throw new PropertyException("", e.getKey(), "axis " + e.getKey() + " lists no values: give at least one, or remove it to keep the base trainer's");
+            }
+            if (e.getValue().stream().distinct().count() != e.getValue().size()) {
+                throw new PropertyException("", e.getKey(), "axis " + e.getKey() + " repeats a value: " + e.getValue());
+            }
+        }
+        if (seeds.length == 0) {
+            throw new PropertyException("", "seeds", "seeds must list at least one seed");
+        }
+        for (int i = 0; i < seeds.length; i++) {
+            for (int j = i + 1; j < seeds.length; j++) {
+                if (seeds[i] == seeds[j]) {
+                    throw new PropertyException("", "seeds", "seeds must be distinct, found " + seeds[i] + " twice");
+                }
+            }
+        }
+        if (epochs < 0) {
+            throw new PropertyException("", "epochs", "epochs must be >= 0 (0 keeps the trainer's), found " + epochs);
+        }
+        if (!(validationFraction > 0 && validationFraction <= 0.5)) {
+            throw new PropertyException("", "validationFraction", "validationFraction must be in (0, 0.5], found " + validationFraction);
+        }
+        if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) {
+            throw new PropertyException("", "targetAccuracy", "targetAccuracy must be in [0, 1], found " + targetAccuracy);
+        }
+    }
+
+    /**
+     * The axes this sweep declares, in {@link #AXES} order.
+     * @return Field name to the values to try (as written in the config).
+     */
+    public Map<String, List<String>> declaredAxes() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<List<String>> values = java.util.Arrays.asList(learningRate, momentum, batchSize, optimiser, lossScale);
+        for (int i = 0; i < AXES.size(); i++) {
+            if (values.get(i) != null) {
+                out.put(AXES.get(i), new ArrayList<>(values.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /** @return The base trainer's component name. */
+    public String getTrainer() {
+        return trainer;
+    }
+
+    /** @return The baseline loss scale's component name, empty if the sweep adds one. */
+    public String getBaselineLossScale() {
+        return baselineLossScale;
+    }
+
+    /** @return The seeds. */
+    public long[] getSeeds() {
+        return seeds.clone();
+    }
+
+    /** @return The epochs override, 0 for none. */
+    public int getEpochs() {
+        return epochs;
+    }
+
+    /** @return The training data source's component name. */
+    public String getTrainSource() {
+        return trainSource;
+    }
+
+    /** @return The test data source's component name. */
+    public String getTestSource() {
+        return testSource;
+    }
+
+    /** @return The fraction of each class held out for validation. */
+    public double getValidationFraction() {
+        return validationFraction;
+    }
+
+    /** @return The seed of the validation split. */
+    public long getValidationSeed() {
+        return validationSeed;
+    }
+
+    /** @return The target accuracy for "epochs to target". */
+    public double getTargetAccuracy() {
+        return targetAccuracy;
+    }
+
+    /** @return The output directory. */
+    public Path getOutputDirectory() {
+        return outputDirectory;
+    }
+
+    /** @return The report title. */
+    public String getTitle() {
+        return title;
+    }
+}

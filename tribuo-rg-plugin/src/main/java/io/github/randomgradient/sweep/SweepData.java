@@ -1,0 +1,106 @@
+package io.github.randomgradient.sweep;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.randomgradient.cli.IdxDirectory;
+import org.tribuo.DataSource;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.dataset.DatasetView;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The data of a sweep: the training data split into a training part and a seeded, stratified
+ * validation part (used only to tune each arm's learning rate and momentum), and the test data.
+ * <p>
+ * The split takes {@code round(validationFraction × n_c)} examples of every class \( c \), chosen by
+ * shuffling the class's indices with {@code java.util.Random(validationSeed)}, classes in label
+ * order, so every JVM and every engine builds the same split.
+ *
+ * @param train The training part (Tribuo {@link DatasetView}, its provenance records the indices).
+ * @param validation The validation part.
+ * @param test The test data.
+ */
+public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {
+
+    /**
+     * Loads a plan's data sources and splits the training data.
+     * @param plan The plan.
+     * @return The data.
+     * @throws SweepException If a source cannot be loaded.
+     */
+    @SuppressWarnings("unchecked")
+    public static SweepData load(SweepPlan plan) {
+        Sweep sweep = plan.sweep();
+        Dataset<Label> all;
+        Dataset<Label> test;
+        try {
+            all = new MutableDataset<>((DataSource<Label>) plan.configurationManager().lookup(sweep.getTrainSource()));
+            test = new MutableDataset<>((DataSource<Label>) plan.configurationManager().lookup(sweep.getTestSource()));
+        } catch (RuntimeException e) {
+            throw new SweepException("could not load the data of sweep '" + plan.sweepName() + "': " + e.getMessage(), e);
+        }
+        int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
+        return new SweepData(new DatasetView<>(all, split[0], "sweep-train"), new DatasetView<>(all, split[1], "sweep-validation"), test);
+    }
+
+    /**
+     * Points a sweep's IDX data sources at another directory of the four Fashion-MNIST IDX files
+     * (absolute paths), through OLCUT property overrides, before the sweep is planned.
+     * @param cm The configuration manager.
+     * @param sweepName The sweep's component name.
+     * @param dir The directory.
+     * @throws SweepException If a source is not an {@code IDXDataSource}.
+     */
+    public static void useIdxDirectory(ConfigurationManager cm, String sweepName, IdxDirectory dir) {
+        ConfigurationData sweep = cm.getConfigurationData(sweepName).orElseThrow(() -> new SweepException("no component named '" + sweepName + "'"));
+        String[][] sources = {{"trainSource", "train"}, {"testSource", "t10k"}};
+        for (String[] s : sources) {
+            String name = sweep.get(s[0]).map(Property::toString).orElseThrow(() -> new SweepException("sweep '" + sweepName + "' has no " + s[0]));
+            ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() -> new SweepException(
+                    "sweep '" + sweepName + "' names " + s[0] + " '" + name + "', but the config has no such component"));
+            if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+                throw new SweepException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name + "' is a " + source.getClassName());
+            }
+            cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dir.images(s[1]).toAbsolutePath().toString()));
+            cm.overrideConfigurableProperty(name, "outputPath", new SimpleProperty(dir.labels(s[1]).toAbsolutePath().toString()));
+        }
+    }
+
+    /**
+     * Splits example indices by class.
+     * @param data The data.
+     * @param fraction The fraction of each class to hold out, in (0, 1).
+     * @param seed The shuffle seed.
+     * @return {training indices, held-out indices}, each ascending.
+     */
+    static int[][] stratifiedSplit(Dataset<Label> data, double fraction, long seed) {
+        Map<String, List<Integer>> byClass = new TreeMap<>();
+        int i = 0;
+        for (Example<Label> e : data) {
+            byClass.computeIfAbsent(e.getOutput().getLabel(), k -> new ArrayList<>()).add(i++);
+        }
+        Random rng = new Random(seed);
+        List<Integer> train = new ArrayList<>();
+        List<Integer> held = new ArrayList<>();
+        for (List<Integer> indices : byClass.values()) {
+            Collections.shuffle(indices, rng);
+            int n = (int) Math.round(fraction * indices.size());
+            held.addAll(indices.subList(0, n));
+            train.addAll(indices.subList(n, indices.size()));
+        }
+        return new int[][]{train.stream().mapToInt(Integer::intValue).sorted().toArray(),
+                held.stream().mapToInt(Integer::intValue).sorted().toArray()};
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.randomgradient.sweep;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Runs a sweep's outstanding runs, each in a worker process ({@link SweepWorker}), publishing run
+ * directories through {@link RunExecutor}. Engines other than {@link LocalEngine} are found with
+ * {@link java.util.ServiceLoader} by {@link #name()}, so the plugin never depends on them.
+ */
+public interface SweepEngine {
+
+    /**
+     * The engine's name on the command line ({@code --engine NAME}).
+     * @return The name.
+     */
+    String name();
+
+    /**
+     * Runs the runs.
+     * @param job The job.
+     * @param todo The runs not yet published.
+     * @param progress Where progress lines (runs done / total, ETA) are printed.
+     * @return The runs that failed on every attempt, each with its last error, empty if none.
+     * @throws SweepException If the engine cannot start (e.g. a missing flag or a broken executor).
+     */
+    List<String> execute(SweepJob job, List<PlannedRun> todo, PrintStream progress);
+}

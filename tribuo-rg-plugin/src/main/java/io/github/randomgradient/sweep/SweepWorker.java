@@ -1,0 +1,161 @@
+package io.github.randomgradient.sweep;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.Option;
+import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.cli.IdxDirectory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A worker process of a sweep: one JVM that trains runs one at a time (DJL allows one gradient
+ * collector per JVM, and one PyTorch thread per process keeps workers from slowing each other).
+ * <p>
+ * It plans the sweep from the same config files as the coordinator, loads the data once, then
+ * either trains the run named by {@code --run} and exits (0 if published or already published, 1
+ * if it failed), or reads commands {@code run <id> <attempt>} from standard input and answers each
+ * on standard output with {@code @@sweep done <id>} or {@code @@sweep failed <id> <message>}.
+ * Logs go to standard error.
+ * <pre>
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--data DIR] [--run ID --attempt NAME]
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --probe true
+ * </pre>
+ */
+public final class SweepWorker {
+
+    private static final Logger logger = Logger.getLogger(SweepWorker.class.getName());
+
+    /** Prefix of the protocol lines on standard output. */
+    public static final String PREFIX = "@@sweep ";
+
+    private SweepWorker() {}
+
+    /** The worker's options. */
+    public static final class WorkerOptions implements Options {
+        /** The sweep's component name. */
+        @Option(longName = "sweep", usage = "Name of the Sweep component (default: sweep).")
+        public String sweep = "sweep";
+        /** The sweep output directory. */
+        @Option(charName = 'o', longName = "output-dir", usage = "The sweep output directory.")
+        public Path output;
+        /** The data directory replacing the sweep's IDX sources. */
+        @Option(charName = 'd', longName = "data", usage = "'full', 'bundled' or a directory with the four IDX files, replacing the sweep's data sources.")
+        public String data;
+        /** Probe the engine and exit. */
+        @Option(longName = "probe", usage = "true: print this machine's deep-learning engine, its version and its cache directory, then exit.")
+        public boolean probe;
+        /** A single run to train. */
+        @Option(longName = "run", usage = "Train this run identity and exit, instead of reading commands from standard input.")
+        public String run;
+        /** The attempt name for --run. */
+        @Option(longName = "attempt", usage = "The attempt's name, recorded in the run directory.")
+        public String attempt = "single";
+    }
+
+    /**
+     * Entry point.
+     * @param args The arguments.
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out));
+    }
+
+    /**
+     * Runs the worker.
+     * @param args The arguments.
+     * @param in Commands (ignored with {@code --run}).
+     * @param out Protocol answers.
+     * @return The exit status.
+     */
+    static int run(String[] args, java.io.InputStream in, PrintStream out) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
+        }
+        Logger.getLogger("ai.djl").setLevel(Level.WARNING);
+        WorkerOptions options = new WorkerOptions();
+        SweepPlan plan;
+        SweepData data;
+        try {
+            ConfigurationManager cm = new ConfigurationManager(args, options);
+            if (options.probe) {
+                out.println(PREFIX + "probe " + probe());
+                return 0;
+            }
+            if (options.output == null) {
+                throw new SweepException("the worker needs -o, the sweep output directory");
+            }
+            if (options.data != null) {
+                SweepData.useIdxDirectory(cm, options.sweep, IdxDirectory.resolve(options.data));
+            }
+            plan = SweepPlan.expand(cm, options.sweep);
+            data = SweepData.load(plan);
+        } catch (RuntimeException e) {
+            out.println(PREFIX + "broken " + oneLine(e));
+            return 2;
+        } catch (Exception e) {
+            out.println(PREFIX + "broken " + oneLine(e));
+            return 2;
+        }
+        if (options.run != null) {
+            return train(plan, options.run, options.attempt, data, options.output, out) ? 0 : 1;
+        }
+        out.println(PREFIX + "ready");
+        out.flush();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 3 && parts[0].equals("run")) {
+                    train(plan, parts[1], parts[2], data, options.output, out);
+                } else if (!line.isBlank()) {
+                    out.println(PREFIX + "failed ? unknown command '" + line + "'");
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            logger.severe("lost the coordinator: " + e);
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * The engine this JVM trains with, found by name (the plugin does not depend on DJL): loading it
+     * unpacks the native library into the cache on first use, so a bad node fails here.
+     */
+    private static String probe() throws Exception {
+        Class<?> engineClass = Class.forName("ai.djl.engine.Engine");
+        Object engine = engineClass.getMethod("getInstance").invoke(null);
+        Object cache = Class.forName("ai.djl.util.Utils").getMethod("getEngineCacheDir").invoke(null);
+        return "host=" + java.net.InetAddress.getLocalHost().getHostName() + " java=" + System.getProperty("java.version")
+                + " engine=" + engineClass.getMethod("getEngineName").invoke(engine) + " " + engineClass.getMethod("getVersion").invoke(engine)
+                + " cache=" + cache;
+    }
+
+    private static boolean train(SweepPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
+        try {
+            PlannedRun run = plan.run(id);
+            logger.info("training " + run.dirName() + " (" + attempt + ")");
+            RunExecutor.execute(plan, run, data, output, attempt);
+            out.println(PREFIX + "done " + id);
+            return true;
+        } catch (RuntimeException e) {
+            logger.log(Level.SEVERE, "run " + id + " failed", e);
+            out.println(PREFIX + "failed " + id + " " + oneLine(e));
+            return false;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return m.replace('\n', ' ');
+    }
+}

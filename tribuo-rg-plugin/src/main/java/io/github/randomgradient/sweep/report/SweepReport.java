@@ -1,0 +1,157 @@
+package io.github.randomgradient.sweep.report;
+
+import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.sweep.SweepPlan;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+
+import java.awt.Color;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The sweep report: {@value #MARKDOWN}, a self-contained {@value #HTML} (curves as inline SVG drawn by
+ * JFreeChart, heatmaps as coloured tables), {@value #JSON} (every number, every run) and
+ * {@value #CURVES_PNG}. Every file is written to a temporary name and moved into place.
+ */
+public final class SweepReport {
+
+    /** Markdown file name. */
+    public static final String MARKDOWN = "report.md";
+    /** HTML file name. */
+    public static final String HTML = "report.html";
+    /** JSON file name. */
+    public static final String JSON = "report.json";
+    /** Curves image file name. */
+    public static final String CURVES_PNG = "curves.png";
+
+    private final SweepResults results;
+
+    private SweepReport(SweepResults results) {
+        this.results = results;
+    }
+
+    /**
+     * Builds the report from a plan's run directories.
+     * @param plan The plan.
+     * @param output The sweep output directory.
+     * @return The report.
+     */
+    public static SweepReport build(SweepPlan plan, Path output) {
+        return new SweepReport(SweepResults.of(plan, output));
+    }
+
+    /** @return The numbers. */
+    public SweepResults results() {
+        return results;
+    }
+
+    /**
+     * The verdicts as a plain-text table, for the terminal.
+     * @return The summary.
+     */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", "claim", "metric", "RG (tuned)",
+                "reference (tuned)", "RG - ref", "p", "verdict"));
+        for (SweepResults.Verdict v : results.verdicts()) {
+            sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", v.claim(), shortName(v.metric()), v.candidate(), v.reference(),
+                    diff(v.metric(), v.comparison().meanDifference()), p(v.pValue()), v.verdict()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes the report files.
+     * @param dir The report directory (created if missing).
+     * @throws UncheckedIOException If a file cannot be written.
+     */
+    public void write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            JFreeChart curves = curves();
+            Path png = Files.createTempFile(dir, ".curves", ".partial");
+            ChartUtils.saveChartAsPNG(png.toFile(), curves, 720, 400);
+            Files.move(png, dir.resolve(CURVES_PNG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            RunFiles files = RunFiles.at(dir);
+            files.writeJson(JSON, results);
+            files.writeText(MARKDOWN, SweepReportText.markdown(results, CURVES_PNG));
+            files.writeText(HTML, SweepReportText.html(results, svg(curves)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the sweep report to " + dir, e);
+        }
+    }
+
+    /** Test accuracy per epoch, mean over seeds, of every tuned arm's chosen cell. */
+    private JFreeChart curves() {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (SweepResults.TunedArm t : results.tuned()) {
+            XYSeries s = new XYSeries(t.arm() + " lr=" + SweepReportText.trained(t) + " m=" + t.momentum() + (t.slice().isEmpty() ? "" : " " + t.slice()));
+            int epochs = t.runs().stream().mapToInt(r -> r.curve().size()).max().orElse(0);
+            for (int e = 0; e < epochs; e++) {
+                int epoch = e;
+                double mean = t.runs().stream().filter(r -> r.curve().size() > epoch).mapToDouble(r -> r.curve().get(epoch)).average().orElse(Double.NaN);
+                if (Double.isFinite(mean)) {
+                    s.add(e + 1, mean);
+                }
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch, each arm's tuned cell (mean over seeds)", "epoch",
+                "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return chart;
+    }
+
+    /** The chart as an inline {@code <svg>} element without namespace URLs (HTML5 supplies them). */
+    private static String svg(JFreeChart chart) {
+        SVGGraphics2D g = new SVGGraphics2D(720, 400);
+        g.setDefsKeyPrefix("curves");
+        chart.draw(g, new Rectangle2D.Double(0, 0, 720, 400));
+        String svg = g.getSVGElement();
+        int end = svg.indexOf('>');
+        return svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "") + " role='img' aria-label='curves'"
+                + svg.substring(end);
+    }
+
+    static String shortName(Metric m) {
+        switch (m) {
+            case ACCURACY: return "final test accuracy (pp)";
+            case EPOCH1_ACCURACY: return "accuracy after epoch 1 (pp)";
+            case EPOCHS_TO_TARGET: return "epochs to target";
+            default: return "oscillation";
+        }
+    }
+
+    /** A difference in the metric's display unit: percentage points for accuracies. */
+    static String diff(Metric m, double d) {
+        if (Double.isNaN(d)) {
+            return "—";
+        }
+        boolean accuracy = m == Metric.ACCURACY || m == Metric.EPOCH1_ACCURACY;
+        return String.format(Locale.ROOT, accuracy ? "%+.2f" : m == Metric.OSCILLATION ? "%+.4f" : "%+.2f", accuracy ? d * 100 : d);
+    }
+
+    static String p(double p) {
+        return Double.isNaN(p) ? "—" : p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+}

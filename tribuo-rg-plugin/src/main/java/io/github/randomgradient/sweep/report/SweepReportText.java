@@ -1,0 +1,222 @@
+package io.github.randomgradient.sweep.report;
+
+import io.github.randomgradient.sweep.PlannedRun;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The sweep report's Markdown and HTML pages, built from the same tables.
+ */
+final class SweepReportText {
+
+    private SweepReportText() {}
+
+    /** A table: header and rows; {@code colours} (HTML only) gives a background per body cell, or null. */
+    private record Table(List<String> header, List<List<String>> rows, List<List<String>> colours) {}
+
+    private static String intro(SweepResults r) {
+        long distinct = r.runs().stream().map(RunOutcome::runDir).distinct().count();
+        return String.format(Locale.ROOT, "%d roles (arm × grid point × seed) over %d distinct runs; %d seed(s), %d epoch(s) per run, "
+                + "target test accuracy %.2f. Each arm is tuned (best learning rate and momentum) on a stratified validation split "
+                + "carved from the training data, never on the test set; the tuned arms are then compared on the test set, paired by "
+                + "seed. RG's mean step is lr × E[u], so the lr-matched baseline (loss scale 1 at lr × E[u]) separates the noise from "
+                + "the smaller step. Differences are RG − reference; accuracies in percentage points (pp). Marks: ** p < 0.01, "
+                + "* p < 0.05 (paired two-sided t-test over seeds, no correction for the number of cells: read single marks in a "
+                + "large heatmap with care); † runs left out of the cell (diverged, collapsed below %.1f × chance accuracy, or missing).",
+                r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(), RunOutcome.COLLAPSE_FACTOR);
+    }
+
+    private static Table verdicts(SweepResults r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (SweepResults.Verdict v : r.verdicts()) {
+            PairedComparison c = v.comparison();
+            String ci = Double.isNaN(c.ciLow()) ? "" : " [" + SweepReport.diff(v.metric(), c.ciLow()) + ", " + SweepReport.diff(v.metric(), c.ciHigh()) + "]";
+            rows.add(List.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"), SweepReport.shortName(v.metric()),
+                    tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
+                    SweepReport.diff(v.metric(), c.meanDifference()) + ci, num(c.effectSize(), 2), Integer.toString(c.n()), v.test(),
+                    SweepReport.p(v.pValue()), "**" + v.verdict() + "**"));
+        }
+        return new Table(List.of("claim", "metric", "RG (tuned)", "reference (tuned)", "RG − reference [95% CI]", "d_z", "pairs", "test", "p",
+                "verdict"), rows, null);
+    }
+
+    private static String tunedName(SweepResults r, String slice, String arm) {
+        return r.tuned().stream().filter(t -> t.slice().equals(slice) && t.arm().equals(arm)).findFirst()
+                .map(t -> arm + " lr=" + trained(t) + " m=" + t.momentum()).orElse(arm);
+    }
+
+    /** The tuned cell's learning rate as trained, with the grid's when they differ (lr-matched arm). */
+    static String trained(SweepResults.TunedArm t) {
+        String lr = t.runs().isEmpty() ? t.learningRate() : t.runs().get(0).trainedLearningRate();
+        return lr.equals(t.learningRate()) ? lr : lr + " (grid " + t.learningRate() + ")";
+    }
+
+    private static Table tuned(SweepResults r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (SweepResults.TunedArm t : r.tuned()) {
+            rows.add(List.of(t.slice().isEmpty() ? "—" : t.slice(), t.arm(), trained(t), t.momentum(), num(t.meanValidationAccuracy(), 4),
+                    num(t.meanTestAccuracy(), 4), Integer.toString(t.runs().size())));
+        }
+        return new Table(List.of("slice", "arm", "learning rate", "momentum", "mean validation accuracy", "mean test accuracy", "seeds"), rows, null);
+    }
+
+    private static String heatmapTitle(SweepResults.Heatmap h) {
+        return SweepReport.shortName(h.metric()) + ": RG(" + h.rgScale() + ") − " + (h.reference().equals(PlannedRun.BASELINE) ? "baseline"
+                : "lr-matched baseline") + (h.slice().isEmpty() ? "" : " (" + h.slice() + ")") + (h.metric().higherIsBetter()
+                ? " — positive favours RG" : " — negative favours RG");
+    }
+
+    private static Table heatmap(SweepResults r, SweepResults.Heatmap h) {
+        double max = 0;
+        for (List<SweepResults.Cell> row : h.cells()) {
+            for (SweepResults.Cell c : row) {
+                if (Double.isFinite(c.comparison().meanDifference())) {
+                    max = Math.max(max, Math.abs(c.comparison().meanDifference()));
+                }
+            }
+        }
+        List<String> header = new ArrayList<>(List.of("momentum \\ learning rate"));
+        header.addAll(r.learningRates());
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> colours = new ArrayList<>();
+        for (List<SweepResults.Cell> row : h.cells()) {
+            List<String> cells = new ArrayList<>(List.of(row.isEmpty() ? "" : row.get(0).momentum()));
+            List<String> cs = new ArrayList<>(List.of(""));
+            for (SweepResults.Cell c : row) {
+                double d = c.comparison().meanDifference();
+                cells.add(SweepReport.diff(h.metric(), d) + c.comparison().mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()));
+                boolean good = h.metric().higherIsBetter() ? d > 0 : d < 0;
+                double alpha = Double.isFinite(d) && max > 0 ? 0.15 + 0.6 * Math.abs(d) / max : 0;
+                cs.add(alpha == 0 ? "" : String.format(Locale.ROOT, "rgba(%s,%.2f)", good ? "0,140,60" : "200,30,30", alpha));
+            }
+            rows.add(cells);
+            colours.add(cs);
+        }
+        return new Table(header, rows, colours);
+    }
+
+    private static Table abnormal(SweepResults r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (RunOutcome o : r.runs()) {
+            if (!o.ok()) {
+                rows.add(List.of(o.armLabel(), o.grid().toString(), Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), o.runDir()));
+            }
+        }
+        return new Table(List.of("arm", "grid point", "seed", "status", "test accuracy", "run directory"), rows, null);
+    }
+
+    private static Table runs(SweepResults r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (RunOutcome o : r.runs()) {
+            rows.add(List.of(o.armLabel(), o.trainedLearningRate(), o.grid().getOrDefault("momentum", "base"),
+                    Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), num(o.validationAccuracy(), 4), num(o.epoch1Accuracy(), 4),
+                    o.reachedTarget() ? num(o.epochsToTarget(), 0) : "not reached", num(o.oscillation(), 4), o.runDir()));
+        }
+        return new Table(List.of("arm", "learning rate", "momentum", "seed", "status", "test accuracy", "validation accuracy",
+                "accuracy after epoch 1", "epochs to target", "oscillation", "run directory"), rows, null);
+    }
+
+    private static String num(double v, int digits) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + digits + "f", v);
+    }
+
+    static String markdown(SweepResults r, String curvesPng) {
+        StringBuilder sb = new StringBuilder("# ").append(r.title()).append("\n\n").append(intro(r)).append("\n\n");
+        sb.append("## Verdicts: tuned RG against each tuned reference\n\n");
+        md(sb, verdicts(r));
+        sb.append("\nfaster convergence: fewer epochs to target and higher accuracy after epoch 1; less oscillation: smaller mean "
+                + "|Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at most "
+                + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided, α = 0.05). "
+                + "'not shown' means no difference beyond the seed-to-seed noise. A run that never reaches the target counts as "
+                + "epochs + 1 epochs to target.\n\n");
+        sb.append("## Tuned arms (chosen on the validation split)\n\n");
+        md(sb, tuned(r));
+        sb.append("\n![Test accuracy per epoch of each arm's tuned cell](").append(curvesPng).append(")\n\n");
+        sb.append("## Heatmaps over learning rate × momentum\n\n");
+        for (SweepResults.Heatmap h : r.heatmaps()) {
+            sb.append("### ").append(heatmapTitle(h)).append("\n\n");
+            md(sb, heatmap(r, h));
+            sb.append('\n');
+        }
+        sb.append("## Runs that did not train normally (marked †, never averaged)\n\n");
+        Table ab = abnormal(r);
+        if (ab.rows().isEmpty()) {
+            sb.append("None.\n\n");
+        } else {
+            md(sb, ab);
+        }
+        sb.append("\n## Every run\n\n");
+        md(sb, runs(r));
+        return sb.toString();
+    }
+
+    private static void md(StringBuilder sb, Table t) {
+        sb.append("| ").append(String.join(" | ", t.header().stream().map(SweepReportText::mdCell).toList())).append(" |\n|");
+        t.header().forEach(h -> sb.append(" --- |"));
+        sb.append('\n');
+        for (List<String> row : t.rows()) {
+            sb.append("| ").append(String.join(" | ", row.stream().map(SweepReportText::mdCell).toList())).append(" |\n");
+        }
+    }
+
+    private static String mdCell(String s) {
+        String cell = s.replace("|", "\\|");
+        if (cell.startsWith("**") && cell.endsWith("**") && cell.length() > 4) {
+            return "**" + cell.substring(2, cell.length() - 2).replace("*", "\\*") + "**";
+        }
+        return cell.replace("*", "\\*");
+    }
+
+    private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+            + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
+            + "overflow-wrap:anywhere}th{background:#f0f0f0}td.num{text-align:right}";
+
+    static String html(SweepResults r, String curvesSvg) {
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>").append(esc(r.title()))
+                .append("</title><style>").append(CSS).append("</style></head><body>\n<h1>").append(esc(r.title())).append("</h1>\n<p>")
+                .append(esc(intro(r))).append("</p>\n<h2>Verdicts: tuned RG against each tuned reference</h2>\n");
+        html(sb, verdicts(r));
+        sb.append("<h2>Tuned arms (chosen on the validation split)</h2>\n");
+        html(sb, tuned(r));
+        sb.append(curvesSvg).append("\n<h2>Heatmaps over learning rate × momentum</h2>\n");
+        for (SweepResults.Heatmap h : r.heatmaps()) {
+            sb.append("<h3>").append(esc(heatmapTitle(h))).append("</h3>\n");
+            html(sb, heatmap(r, h));
+        }
+        sb.append("<h2>Runs that did not train normally (marked †, never averaged)</h2>\n");
+        Table ab = abnormal(r);
+        if (ab.rows().isEmpty()) {
+            sb.append("<p>None.</p>\n");
+        } else {
+            html(sb, ab);
+        }
+        sb.append("<h2>Every run</h2>\n");
+        html(sb, runs(r));
+        return sb.append("</body></html>\n").toString();
+    }
+
+    private static void html(StringBuilder sb, Table t) {
+        sb.append("<table><tr>");
+        t.header().forEach(h -> sb.append("<th>").append(esc(h)).append("</th>"));
+        sb.append("</tr>\n");
+        for (int i = 0; i < t.rows().size(); i++) {
+            sb.append("<tr>");
+            List<String> row = t.rows().get(i);
+            for (int j = 0; j < row.size(); j++) {
+                String colour = t.colours() == null ? "" : t.colours().get(i).get(j);
+                String cell = row.get(j);
+                boolean bold = cell.startsWith("**") && cell.endsWith("**") && cell.length() > 4;
+                sb.append(colour.isEmpty() ? "<td>" : "<td class='num' style='background:" + colour + "'>")
+                        .append(bold ? "<b>" + esc(cell.substring(2, cell.length() - 2)) + "</b>" : esc(cell)).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
+    }
+}

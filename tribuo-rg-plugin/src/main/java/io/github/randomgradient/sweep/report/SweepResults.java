@@ -1,0 +1,250 @@
+package io.github.randomgradient.sweep.report;
+
+import io.github.randomgradient.sweep.PlannedRun;
+import io.github.randomgradient.sweep.SweepPlan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The sweep report's numbers, computed from the run directories of a plan's roles.
+ * <ul>
+ *   <li>Heatmaps over learning rate × momentum of the paired (same seed) difference RG − baseline and
+ *   RG − lr-matched baseline, for each {@link Metric}; diverged and collapsed runs are counted in
+ *   the cell and left out of its pairs.</li>
+ *   <li>Tuned vs tuned: each arm's best (learning rate, momentum) by mean validation accuracy over
+ *   seeds, among cells whose runs all trained normally; the tuned arms are then compared on the
+ *   test set, paired by seed.</li>
+ *   <li>One verdict per claim of the paper (section 4: faster, less oscillating convergence without
+ *   accuracy loss), each from the tuned comparison.</li>
+ * </ul>
+ *
+ * @param title The title.
+ * @param targetAccuracy The target test accuracy for epochs to target.
+ * @param epochs Epochs per run.
+ * @param seeds The number of seeds.
+ * @param learningRates The learning-rate axis (the base trainer's value if not swept).
+ * @param momenta The momentum axis.
+ * @param runs Every role's outcome.
+ * @param heatmaps The heatmaps.
+ * @param tuned Each arm's tuned cell.
+ * @param verdicts One verdict per claim, RG against each reference.
+ */
+public record SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
+                           List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts) {
+
+    /** The non-inferiority margin for final test accuracy: 0.5 percentage points. */
+    public static final double NON_INFERIORITY_MARGIN = 0.005;
+
+    /**
+     * One heatmap: a metric's paired difference RG − reference over learning rate × momentum.
+     * @param slice The other axes' values (batch size, optimiser), empty if not swept.
+     * @param rgScale The RG loss scale.
+     * @param reference {@code baseline} or {@code lr-matched}.
+     * @param metric The metric.
+     * @param cells Row per momentum, column per learning rate.
+     */
+    public record Heatmap(String slice, String rgScale, String reference, Metric metric, List<List<Cell>> cells) {}
+
+    /**
+     * A heatmap cell.
+     * @param learningRate The learning rate.
+     * @param momentum The momentum.
+     * @param comparison The paired comparison over seeds where both runs trained normally.
+     * @param excluded Runs of the cell left out: diverged, collapsed or missing.
+     */
+    public record Cell(String learningRate, String momentum, PairedComparison comparison, List<String> excluded) {}
+
+    /**
+     * An arm tuned on the validation split.
+     * @param slice The slice.
+     * @param arm The arm label.
+     * @param learningRate The chosen learning rate (the grid's).
+     * @param momentum The chosen momentum.
+     * @param meanValidationAccuracy Its mean validation accuracy over seeds.
+     * @param meanTestAccuracy Its mean test accuracy over seeds.
+     * @param runs Its runs, by seed.
+     */
+    public record TunedArm(String slice, String arm, String learningRate, String momentum, double meanValidationAccuracy,
+                           double meanTestAccuracy, List<RunOutcome> runs) {}
+
+    /**
+     * A verdict on one claim of the paper, tuned RG against a tuned reference.
+     * @param slice The slice.
+     * @param claim The claim.
+     * @param candidate The tuned RG arm.
+     * @param reference The tuned reference arm.
+     * @param metric The metric tested.
+     * @param comparison The paired comparison (RG − reference) on the test set.
+     * @param test The test used.
+     * @param pValue The test's p-value.
+     * @param verdict {@code supported}, {@code contradicted}, {@code not shown} or {@code no verdict}.
+     */
+    public record Verdict(String slice, String claim, String candidate, String reference, Metric metric, PairedComparison comparison,
+                          String test, double pValue, String verdict) {}
+
+    /**
+     * Computes the results.
+     * @param plan The plan.
+     * @param output The sweep output directory.
+     * @return The results.
+     */
+    public static SweepResults of(SweepPlan plan, Path output) {
+        int epochs = plan.roles().isEmpty() ? 0 : Integer.parseInt(plan.roles().get(0).overrides().getOrDefault("epochs", "0"));
+        double target = plan.sweep().getTargetAccuracy();
+        List<RunOutcome> runs = new ArrayList<>();
+        for (PlannedRun role : plan.roles()) {
+            runs.add(RunOutcome.read(output, role, epochs, target));
+        }
+        List<String> lrs = axis(runs, "learningRate");
+        List<String> momenta = axis(runs, "momentum");
+        List<Heatmap> heatmaps = new ArrayList<>();
+        List<TunedArm> tuned = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>();
+        Set<String> scales = runs.stream().map(RunOutcome::rgScale).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String slice : runs.stream().map(SweepResults::slice).collect(Collectors.toCollection(LinkedHashSet::new))) {
+            List<RunOutcome> inSlice = runs.stream().filter(r -> slice(r).equals(slice)).toList();
+            Optional<TunedArm> base = tune(slice, PlannedRun.BASELINE, inSlice);
+            base.ifPresent(tuned::add);
+            for (String scale : scales) {
+                String rgLabel = PlannedRun.RG + "(" + scale + ")";
+                String matchedLabel = PlannedRun.LR_MATCHED + "(" + scale + ")";
+                for (String reference : List.of(PlannedRun.BASELINE, matchedLabel)) {
+                    for (Metric m : Metric.values()) {
+                        heatmaps.add(heatmap(slice, scale, rgLabel, reference, m, inSlice, lrs, momenta));
+                    }
+                }
+                Optional<TunedArm> rg = tune(slice, rgLabel, inSlice);
+                Optional<TunedArm> matched = tune(slice, matchedLabel, inSlice);
+                rg.ifPresent(tuned::add);
+                matched.ifPresent(tuned::add);
+                for (Optional<TunedArm> ref : List.of(base, matched)) {
+                    if (rg.isPresent() && ref.isPresent()) {
+                        verdicts.addAll(verdicts(slice, rg.get(), ref.get()));
+                    }
+                }
+            }
+        }
+        return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned, verdicts);
+    }
+
+    /** The grid point without learning rate and momentum, e.g. {@code batchSize=64}. */
+    static String slice(RunOutcome r) {
+        return r.grid().entrySet().stream().filter(e -> !e.getKey().equals("learningRate") && !e.getKey().equals("momentum"))
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static List<String> axis(List<RunOutcome> runs, String field) {
+        Set<String> values = new LinkedHashSet<>();
+        runs.forEach(r -> values.add(r.grid().getOrDefault(field, "base")));
+        return List.copyOf(values);
+    }
+
+    private static List<RunOutcome> cell(List<RunOutcome> runs, String arm, String lr, String momentum) {
+        return runs.stream().filter(r -> r.armLabel().equals(arm) && r.grid().getOrDefault("learningRate", "base").equals(lr)
+                && r.grid().getOrDefault("momentum", "base").equals(momentum)).toList();
+    }
+
+    private static Heatmap heatmap(String slice, String scale, String rg, String reference, Metric m, List<RunOutcome> runs,
+                                   List<String> lrs, List<String> momenta) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (String mom : momenta) {
+            List<Cell> row = new ArrayList<>();
+            for (String lr : lrs) {
+                List<String> excluded = new ArrayList<>();
+                double[][] pairs = pair(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, excluded);
+                row.add(new Cell(lr, mom, PairedComparison.of(pairs[0], pairs[1]), excluded));
+            }
+            rows.add(row);
+        }
+        return new Heatmap(slice, scale, reference.startsWith(PlannedRun.LR_MATCHED) ? PlannedRun.LR_MATCHED : PlannedRun.BASELINE, m, rows);
+    }
+
+    /** Pairs two arms' runs by seed, leaving out pairs where either run did not train normally. */
+    private static double[][] pair(List<RunOutcome> a, List<RunOutcome> b, Metric m, List<String> excluded) {
+        Map<Long, RunOutcome> bySeed = new LinkedHashMap<>();
+        b.forEach(r -> bySeed.put(r.seed(), r));
+        List<double[]> pairs = new ArrayList<>();
+        for (RunOutcome x : a) {
+            RunOutcome y = bySeed.get(x.seed());
+            if (y == null) {
+                continue;
+            }
+            if (!x.ok() || !y.ok()) {
+                for (RunOutcome r : List.of(x, y)) {
+                    if (!r.ok()) {
+                        excluded.add(r.armLabel() + " seed " + r.seed() + " " + r.status());
+                    }
+                }
+                continue;
+            }
+            double u = m.of(x);
+            double v = m.of(y);
+            if (Double.isFinite(u) && Double.isFinite(v)) {
+                pairs.add(new double[]{u, v});
+            }
+        }
+        return new double[][]{pairs.stream().mapToDouble(p -> p[0]).toArray(), pairs.stream().mapToDouble(p -> p[1]).toArray()};
+    }
+
+    /** The arm's cell with the best mean validation accuracy, among cells whose runs all trained normally. */
+    private static Optional<TunedArm> tune(String slice, String arm, List<RunOutcome> runs) {
+        Map<String, List<RunOutcome>> cells = new LinkedHashMap<>();
+        for (RunOutcome r : runs) {
+            if (r.armLabel().equals(arm)) {
+                cells.computeIfAbsent(r.grid().getOrDefault("learningRate", "base") + "\u0000" + r.grid().getOrDefault("momentum", "base"),
+                        k -> new ArrayList<>()).add(r);
+            }
+        }
+        TunedArm best = null;
+        for (Map.Entry<String, List<RunOutcome>> c : cells.entrySet()) {
+            List<RunOutcome> rs = c.getValue();
+            if (rs.isEmpty() || !rs.stream().allMatch(RunOutcome::ok)) {
+                continue;
+            }
+            double val = rs.stream().mapToDouble(RunOutcome::validationAccuracy).average().orElse(Double.NaN);
+            if (best == null || val > best.meanValidationAccuracy()) {
+                String[] key = c.getKey().split("\u0000");
+                best = new TunedArm(slice, arm, key[0], key[1], val, rs.stream().mapToDouble(RunOutcome::testAccuracy).average().orElse(Double.NaN), rs);
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static List<Verdict> verdicts(String slice, TunedArm rg, TunedArm ref) {
+        List<Verdict> out = new ArrayList<>();
+        String[][] claims = {
+                {"faster convergence", "EPOCHS_TO_TARGET"},
+                {"faster convergence", "EPOCH1_ACCURACY"},
+                {"less oscillation", "OSCILLATION"},
+                {"no accuracy loss", "ACCURACY"}};
+        for (String[] c : claims) {
+            Metric m = Metric.valueOf(c[1]);
+            double[][] pairs = pair(rg.runs(), ref.runs(), m, new ArrayList<>());
+            PairedComparison cmp = PairedComparison.of(pairs[0], pairs[1]);
+            String test;
+            double p;
+            String verdict;
+            if (m == Metric.ACCURACY) {
+                test = "paired one-sided t-test for non-inferiority, margin " + NON_INFERIORITY_MARGIN * 100 + " pp";
+                p = cmp.nonInferiorityP(NON_INFERIORITY_MARGIN);
+                verdict = Double.isNaN(p) ? "no verdict" : p < PairedComparison.ALPHA ? "supported" : "not shown";
+            } else {
+                test = "paired two-sided t-test";
+                p = cmp.pValue();
+                boolean better = m.higherIsBetter() ? cmp.meanDifference() > 0 : cmp.meanDifference() < 0;
+                verdict = Double.isNaN(p) ? (cmp.n() >= 2 && cmp.meanDifference() == 0 ? "not shown" : "no verdict")
+                        : p >= PairedComparison.ALPHA ? "not shown" : better ? "supported" : "contradicted";
+            }
+            out.add(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, verdict));
+        }
+        return out;
+    }
+}
