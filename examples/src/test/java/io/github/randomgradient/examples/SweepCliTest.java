@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.github.randomgradient.examples.ExperimentCliTest.ROOT;
-import static io.github.randomgradient.examples.ExperimentCliTest.tribuoRg;
+import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +57,7 @@ public class SweepCliTest {
         MakeFashionMnistSubset.main(new String[]{ROOT.resolve("data/fashion-mnist-subset").toString(), tiny.toString(), "30", "10"});
     }
 
-    static ExperimentCliTest.Result sweep(Path config, Path out, String... extra) {
+    static BadInputFixtures.Result sweep(Path config, Path out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("sweep", "-c", config.toString(), "--data", tiny.toString(), "-o", out.toString()));
         args.addAll(List.of(extra));
         return tribuoRg(args.toArray(String[]::new));
@@ -104,7 +104,7 @@ public class SweepCliTest {
                 + "<propertylist name=\"lossScale\"><item>no-such-scale</item></propertylist>", "lossScale", "no-such-scale"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path out = tmp.resolve("bad-" + c.getKey());
-            ExperimentCliTest.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0]), out, "--sweep", "sweep2");
+            BadInputFixtures.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0]), out, "--sweep", "sweep2");
             assertEquals(2, r.status(), c.getKey() + ": " + r.err());
             String err = r.err().trim();
             assertFalse(err.contains("\n"), c.getKey() + ": one line expected, got " + err);
@@ -114,7 +114,7 @@ public class SweepCliTest {
             assertFalse(Files.exists(out.resolve("runs")), c.getKey() + ": nothing may train");
         }
         // Spark is not on this module's classpath: the engine is refused by name.
-        ExperimentCliTest.Result r = sweep(SMOKE, tmp.resolve("no-spark"), "--engine", "spark");
+        BadInputFixtures.Result r = sweep(SMOKE, tmp.resolve("no-spark"), "--engine", "spark");
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("tribuo-rg-spark"), r.err());
     }
@@ -167,11 +167,11 @@ public class SweepCliTest {
     public void oneAndTwoWorkersGiveIdenticalRunsAndAKilledWorkerCostsOnlyItsRun() throws IOException {
         Path one = tmp.resolve("one");
         Path two = tmp.resolve("two");
-        ExperimentCliTest.Result r1 = sweep(SMOKE, one, "--workers", "1");
+        BadInputFixtures.Result r1 = sweep(SMOKE, one, "--workers", "1");
         assertEquals(0, r1.status(), r1.err());
         assertTrue(r1.out().contains("runs 10/10 done"), r1.out());
         System.setProperty(RunExecutor.CRASH_HOOK, "halt:" + tmp.resolve("crashed"));
-        ExperimentCliTest.Result r2;
+        BadInputFixtures.Result r2;
         try {
             r2 = sweep(SMOKE, two, "--workers", "2");
         } finally {
@@ -215,7 +215,7 @@ public class SweepCliTest {
         Files.createDirectories(half);
         Files.move(redo.resolve(RunFiles.MODEL), half.resolve(RunFiles.MODEL));
         RunExecutorTestAccess.deleteTree(redo);
-        ExperimentCliTest.Result r = sweep(SMOKE, one, "--workers", "1");
+        BadInputFixtures.Result r = sweep(SMOKE, one, "--workers", "1");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("9 already done, 1 to train"), r.out());
         assertFalse(Files.exists(half));
