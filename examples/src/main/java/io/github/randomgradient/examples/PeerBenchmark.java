@@ -42,7 +42,7 @@ import java.util.Map;
  *     are timed alternately ({@code repeats} times each, default 3) and the median samples per
  *     second (training examples per second of epoch wall time) of each, and their ratio, are
  *     printed. The peer is skipped, saying so, when its script or {@code torch} is missing.</li>
- *     <li>{@code to-90 [DATA_DIR]}: trains the fast recipe ({@code cnn-fast} in
+ *     <li>{@code to-90 [DATA_DIR [CONFIG [TRAINER]]]}: trains a recipe (by default {@code cnn-fast} in
  *     {@code configs/fashion-mnist-fast.xml}) with the test set as held-out data and prints, per
  *     epoch, the test accuracy and the seconds since the JVM started (data loading included), and
  *     the first epoch at which test accuracy reached 0.90.</li>
@@ -66,7 +66,7 @@ public final class PeerBenchmark {
 
     /**
      * Entry point.
-     * @param args {@code throughput [DATA_DIR [repeats [PEER_SCRIPT]]]} or {@code to-90 [DATA_DIR]}.
+     * @param args {@code throughput [DATA_DIR [repeats [PEER_SCRIPT]]]} or {@code to-90 [DATA_DIR [CONFIG [TRAINER]]]}.
      * @throws IOException If the data, the config or /proc cannot be read.
      * @throws InterruptedException If interrupted while the peer runs.
      */
@@ -81,10 +81,10 @@ public final class PeerBenchmark {
                         args.length > 3 ? Paths.get(args[3]) : DEFAULT_PEER);
                 break;
             case "to-90":
-                timeTo90(dataArgs);
+                timeTo90(dataArgs, args.length > 2 ? args[2] : "configs/fashion-mnist-fast.xml", args.length > 3 ? args[3] : "cnn-fast");
                 break;
             default:
-                System.err.println("usage: PeerBenchmark throughput [DATA_DIR [repeats [PEER_SCRIPT]]] | to-90 [DATA_DIR]");
+                System.err.println("usage: PeerBenchmark throughput [DATA_DIR [repeats [PEER_SCRIPT]]] | to-90 [DATA_DIR [CONFIG [TRAINER]]]");
                 System.exit(2);
         }
         System.out.printf("Load average after: %s; peak resident memory of this JVM: %d MiB%n", loadAverage(), statusMiB("VmHWM:"));
@@ -160,10 +160,10 @@ public final class PeerBenchmark {
         return json.get("median_epoch_s").asDouble();
     }
 
-    private static void timeTo90(String[] dataArgs) throws IOException {
-        ConfigurationManager cm = new ConfigurationManager(Paths.get("configs", "fashion-mnist-fast.xml").toString());
+    private static void timeTo90(String[] dataArgs, String config, String component) throws IOException {
+        ConfigurationManager cm = new ConfigurationManager(config);
         @SuppressWarnings("unchecked")
-        DJLTrainer<Label> trainer = (DJLTrainer<Label>) cm.lookup("cnn-fast");
+        DJLTrainer<Label> trainer = (DJLTrainer<Label>) cm.lookup(component);
         Dataset<Label> train = ExampleData.train(dataArgs);
         Dataset<Label> test = ExampleData.test(dataArgs);
         System.out.printf("Fast recipe cnn-fast on %d training / %d test examples: %s%n", train.size(), test.size(), trainer);
