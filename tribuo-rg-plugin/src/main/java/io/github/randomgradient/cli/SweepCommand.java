@@ -90,6 +90,9 @@ public final class SweepCommand {
             throw new CommandException("--workers must be >= 1, found " + options.workers);
         }
         SweepEngine engine = engine(options.engine);
+        if (options.outputDir != null) {
+            Preflight.checkWritableDirectory(options.outputDir, "output directory (--output-dir)");
+        }
         SweepPlan plan;
         Path dataDir = null;
         try {
@@ -104,6 +107,7 @@ public final class SweepCommand {
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }
         Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();
+        Preflight.checkWritableDirectory(output, "sweep output directory");
         int cleared = RunExecutor.deleteAttempts(output);
         if (cleared > 0) {
             out.println("deleted " + cleared + " half-written run(s); they run again");
@@ -128,6 +132,7 @@ public final class SweepCommand {
             throw new CommandException(e.getMessage(), e);
         }
         Path reportDir = output.resolve("report");
+        Preflight.removeLeftoverPartials(reportDir);
         SweepReport report = SweepReport.build(plan, output);
         report.write(reportDir);
         out.println(report.summary());
