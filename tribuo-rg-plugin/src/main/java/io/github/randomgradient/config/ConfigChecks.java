@@ -5,6 +5,8 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Validation of configurable components built from Java rather than from a config file.
@@ -32,6 +34,24 @@ public final class ConfigChecks {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Checks a {@code seeds} list: at least one seed and no seed twice (runs are paired by seed
+     * value, so a repeated seed would pair a run with itself).
+     * @param seeds The seeds.
+     * @throws PropertyException Naming the field {@code seeds} and the repeated value.
+     */
+    public static void requireDistinctSeeds(long[] seeds) {
+        if (seeds.length == 0) {
+            throw new PropertyException("", "seeds", "seeds must list at least one seed");
+        }
+        Set<Long> seen = new HashSet<>();
+        for (long s : seeds) {
+            if (!seen.add(s)) {
+                throw new PropertyException("", "seeds", "seeds must be distinct, found " + s + " twice");
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.randomgradient.sweep;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.randomgradient.config.ConfigChecks;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -99,16 +100,7 @@ public final class Sweep implements Configurable {
                 throw new PropertyException("", e.getKey(), "axis " + e.getKey() + " repeats a value: " + e.getValue());
             }
         }
-        if (seeds.length == 0) {
-            throw new PropertyException("", "seeds", "seeds must list at least one seed");
-        }
-        for (int i = 0; i < seeds.length; i++) {
-            for (int j = i + 1; j < seeds.length; j++) {
-                if (seeds[i] == seeds[j]) {
-                    throw new PropertyException("", "seeds", "seeds must be distinct, found " + seeds[i] + " twice");
-                }
-            }
-        }
+        ConfigChecks.requireDistinctSeeds(seeds);
         if (epochs < 0) {
             throw new PropertyException("", "epochs", "epochs must be >= 0 (0 keeps the trainer's), found " + epochs);
         }
