@@ -32,7 +32,7 @@ import java.util.Map;
  * batch normalisation, 128 hidden units; input {@code [batch, 1, 28, 28]}), the same mini-batch size
  * (32), the same optimiser (SGD, learning rate 0.05, momentum 0.9) and one PyTorch intra-op thread,
  * trained for one epoch by {@link DJLTrainer} and by the plain PyTorch loop of
- * {@code ../shared/bench/pytorch_mirror_cnn.py} (run with {@code /usr/bin/python3}, Debian's
+ * {@code examples/bench/pytorch_mirror_cnn.py} (run with {@code /usr/bin/python3}, Debian's
  * {@code python3-torch}, with {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_L2_SIZE} removed from its
  * environment only).
  * <p>
@@ -58,7 +58,7 @@ import java.util.Map;
 public final class PeerBenchmark {
 
     private static final int BATCH = 32;
-    private static final Path DEFAULT_PEER = Paths.get("..", "shared", "bench", "pytorch_mirror_cnn.py");
+    private static final Path DEFAULT_PEER = Paths.get("examples", "bench", "pytorch_mirror_cnn.py");
     private static final CNNBlockFactory CNN = new CNNBlockFactory(new int[]{16, 32}, 3, true, 128, 0f);
     private static final ImageConverter IMAGES = new ImageConverter(28, 28, 1, new float[]{72.94f}, new float[]{90.02f});
 

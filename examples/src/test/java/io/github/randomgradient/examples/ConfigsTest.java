@@ -4,6 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.randomgradient.cli.ConfigFiles;
 import io.github.randomgradient.cli.Experiment;
 import io.github.randomgradient.report.ProvenanceFacts;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,10 @@ public class ConfigsTest {
         }
         assertTrue(experiments.size() >= 2, "experiment configs: " + experiments);
         for (Path config : experiments) {
-            ConfigurationManager cm = new ConfigurationManager(config.toString());
+            ConfigurationManager cm;
+            try (ConfigFiles files = ConfigFiles.prepare(new String[]{"-c", config.toString()})) {
+                cm = new ConfigurationManager(files.args());
+            }
             ConfigurationData experiment = cm.getConfigurationData("experiment").orElseThrow();
             assertEquals(Experiment.class.getName(), experiment.getClassName(), config.toString());
             List<String> trainers = new ArrayList<>();

@@ -226,6 +226,43 @@ public class SweepCliTest {
         }
     }
 
+    @Test
+    @Order(5)
+    public void workersLoadConfigsFromADirectoryWhosePathHasASpace() throws IOException {
+        // OLCUT 5.3 resolves <file> includes against the %20-escaped path; workers must load configs as the commands do.
+        Path configs = Files.createDirectories(tmp.resolve("a clone with spaces").resolve("configs"));
+        try (Stream<Path> files = Files.list(ROOT.resolve("configs"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, configs.resolve(f.getFileName()));
+            }
+        }
+        Path out = tmp.resolve("space out");
+        Map<String, Path> runs = runDirs(tmp.resolve("one"));
+        String first = runs.keySet().stream().sorted().findFirst().orElseThrow();
+        for (Map.Entry<String, Path> run : runs.entrySet()) {
+            if (!run.getKey().equals(first)) {
+                copyTree(run.getValue(), out.resolve("runs").resolve(run.getKey()));
+            }
+        }
+        BadInputFixtures.Result r = sweep(configs.resolve("sweep-smoke.xml"), out, "--workers", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("9 already done, 1 to train"), r.out());
+        assertArrayEquals(parameters(runs.get(first)), parameters(out.resolve("runs").resolve(first)));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
     /** Deletes a directory tree. */
     static final class RunExecutorTestAccess {
         static void deleteTree(Path dir) throws IOException {

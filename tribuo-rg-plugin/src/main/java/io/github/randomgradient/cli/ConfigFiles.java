@@ -17,9 +17,11 @@ import java.util.stream.Stream;
  * For the duration of loading, each {@code -c} file in such a directory is given to OLCUT through
  * a symbolic link, in a fresh temporary directory, to the file's directory; includes then resolve
  * through the link to the real files. Messages are mapped back to the real paths. Paths inside
- * the configs that are relative to the working directory (data files) are unaffected.
+ * the configs that are relative to the working directory (data files) are unaffected. Every place
+ * that hands {@code -c} files to OLCUT goes through here: the commands, and the sweep's worker
+ * processes.
  */
-final class ConfigFiles implements AutoCloseable {
+public final class ConfigFiles implements AutoCloseable {
 
     private final String[] args;
     private final List<Path> links = new ArrayList<>();
@@ -34,7 +36,7 @@ final class ConfigFiles implements AutoCloseable {
      * @param args The command's arguments.
      * @return The prepared arguments; close them once OLCUT has loaded the config.
      */
-    static ConfigFiles prepare(String[] args) {
+    public static ConfigFiles prepare(String[] args) {
         ConfigFiles c = new ConfigFiles(args);
         for (int i = 0; i < c.args.length - 1; i++) {
             if (c.args[i].equals("-c") || c.args[i].equals("--config-file")) {
@@ -48,8 +50,11 @@ final class ConfigFiles implements AutoCloseable {
         return c;
     }
 
-    /** @return The arguments to hand OLCUT. */
-    String[] args() {
+    /**
+     * The arguments to hand OLCUT.
+     * @return A copy of the prepared arguments.
+     */
+    public String[] args() {
         return args.clone();
     }
 
@@ -58,7 +63,7 @@ final class ConfigFiles implements AutoCloseable {
      * @param message A message from OLCUT.
      * @return The message with real paths.
      */
-    String real(String message) {
+    public String real(String message) {
         String m = String.valueOf(message);
         for (String[] r : replacements) {
             m = m.replace(r[0], r[1]).replace(r[0].replace(" ", "%20"), r[1]);

@@ -131,6 +131,11 @@ public final class SweepCommand {
         } catch (SweepException e) {
             throw new CommandException(e.getMessage(), e);
         }
+        if (!todo.isEmpty() && failed.size() == todo.size() && todo.size() == plan.runs().size()) {
+            // Nothing trained: a report of empty cells would only hide the cause.
+            throw new IllegalStateException("every one of the " + todo.size() + " runs failed twice, so no report was written; "
+                    + "the first failure: " + failed.get(0));
+        }
         Path reportDir = output.resolve("report");
         Preflight.removeLeftoverPartials(reportDir);
         SweepReport report = SweepReport.build(plan, output);

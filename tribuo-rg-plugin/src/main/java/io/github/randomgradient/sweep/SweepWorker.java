@@ -3,6 +3,7 @@ package io.github.randomgradient.sweep;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.cli.ConfigFiles;
 import io.github.randomgradient.cli.IdxDirectory;
 
 import java.io.BufferedReader;
@@ -82,8 +83,9 @@ public final class SweepWorker {
         WorkerOptions options = new WorkerOptions();
         SweepPlan plan;
         SweepData data;
-        try {
-            ConfigurationManager cm = new ConfigurationManager(args, options);
+        try (ConfigFiles files = ConfigFiles.prepare(args)) {
+            // Through ConfigFiles, as every command: OLCUT 5.3 misses includes in a directory whose path has a space.
+            ConfigurationManager cm = new ConfigurationManager(files.args(), options);
             if (options.probe) {
                 out.println(PREFIX + "probe " + probe());
                 return 0;
