@@ -86,6 +86,9 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     // the only place the defaults are written down.
 
     /** DJL allows one gradient collector per JVM: training runs hold this lock. */
+    /** The largest accepted {@code numThreads}: libtorch crashed the JVM creating a pool of 100,000 threads. */
+    static final int MAX_THREADS = 1024;
+
     private static final ReentrantLock TRAINING_LOCK = new ReentrantLock(true);
 
     @Config(mandatory = true, description = "Builds the network.")
@@ -220,6 +223,10 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         if (!(momentum >= 0 && momentum < 1)) {
             throw bad("momentum", momentum, "must be in [0, 1)");
         }
+        if (optimiser == OptimiserType.NESTEROV && momentum == 0f) {
+            // As torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
+            throw bad("momentum", momentum, "must be > 0 with optimiser=NESTEROV (torch.optim.SGD refuses Nesterov without momentum)");
+        }
         if (!(beta1 >= 0 && beta1 < 1)) {
             throw bad("beta1", beta1, "must be in [0, 1)");
         }
@@ -250,8 +257,9 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         if (numDevices < 1) {
             throw bad("numDevices", numDevices, "must be >= 1");
         }
-        if (numThreads < 1) {
-            throw bad("numThreads", numThreads, "must be >= 1");
+        if (numThreads < 1 || numThreads > MAX_THREADS) {
+            throw bad("numThreads", numThreads, "must be in [1, " + MAX_THREADS + "] (libtorch crashes on huge thread pools; "
+                    + "this machine has " + Runtime.getRuntime().availableProcessors() + " cores)");
         }
         if (inferenceBatchSize < 1) {
             throw bad("inferenceBatchSize", inferenceBatchSize, "must be >= 1");

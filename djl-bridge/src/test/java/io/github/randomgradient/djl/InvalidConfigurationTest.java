@@ -78,6 +78,7 @@ public class InvalidConfigurationTest {
             "device, gpu:x",
             "numDevices, 0",
             "numThreads, 0",
+            "numThreads, 100000",
             "inferenceBatchSize, 0",
             "lastBatch, SOMETIMES",
             "optimiser, ADAMX",
@@ -86,6 +87,12 @@ public class InvalidConfigurationTest {
         PropertyException e = loadTrainerWith("<property name=\"" + field + "\" value=\"" + value + "\"/>");
         assertTrue(e.getMessage().contains(field), "message should name " + field + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(value), "message should show " + value + ": " + e.getMessage());
+    }
+
+    @Test
+    public void nesterovWithoutMomentumIsRefusedAsPyTorchDoes() throws IOException {
+        PropertyException e = loadTrainerWith("<property name=\"optimiser\" value=\"NESTEROV\"/><property name=\"momentum\" value=\"0.0\"/>");
+        assertTrue(e.getMessage().contains("momentum") && e.getMessage().contains("NESTEROV"), e.getMessage());
     }
 
     @Test

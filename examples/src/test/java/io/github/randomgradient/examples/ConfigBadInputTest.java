@@ -117,6 +117,14 @@ public class ConfigBadInputTest {
         c.add(new Case("trainers given a bare value", line("<propertylist name=\"trainers\"><item>mlp-baseline</item><item>bad</item></propertylist>",
                 "<property name=\"trainers\" value=\"mlp-baseline\"/>"), "trainers", "experiment"));
         c.add(new Case("seeds repeated", line("<item>1</item><item>2</item>", "<item>1</item><item>1</item>"), "seeds", "1 twice"));
+        c.add(new Case("trainer listed twice", line("<item>mlp-baseline</item><item>bad</item>", "<item>bad</item><item>bad</item>"),
+                "trainers", "'bad' twice"));
+        c.add(new Case("a trainer compared with itself", line("</component>\n</config>",
+                "<propertylist name=\"comparisons\"><item>bad vs bad</item></propertylist></component>\n</config>"),
+                "comparisons", "bad vs bad"));
+        c.add(new Case("nesterov without momentum", xml -> bad("momentum", "0.9", value("0.0")).apply(
+                bad("optimiser", "SGD", value("NESTEROV")).apply(xml)), "bad", "momentum", "NESTEROV"));
+        c.add(new Case("numThreads 100000", bad("numThreads", "1", value("100000")), "bad", "numThreads", "100000"));
         c.add(new Case("seed not a number", line("<item>1</item><item>2</item>", "<item>1</item><item>two</item>"), "seeds", "two"));
         c.add(new Case("experiment epochs negative", line("<property name=\"epochs\" value=\"1\"/>", "<property name=\"epochs\" value=\"-1\"/>"),
                 "epochs", "-1"));

@@ -65,6 +65,16 @@ public final class CommandException extends RuntimeException {
     }
 
     /**
+     * The exception for runs of a sweep that diverged under {@code divergencePolicy=FAIL} in worker
+     * processes: exit status {@value #EXIT_DIVERGED}.
+     * @param message One line naming the runs and the first divergence (epoch, step, loss, learning rate, loss scale).
+     * @return The exception.
+     */
+    public static CommandException divergedRuns(String message) {
+        return new CommandException(EXIT_DIVERGED, message, null);
+    }
+
+    /**
      * The exit status this failure ends the command with.
      * @return {@value #EXIT_BAD_INPUT} or {@value #EXIT_DIVERGED}.
      */

@@ -10,7 +10,10 @@ import org.tribuo.classification.Label;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * An RG-vs-baseline experiment, declared in an OLCUT config: which trainers (by component name) to
@@ -55,6 +58,9 @@ public final class Experiment implements Configurable {
      */
     private Experiment() {}
 
+    /** Trainer names are used as run directory names: no path separators, no leading dot. */
+    private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
     /**
      * Validates the configuration.
      * @throws PropertyException If no trainer is listed, a seed repeats, epochs is negative, the
@@ -64,6 +70,16 @@ public final class Experiment implements Configurable {
     public void postConfig() {
         if (trainers.isEmpty()) {
             throw new PropertyException("", "trainers", "trainers must list at least one trainer component name");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String t : trainers) {
+            if (!seen.add(t)) {
+                throw new PropertyException("", "trainers", "trainers must be distinct, found '" + t + "' twice");
+            }
+            if (!RUN_NAME.matcher(t).matches()) {
+                throw new PropertyException("", "trainers", "trainer names become directory names, so they may hold only letters, "
+                        + "digits, '.', '_' and '-' and must not start with '.', found '" + t + "'");
+            }
         }
         ConfigChecks.requireDistinctSeeds(seeds);
         if (epochs < 0) {
@@ -77,6 +93,9 @@ public final class Experiment implements Configurable {
             if (parts.length != 2 || !trainers.contains(parts[0].trim()) || !trainers.contains(parts[1].trim())) {
                 throw new PropertyException("", "comparisons", "comparisons must read 'candidate vs reference' with both listed in trainers "
                         + trainers + ", found '" + c + "'");
+            }
+            if (parts[0].trim().equals(parts[1].trim())) {
+                throw new PropertyException("", "comparisons", "a comparison needs two different trainers, found '" + c + "'");
             }
         }
     }

@@ -170,66 +170,69 @@ public final class ExperimentCommand {
                 new Preflight.Source(experiment.getTestSource(), "test data '" + sourceName(experimentData, "testSource") + "'",
                         idx.get("testSource")),
                 output);
-        Dataset<Label> train = checked.train();
-        Dataset<Label> test = checked.test();
-        checkTestLabels(train, test);
-        List<RunFiles> runs = new ArrayList<>();
-        for (String trainerName : experiment.getTrainers()) {
-            for (long seed : seeds) {
-                RunFiles files = RunFiles.of(output, trainerName, seed);
-                if (files.isComplete()) {
-                    checkSameRun(files, checked.trainers().get(trainerName).get(seed), train);
-                }
-                runs.add(files);
-            }
-        }
-        logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
-                + train.getOutputInfo().toReadableString());
-
-        new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
-                .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
-
-        // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load
-        // then fall on every trainer alike, so training seconds compare trainers rather than run order.
-        int total = runs.size();
-        int done = 0;
-        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
-                .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
-            for (long seed : seeds) {
-                for (String trainerName : experiment.getTrainers()) {
+        // One command at a time per output directory: a second one stops here with exit status 2.
+        try (OutputLock lock = OutputLock.acquire(output, "output directory")) {
+            Dataset<Label> train = checked.train();
+            Dataset<Label> test = checked.test();
+            checkTestLabels(train, test);
+            List<RunFiles> runs = new ArrayList<>();
+            for (String trainerName : experiment.getTrainers()) {
+                for (long seed : seeds) {
                     RunFiles files = RunFiles.of(output, trainerName, seed);
-                    done++;
                     if (files.isComplete()) {
-                        Preflight.removeLeftoverPartials(files.dir());
-                        logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
-                                trainerName, seed, files.dir()));
-                    } else {
-                        files.clear();
-                        logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
-                        RunRecord r = trainOne(checked.trainers().get(trainerName).get(seed), trainerName, seed, train, test, files);
-                        logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
-                                r.trainSeconds(), r.status()));
+                        checkSameRun(files, checked.trainers().get(trainerName).get(seed), train);
                     }
-                    if (bar != null) {
-                        bar.step();
+                    runs.add(files);
+                }
+            }
+            logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
+                    + train.getOutputInfo().toReadableString());
+
+            new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
+                    .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
+
+            // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load
+            // then fall on every trainer alike, so training seconds compare trainers rather than run order.
+            int total = runs.size();
+            int done = 0;
+            try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
+                for (long seed : seeds) {
+                    for (String trainerName : experiment.getTrainers()) {
+                        RunFiles files = RunFiles.of(output, trainerName, seed);
+                        done++;
+                        if (files.isComplete()) {
+                            Preflight.removeLeftoverPartials(files.dir());
+                            logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
+                                    trainerName, seed, files.dir()));
+                        } else {
+                            files.clear();
+                            logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
+                            RunRecord r = trainOne(checked.trainers().get(trainerName).get(seed), trainerName, seed, train, test, files);
+                            logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
+                                    r.trainSeconds(), r.status()));
+                        }
+                        if (bar != null) {
+                            bar.step();
+                        }
                     }
                 }
             }
-        }
 
-        List<ReportOptions.Comparison> comparisons = new ArrayList<>();
-        for (String[] c : experiment.getComparisons()) {
-            comparisons.add(new ReportOptions.Comparison(c[0], c[1]));
+            List<ReportOptions.Comparison> comparisons = new ArrayList<>();
+            for (String[] c : experiment.getComparisons()) {
+                comparisons.add(new ReportOptions.Comparison(c[0], c[1]));
+            }
+            ComparisonReport report = ComparisonReport.build(runs,
+                    new ReportOptions(comparisons, experiment.getTargetAccuracy(), experiment.getTitle()));
+            Path reportDir = output.resolve("report");
+            Preflight.removeLeftoverPartials(reportDir);
+            ReportWriter.write(report, reportDir);
+            out.println(report.summaryTable());
+            out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+            out.print(report.answerLines());
+            return reportDir;
         }
-        ComparisonReport report = ComparisonReport.build(runs,
-                new ReportOptions(comparisons, experiment.getTargetAccuracy(), experiment.getTitle()));
-        Path reportDir = output.resolve("report");
-        Preflight.removeLeftoverPartials(reportDir);
-        ReportWriter.write(report, reportDir);
-        out.println(report.summaryTable());
-        out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
-        out.print(report.answerLines());
-        return reportDir;
     }
 
     /**

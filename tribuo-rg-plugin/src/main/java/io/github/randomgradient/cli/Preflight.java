@@ -206,6 +206,11 @@ public final class Preflight {
         Path abs = dir.toAbsolutePath().normalize();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
+            if (Files.isSymbolicLink(existing)) {
+                // Files.exists follows links: a dangling link or a loop would otherwise pass as "can be created".
+                throw new CommandException("the " + what + " " + abs + " cannot be created: " + existing
+                        + " is a symbolic link that leads nowhere (dangling, or a loop)");
+            }
             existing = existing.getParent();
         }
         if (existing == null) {

@@ -102,50 +102,60 @@ public final class SweepCommand {
                 SweepData.useIdxDirectory(cm, options.sweep, idx);
             }
             plan = SweepPlan.expand(cm, options.sweep);
-            SweepData.load(plan);   // the data must load before anything trains
-        } catch (SweepException e) {
+            SweepData data = SweepData.load(plan);   // the data must load before anything trains
+            ExperimentCommand.checkTestLabels(data.train(), data.test());
+        } catch (SweepException | ClassCastException e) {
+            // ClassCastException: an axis names a component of the wrong kind (e.g. a network as a lossScale).
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }
         Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();
         Preflight.checkWritableDirectory(output, "sweep output directory");
-        int cleared = RunExecutor.deleteAttempts(output);
-        if (cleared > 0) {
-            out.println("deleted " + cleared + " half-written run(s); they run again");
-        }
-        List<PlannedRun> todo = new ArrayList<>();
-        for (PlannedRun run : plan.runs()) {
-            if (RunExecutor.isDone(output, run)) {
-                checkSameRun(output, run);
-            } else {
-                RunFiles.at(RunExecutor.runDir(output, run)).clear();
-                todo.add(run);
+        // One command at a time per output directory: a second one stops here with exit status 2.
+        try (OutputLock lock = OutputLock.acquire(output, "sweep output directory")) {
+            int cleared = RunExecutor.deleteAttempts(output);
+            if (cleared > 0) {
+                out.println("deleted " + cleared + " half-written run(s); they run again");
             }
-        }
-        reportStrangers(output, plan, out);
-        out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
-                plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
-        List<String> failed;
-        try {
-            failed = todo.isEmpty() ? List.of()
-                    : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
-        } catch (SweepException e) {
-            throw new CommandException(e.getMessage(), e);
+            List<PlannedRun> todo = new ArrayList<>();
+            for (PlannedRun run : plan.runs()) {
+                if (RunExecutor.isDone(output, run)) {
+                    checkSameRun(output, run);
+                } else {
+                    RunFiles.at(RunExecutor.runDir(output, run)).clear();
+                    todo.add(run);
+                }
+            }
+            reportStrangers(output, plan, out);
+            out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
+                    plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
+            List<String> failed;
+            try {
+                failed = todo.isEmpty() ? List.of()
+                        : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
+            } catch (SweepException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+            List<String> diverged = failed.stream().filter(f -> f.contains("Training diverged")).toList();
+        if (!diverged.isEmpty()) {
+            throw CommandException.divergedRuns(diverged.size() + " run(s) diverged under divergencePolicy=FAIL; the first: "
+                    + diverged.get(0));
         }
         if (!todo.isEmpty() && failed.size() == todo.size() && todo.size() == plan.runs().size()) {
-            // Nothing trained: a report of empty cells would only hide the cause.
-            throw new IllegalStateException("every one of the " + todo.size() + " runs failed twice, so no report was written; "
-                    + "the first failure: " + failed.get(0));
+                // Nothing trained: a report of empty cells would only hide the cause.
+                throw new IllegalStateException("every one of the " + todo.size() + " runs failed twice, so no report was written; "
+                        + "the first failure: " + failed.get(0));
+            }
+            Path reportDir = output.resolve("report");
+            Preflight.removeLeftoverPartials(reportDir);
+            SweepReport report = SweepReport.build(plan, output);
+            report.write(reportDir);
+            out.println(report.summary());
+            out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException(failed.size() + " run(s) failed twice and are missing from the report: " + failed);
+            }
+            return reportDir;
         }
-        Path reportDir = output.resolve("report");
-        Preflight.removeLeftoverPartials(reportDir);
-        SweepReport report = SweepReport.build(plan, output);
-        report.write(reportDir);
-        out.println(report.summary());
-        out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
-        if (!failed.isEmpty()) {
-            throw new IllegalStateException(failed.size() + " run(s) failed twice and are missing from the report: " + failed);
-        }
-        return reportDir;
     }
 
     private static SweepEngine engine(String name) {

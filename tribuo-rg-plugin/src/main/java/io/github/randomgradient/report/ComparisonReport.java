@@ -100,8 +100,14 @@ public final class ComparisonReport {
         List<Verdict> verdicts = Verdicts.verdicts(comparisons, healthy, byTrainer, failed, trainers);
         notes.addAll(ReportNotes.notes(byTrainer, trainers, failed));
 
+        ReportData.ProvenanceDiff diff = ProvenanceDiffs.provenanceDiff(byTrainer);
+        if (!diff.sameDataHash() && !diff.dataHashes().values().stream().anyMatch(h -> h.contains("none recorded"))) {
+            // Paired (or pooled) statistics over runs on different data would compare the data, not the trainers.
+            throw new IllegalArgumentException("the runs trained on different data (data hash per trainer: " + diff.dataHashes()
+                    + "): a report compares trainers on the same data; build one report per data set");
+        }
         ReportData data = new ReportData(options.title(), options.targetAccuracy(), rows, trainers,
-                ProvenanceDiffs.provenanceDiff(byTrainer), failed, verdicts, Verdicts.design(comparisons.size()), notes);
+                diff, failed, verdicts, Verdicts.design(comparisons.size()), notes);
         return new ComparisonReport(data);
     }
 

@@ -237,12 +237,13 @@ public final class ProvenanceFacts {
     }
 
     /**
-     * The mean effective learning rate, {@code learningRate * E[u]}.
-     * @return The effective learning rate, if the learning rate is recorded.
+     * The mean effective learning rate, {@code learningRate * E[u]}, of an SGD-family optimiser.
+     * @return The effective learning rate; empty if the learning rate is not recorded or the
+     *         optimiser is adaptive (Adam and its kin: a constant loss factor cancels in the update).
      */
     public OptionalDouble effectiveLearningRate() {
         OptionalDouble lr = learningRate();
-        return lr.isPresent() ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
+        return lr.isPresent() && !isAdaptive() ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
     }
 
     /**
@@ -434,11 +435,16 @@ public final class ProvenanceFacts {
         }
         rows.put("loss scale mean E[u]", Double.toString(lossScale.expectedValue()));
         rows.put("learning rate", learningRate().isPresent() ? Double.toString(learningRate().getAsDouble()) : "not recorded");
-        rows.put("effective learning rate (lr x E[u])",
-                effectiveLearningRate().isPresent() ? Double.toString(effectiveLearningRate().getAsDouble()) : "not recorded");
+        rows.put("effective learning rate (lr x E[u])", isAdaptive()
+                ? "n/a (adaptive optimiser: a constant loss factor cancels in its update; u reweights mini-batches instead)"
+                : effectiveLearningRate().isPresent() ? Double.toString(effectiveLearningRate().getAsDouble()) : "not recorded");
         rows.put("schedule", first(trainer, "lrSchedule").map(s -> s + first(trainer, "lrPower").filter(x -> s.equals("POLY")).map(p -> " (power " + p + ")").orElse(""))
                 .orElse("fixed (Tribuo optimiser: " + first(trainer, "optimiser.class-name", "class-name").map(ProvenanceFacts::simple).orElse("?") + ")"));
-        rows.put("momentum", momentum().orElse("not recorded"));
+        if (isAdaptive()) {
+            rows.put("beta1, beta2", first(trainer, "beta1").orElse("?") + ", " + first(trainer, "beta2").orElse("?"));
+        } else {
+            rows.put("momentum", momentum().orElse("not recorded"));
+        }
         rows.put("weight decay", first(trainer, "weightDecay").orElse("not recorded"));
         rows.put("optimiser", optimiser().orElse("not recorded") + first(trainer, "update-rule").map(r -> " (update rule " + r + ")").orElse("")
                 + (usesTribuoAdam() ? " [WARNING: Tribuo 4.3.2 Adam is defective, oracle/tribuo#401]" : ""));

@@ -74,7 +74,14 @@ public final class RunFiles {
      * @return The run's files.
      */
     public static RunFiles of(Path output, String trainer, long seed) {
-        return new RunFiles(output.resolve("runs").resolve(trainer).resolve("seed-" + seed));
+        Path runs = output.resolve("runs");
+        Path dir = runs.resolve(trainer).resolve("seed-" + seed);
+        if (trainer.isEmpty() || trainer.startsWith(".") || !dir.normalize().getParent().equals(runs.resolve(trainer).normalize())
+                || !runs.resolve(trainer).normalize().getParent().equals(runs.normalize())) {
+            throw new IllegalArgumentException("trainer name '" + trainer + "' cannot name a run directory under " + runs
+                    + ": use letters, digits, '.', '_' and '-' only");
+        }
+        return new RunFiles(dir);
     }
 
     /**
