@@ -394,8 +394,9 @@ public final class ExperimentCommand {
         List<String> order = new ArrayList<>(Preflight.reachable(cm, trainerName));
         Collections.reverse(order);
         for (String component : order) {
-            String where = component.equals(trainerName) ? "trainer '" + trainerName + "'"
-                    : "component '" + component + "' (used by trainer '" + trainerName + "')";
+            String where = (component.equals(trainerName) ? "trainer '" + trainerName + "'"
+                    : "component '" + component + "' (used by trainer '" + trainerName + "')")
+                    + " in " + TribuoRg.configFiles(args) + " or the files it includes";
             try {
                 cm.lookup(component);
             } catch (PropertyException | IllegalArgumentException e) {

@@ -154,7 +154,7 @@ public final class TribuoRg {
         }
     }
 
-    private static String configFiles(String[] args) {
+    static String configFiles(String[] args) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("-c") || args[i].equals("--config-file")) {
                 return args[i + 1];

@@ -101,7 +101,7 @@ public final class ComparisonReport {
         notes.addAll(ReportNotes.notes(byTrainer, trainers, failed));
 
         ReportData.ProvenanceDiff diff = ProvenanceDiffs.provenanceDiff(byTrainer);
-        if (!diff.sameDataHash() && !diff.dataHashes().values().stream().anyMatch(h -> h.contains("none recorded"))) {
+        if (byTrainer.values().stream().flatMap(List::stream).map(r -> r.facts().dataIdentity()).distinct().count() > 1) {
             // Paired (or pooled) statistics over runs on different data would compare the data, not the trainers.
             throw new IllegalArgumentException("the runs trained on different data (data hash per trainer: " + diff.dataHashes()
                     + "): a report compares trainers on the same data; build one report per data set");

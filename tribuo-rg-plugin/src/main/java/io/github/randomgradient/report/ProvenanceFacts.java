@@ -367,6 +367,26 @@ public final class ProvenanceFacts {
     }
 
     /**
+     * What identifies the training data: its recorded file hashes, or, when none are recorded (an
+     * in-memory or generated source), its dataset provenance without volatile fields such as times.
+     * Two runs with different identities trained on different data.
+     * @return The identity.
+     */
+    public String dataIdentity() {
+        String hash = dataHash();
+        if (!hash.equals("none recorded")) {
+            return hash;
+        }
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(dataset).forEach((k, v) -> {
+            if (!isVolatile(k) && !k.contains("time") && !k.contains("date")) {
+                sb.append(k).append('=').append(v).append(';');
+            }
+        });
+        return sb.toString();
+    }
+
+    /**
      * The recorded hashes of the training data files.
      * @return The hashes, e.g. {@code features=SHA-256:...}, or {@code none recorded}.
      */

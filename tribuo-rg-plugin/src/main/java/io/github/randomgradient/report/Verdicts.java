@@ -83,11 +83,45 @@ final class Verdicts {
             List<FailedRun> refFailed = failed.stream().filter(f -> f.trainer().equals(c.reference())).toList();
             String sentence = r.sentence() + failures(c.candidate(), candFailed, all.get(c.candidate()).size())
                     + failures(c.reference(), refFailed, all.get(c.reference()).size())
-                    + caveat(find(trainers, c.candidate()), find(trainers, c.reference()));
+                    + caveat(find(trainers, c.candidate()), find(trainers, c.reference()))
+                    + confounds(all.get(c.candidate()), all.get(c.reference()));
             out.add(new Verdict(c.candidate(), c.reference(), r, candFailed.stream().map(FailedRun::seed).toList(),
                     refFailed.stream().map(FailedRun::seed).toList(), sentence));
         }
         return out;
+    }
+
+    /**
+     * Settings other than the loss scale and the learning rate in which two trainers differ: then
+     * the verdict is not about the loss scale alone, and the sentence says so.
+     */
+    private static final java.util.Set<String> STRUCTURAL = java.util.Set.of("blockFactory", "featureConverter", "outputConverter",
+            "optimiser", "momentum", "beta1", "beta2", "weightDecay", "lrSchedule", "lrPower", "stepEpochs", "stepGamma", "epochs",
+            "batchSize", "lastBatch", "objective", "minibatchSize");
+
+    static String confounds(List<LoadedRun> candidate, List<LoadedRun> reference) {
+        if (candidate.isEmpty() || reference.isEmpty()) {
+            return "";
+        }
+        Map<String, String> a = ProvenanceDiffs.configuration(candidate.get(0).facts());
+        Map<String, String> b = ProvenanceDiffs.configuration(reference.get(0).facts());
+        java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<String> differ = new ArrayList<>();
+        for (String k : keys) {
+            String top = k.contains(".") ? k.substring(0, k.indexOf('.')) : k;
+            // Only settings that change the experiment besides the loss scale and learning rate; Tribuo's RG
+            // decorator nests the wrapped optimiser, so nested optimiser keys are not compared.
+            boolean structural = STRUCTURAL.contains(top) && !(top.equals("optimiser") && k.contains("."));
+            if (!structural || java.util.Objects.equals(a.get(k), b.get(k))) {
+                continue;
+            }
+            if (!differ.contains(top)) {
+                differ.add(top);
+            }
+        }
+        return differ.isEmpty() ? "" : "; CAUTION: the two trainers also differ in " + String.join(", ", differ)
+                + ", so this is not a comparison of the loss scale alone (and same-seed runs need not share initial weights)";
     }
 
     private static List<SeedComparison.Sample> samples(List<LoadedRun> runs) {

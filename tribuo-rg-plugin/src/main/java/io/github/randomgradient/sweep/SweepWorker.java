@@ -65,7 +65,30 @@ public final class SweepWorker {
      * @param args The arguments.
      */
     public static void main(String[] args) {
+        watchParent();
         System.exit(run(args, System.in, System.out));
+    }
+
+    /**
+     * A worker whose coordinator died (killed, even with {@code kill -9}) stops within a second,
+     * abandoning its hidden attempt directory, which the next sweep deletes: an orphan must not
+     * publish a run while a new coordinator trains the same one.
+     */
+    private static void watchParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            Thread t = new Thread(() -> {
+                while (parent.isAlive()) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                Runtime.getRuntime().halt(1);
+            }, "sweep-worker-parent-watch");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /**

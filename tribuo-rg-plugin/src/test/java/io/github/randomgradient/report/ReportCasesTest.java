@@ -16,6 +16,7 @@ import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.example.GaussianLabelDataSource;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.Adam;
 import org.tribuo.math.optimisers.SGD;
@@ -34,6 +35,7 @@ import static io.github.randomgradient.report.RunFixtures.RG;
 import static io.github.randomgradient.report.RunFixtures.TARGET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +69,8 @@ public class ReportCasesTest {
         String answer = "linear-rg − linear-baseline test accuracy: +1.10 pp [+0.85, +1.35], paired t-test p = 0.003, "
                 + "3 paired seeds: linear-rg is higher beyond seed noise (smallest attainable p with 3 paired seeds: 0.250;";
         assertTrue(v.sentence().startsWith(answer), v.sentence());
+        // RG wraps the baseline's optimiser; that is the loss scale, not a confound.
+        assertFalse(v.sentence().contains("CAUTION"), v.sentence());
         // The same values unpaired would not show it: seed noise (0.06 between seeds) swamps 0.011.
         assertEquals(SeedComparison.Outcome.NO_DIFFERENCE, SeedComparison.compare("test accuracy", true, RG,
                 List.of(new SeedComparison.Sample(1, 0.81), new SeedComparison.Sample(2, 0.751), new SeedComparison.Sample(3, 0.902)),
@@ -176,6 +180,21 @@ public class ReportCasesTest {
         assertFalse(sentence.contains("0.001 × 0.5") || sentence.contains("lr-matched baseline before"), sentence);
         String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
         assertTrue(md.contains("| linear-rg | U[0.0, 1.0) | 0.5 | [0, 1] | 0.001 | n/a (adaptive optimiser) |"), md);
+    }
+
+    @Test
+    public void runsOnDifferentDataAreNotCompared(@TempDir Path dir) {
+        Dataset<Label> otherTrain = new MutableDataset<>(new GaussianLabelDataSource(RunFixtures.TRAIN.size(), 9L,
+                new double[]{0.0, 0.0}, new double[]{1.0, 0.0, 0.0, 1.0}, new double[]{2.0, 2.0}, new double[]{1.0, 0.0, 0.0, 1.0}));
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2}) {
+            runs.add(RunFixtures.writeRun(dir, RG, seed, new RandomGradientOptimiser(SGD.getSimpleSGD(0.05, 0.9, SGD.Momentum.STANDARD),
+                    UniformLossScale.paperDefault(), seed), RunRecord.COMPLETE, null));
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed, SGD.getSimpleSGD(0.05, 0.9, SGD.Momentum.STANDARD), RunRecord.COMPLETE,
+                    null, Map.of(), otherTrain, RunFixtures.TEST));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ComparisonReport.build(runs, RG_VS_BASELINE));
+        assertTrue(e.getMessage().startsWith("the runs trained on different data"), e.getMessage());
     }
 
     @Test
