@@ -94,7 +94,8 @@ public final class LocalEngine implements SweepEngine {
                 if (error == null) {
                     outstanding.decrementAndGet();
                     bar.done(task.run());
-                } else if (task.attempt() < MAX_ATTEMPTS && !error.startsWith("broken")) {
+                } else if (task.attempt() < MAX_ATTEMPTS && !error.startsWith("broken") && !error.contains("Training diverged")) {
+                    // A divergence under FAIL is deterministic (same seed, same run): retrying would only repeat it.
                     progress.println("run " + task.run().dirName() + " failed (" + error + "); retrying once");
                     queue.add(new Task(task.run(), task.attempt() + 1));
                 } else {
