@@ -102,6 +102,8 @@ public class SweepCliTest {
                 + "<propertylist name=\"momentum\"></propertylist>", "momentum", "no values"});
         cases.put("unknown-scale", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
                 + "<propertylist name=\"lossScale\"><item>no-such-scale</item></propertylist>", "lossScale", "no-such-scale"});
+        cases.put("scale-of-wrong-kind", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"lossScale\"><item>smoke-mlp</item></propertylist>", "smoke-mlp", "LossScale"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path out = tmp.resolve("bad-" + c.getKey());
             BadInputFixtures.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0]), out, "--sweep", "sweep2");

@@ -104,8 +104,7 @@ public final class SweepCommand {
             plan = SweepPlan.expand(cm, options.sweep);
             SweepData data = SweepData.load(plan);   // the data must load before anything trains
             ExperimentCommand.checkTestLabels(data.train(), data.test());
-        } catch (SweepException | ClassCastException e) {
-            // ClassCastException: an axis names a component of the wrong kind (e.g. a network as a lossScale).
+        } catch (SweepException e) {
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }
         Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();

@@ -97,7 +97,7 @@ public final class SweepPlan {
         Map<String, Double> rgScales = new LinkedHashMap<>();
         for (String s : scales) {
             component(cm, s, "lossScale", LossScale.class);
-            LossScale scale = (LossScale) lookup(cm, s, sweepName, "lossScale", s);
+            LossScale scale = lossScale(cm, s, sweepName, "lossScale");
             if (!isOne(scale)) {
                 rgScales.put(s, scale.expectedValue());
             }
@@ -183,6 +183,16 @@ public final class SweepPlan {
         }
     }
 
+    /** Looks up a component that a loss-scale axis or field names, refusing one of another kind by name. */
+    private static LossScale lossScale(ConfigurationManager cm, String component, String what, String field) {
+        Configurable c = lookup(cm, component, what, field, component);
+        if (!(c instanceof LossScale)) {
+            throw new SweepException("invalid sweep '" + what + "': " + field + " names '" + component + "', a "
+                    + c.getClass().getSimpleName() + ", but it must name a LossScale component (e.g. rg-uniform)");
+        }
+        return (LossScale) c;
+    }
+
     private static boolean isOne(LossScale scale) {
         return scale instanceof ConstantLossScale && scale.expectedValue() == 1.0;
     }
@@ -191,13 +201,13 @@ public final class SweepPlan {
         if (!sweep.getBaselineLossScale().isEmpty()) {
             String name = sweep.getBaselineLossScale();
             component(cm, name, "baselineLossScale", LossScale.class);
-            if (!isOne((LossScale) lookup(cm, name, sweepName, "baselineLossScale", name))) {
+            if (!isOne(lossScale(cm, name, sweepName, "baselineLossScale"))) {
                 throw new SweepException("sweep '" + sweepName + "': baselineLossScale '" + name + "' is not a ConstantLossScale of 1");
             }
             return name;
         }
         for (String s : scales) {
-            if (cm.containsConfigurable(s) && isOne((LossScale) lookup(cm, s, sweepName, "lossScale", s))) {
+            if (cm.containsConfigurable(s) && isOne(lossScale(cm, s, sweepName, "lossScale"))) {
                 return s;
             }
         }
