@@ -59,7 +59,8 @@ public final class ComparisonReport {
      * @return The report.
      * @throws IllegalArgumentException If the run list is empty, a file is missing or cannot be read
      *                                  (the message names the run directory and the file), a (trainer, seed)
-     *                                  is listed twice, or a comparison names a trainer without runs.
+     *                                  is listed twice, a comparison names a trainer without runs, or the
+     *                                  runs trained on different data (file hashes, or dataset provenance).
      * @throws NullPointerException If {@code runs} or {@code options} is null.
      */
     public static ComparisonReport build(List<RunFiles> runs, ReportOptions options) {
@@ -100,14 +101,8 @@ public final class ComparisonReport {
         List<Verdict> verdicts = Verdicts.verdicts(comparisons, healthy, byTrainer, failed, trainers);
         notes.addAll(ReportNotes.notes(byTrainer, trainers, failed));
 
-        ReportData.ProvenanceDiff diff = ProvenanceDiffs.provenanceDiff(byTrainer);
-        if (byTrainer.values().stream().flatMap(List::stream).map(r -> r.facts().dataIdentity()).distinct().count() > 1) {
-            // Paired (or pooled) statistics over runs on different data would compare the data, not the trainers.
-            throw new IllegalArgumentException("the runs trained on different data (data hash per trainer: " + diff.dataHashes()
-                    + "): a report compares trainers on the same data; build one report per data set");
-        }
         ReportData data = new ReportData(options.title(), options.targetAccuracy(), rows, trainers,
-                diff, failed, verdicts, Verdicts.design(comparisons.size()), notes);
+                ProvenanceDiffs.provenanceDiff(byTrainer), failed, verdicts, Verdicts.design(comparisons.size()), notes);
         return new ComparisonReport(data);
     }
 

@@ -63,13 +63,15 @@ final class ProvenanceDiffs {
             allHashes.addAll(trainerHashes);
             hashes.put(e.getKey(), String.join(" | ", trainerHashes));
         }
+        if (byTrainer.values().stream().flatMap(List::stream).map(r -> r.facts().dataIdentity()).distinct().count() > 1) {
+            // Paired (or pooled) statistics over runs on different data would compare the data, not the trainers.
+            throw new IllegalArgumentException("the runs trained on different data (data hash per trainer: " + hashes
+                    + "): a report compares trainers on the same data; build one report per data set");
+        }
         boolean same = allHashes.size() == 1;
         String note;
         String source = byTrainer.values().iterator().next().get(0).facts().dataSource();
-        if (!same) {
-            note = "the runs trained on different data (data hashes differ: " + String.join(" | ", allHashes)
-                    + "); the comparison is not like for like";
-        } else if (allHashes.contains("none recorded")) {
+        if (allHashes.contains("none recorded")) {
             note = "no run recorded a hash of its training data, so it cannot be confirmed that all runs used the same "
                     + "data (first run's data source: " + source + ")";
         } else {

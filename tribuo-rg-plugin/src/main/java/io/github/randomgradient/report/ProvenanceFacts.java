@@ -18,9 +18,11 @@ import org.tribuo.provenance.ModelProvenance;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * Reads the facts of a training run from a model's provenance, and nothing else: the loss scale
@@ -293,7 +295,7 @@ public final class ProvenanceFacts {
      * @return True if the recorded optimiser is adaptive.
      */
     public boolean isAdaptive() {
-        String name = optimiser().orElse("").toUpperCase(java.util.Locale.ROOT);
+        String name = optimiser().orElse("").toUpperCase(Locale.ROOT);
         for (String adaptive : List.of("ADAM", "ADAGRAD", "ADADELTA", "RMSPROP")) {
             if (name.contains(adaptive)) {
                 return true;
@@ -378,7 +380,7 @@ public final class ProvenanceFacts {
             return hash;
         }
         StringBuilder sb = new StringBuilder();
-        new java.util.TreeMap<>(dataset).forEach((k, v) -> {
+        new TreeMap<>(dataset).forEach((k, v) -> {
             if (!isVolatile(k) && !k.contains("time") && !k.contains("date")) {
                 sb.append(k).append('=').append(v).append(';');
             }

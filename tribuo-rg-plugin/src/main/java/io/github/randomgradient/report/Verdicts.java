@@ -8,6 +8,10 @@ import io.github.randomgradient.report.ReportOptions.Comparison;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -95,7 +99,7 @@ final class Verdicts {
      * Settings other than the loss scale and the learning rate in which two trainers differ: then
      * the verdict is not about the loss scale alone, and the sentence says so.
      */
-    private static final java.util.Set<String> STRUCTURAL = java.util.Set.of("blockFactory", "featureConverter", "outputConverter",
+    private static final Set<String> STRUCTURAL = Set.of("blockFactory", "featureConverter", "outputConverter",
             "optimiser", "momentum", "beta1", "beta2", "weightDecay", "lrSchedule", "lrPower", "stepEpochs", "stepGamma", "epochs",
             "batchSize", "lastBatch", "objective", "minibatchSize");
 
@@ -105,7 +109,7 @@ final class Verdicts {
         }
         Map<String, String> a = ProvenanceDiffs.configuration(candidate.get(0).facts());
         Map<String, String> b = ProvenanceDiffs.configuration(reference.get(0).facts());
-        java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+        Set<String> keys = new TreeSet<>(a.keySet());
         keys.addAll(b.keySet());
         List<String> differ = new ArrayList<>();
         for (String k : keys) {
@@ -113,7 +117,7 @@ final class Verdicts {
             // Only settings that change the experiment besides the loss scale and learning rate; Tribuo's RG
             // decorator nests the wrapped optimiser, so nested optimiser keys are not compared.
             boolean structural = STRUCTURAL.contains(top) && !(top.equals("optimiser") && k.contains("."));
-            if (!structural || java.util.Objects.equals(a.get(k), b.get(k))) {
+            if (!structural || Objects.equals(a.get(k), b.get(k))) {
                 continue;
             }
             if (!differ.contains(top)) {
@@ -134,7 +138,7 @@ final class Verdicts {
             return "";
         }
         Map<String, List<FailedRun>> byStatus = failed.stream().collect(Collectors.groupingBy(FailedRun::status,
-                java.util.TreeMap::new, Collectors.toList()));
+                TreeMap::new, Collectors.toList()));
         List<String> parts = new ArrayList<>();
         byStatus.forEach((status, runs) -> parts.add(runs.size() + " of " + seeds + " " + trainer + " seeds " + status
                 + " (seed" + (runs.size() > 1 ? "s " : " ") + runs.stream().map(f -> Long.toString(f.seed()))
