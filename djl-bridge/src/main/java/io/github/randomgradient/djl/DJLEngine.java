@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * tracking is disabled ({@code OPT_OUT_TRACKING=true}; otherwise engine start probes a cloud
  * metadata address), unless the user set these properties. PyTorch's inter-op pool is given one
  * thread and the intra-op pool the requested number: on small machines more threads than cores,
- * or any competing load, slowed training 15-200x in our measurements. On Linux, glibc's allocator is
- * told to keep per-step tensor memory ({@link NativeAllocator}): the first epoch on the full
- * Fashion-MNIST went from 50 s to 21 s.
+ * or any competing load, slowed training 15-200x in our measurements. On Linux, with
+ * {@code -Dtribuo.rg.tuneMalloc=true}, glibc's allocator is told to keep per-step tensor memory
+ * ({@link NativeAllocator}; opt-in): the first epoch on the full Fashion-MNIST went from 50 s to 21 s.
  * <p>
  * GPUs: the Maven build ships the CPU build of libtorch. No CUDA native jar is published on Maven
  * Central for DJL 0.36.0, so GPU runs point DJL at a local CUDA libtorch 2.7.1 with the environment
