@@ -65,9 +65,14 @@ public class SweepCliTest {
 
     /** A sweep config: the smoke sweep's includes and data, with the given sweep body. */
     static Path sweepXml(String name, String body) throws IOException {
+        return sweepXml(name, body, "");
+    }
+
+    /** A sweep config as {@link #sweepXml(String, String)}, with extra components before the sweep. */
+    static Path sweepXml(String name, String body, String components) throws IOException {
         Path p = tmp.resolve(name + ".xml");
         Files.writeString(p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n"
-                + "  <file name=\"smoke\" value=\"" + SMOKE + "\"/>\n"
+                + "  <file name=\"smoke\" value=\"" + SMOKE + "\"/>\n" + components
                 + "  <file name=\"linear\" value=\"" + ROOT.resolve("configs/linear-sgd-rg.xml") + "\"/>\n"
                 + "  <component name=\"sweep2\" type=\"io.github.randomgradient.sweep.Sweep\">\n"
                 + "    <property name=\"trainSource\" value=\"fashion-mnist-bundled-train\"/>\n"
@@ -104,9 +109,14 @@ public class SweepCliTest {
                 + "<propertylist name=\"lossScale\"><item>no-such-scale</item></propertylist>", "lossScale", "no-such-scale"});
         cases.put("scale-of-wrong-kind", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
                 + "<propertylist name=\"lossScale\"><item>smoke-mlp</item></propertylist>", "smoke-mlp", "LossScale"});
+        // A decaying schedule has no run-length-independent E[u], so its lr-matched baseline is undefined.
+        cases.put("decaying-scale", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"lossScale\"><item>halving</item></propertylist>", "halving", "TRIANGULAR2", "lr-matched"});
+        String halving = "  <component name=\"halving\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
+                + "<property name=\"stepSize\" value=\"10\"/><property name=\"mode\" value=\"TRIANGULAR2\"/></component>\n";
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path out = tmp.resolve("bad-" + c.getKey());
-            BadInputFixtures.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0]), out, "--sweep", "sweep2");
+            BadInputFixtures.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0], halving), out, "--sweep", "sweep2");
             assertEquals(2, r.status(), c.getKey() + ": " + r.err());
             String err = r.err().trim();
             assertFalse(err.contains("\n"), c.getKey() + ": one line expected, got " + err);

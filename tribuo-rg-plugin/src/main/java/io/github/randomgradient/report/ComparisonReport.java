@@ -142,7 +142,7 @@ public final class ComparisonReport {
             lines.add(new String[]{t.trainer(), ReportTables.seedCount(t), ReportFormat.meanSd(t.accuracy(), 4),
                     ReportFormat.meanSd(t.macroF1(), 4), ReportFormat.meanSd(t.finalTrainingLoss(), 4),
                     ReportFormat.meanSd(t.trainSeconds(), 1), ReportFormat.meanSd(t.samplesPerSecond(), 0),
-                    ReportFormat.num(t.lossScaleMean()), ReportTables.effectiveLearningRate(t)});
+                    ReportTables.lossScaleMean(t), ReportTables.effectiveLearningRate(t)});
         }
         int[] width = new int[lines.get(0).length];
         for (String[] line : lines) {

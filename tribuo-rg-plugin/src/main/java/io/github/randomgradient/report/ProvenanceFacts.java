@@ -240,12 +240,15 @@ public final class ProvenanceFacts {
 
     /**
      * The mean effective learning rate, {@code learningRate * E[u]}, of an SGD-family optimiser.
-     * @return The effective learning rate; empty if the learning rate is not recorded or the
-     *         optimiser is adaptive (Adam and its kin: a constant loss factor cancels in the update).
+     * @return The effective learning rate; empty if the learning rate is not recorded, the
+     *         optimiser is adaptive (Adam and its kin: a constant loss factor cancels in the update)
+     *         or the loss scale is not {@link LossScale#isStationary() stationary} (its mean depends
+     *         on the run's length).
      */
     public OptionalDouble effectiveLearningRate() {
         OptionalDouble lr = learningRate();
-        return lr.isPresent() && !isAdaptive() ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
+        return lr.isPresent() && !isAdaptive() && lossScale.isStationary()
+                ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
     }
 
     /**
@@ -455,10 +458,13 @@ public final class ProvenanceFacts {
         if (lossScale instanceof UniformLossScale) {
             rows.put("loss scale apply probability", Double.toString(((UniformLossScale) lossScale).getApplyProbability()));
         }
-        rows.put("loss scale mean E[u]", Double.toString(lossScale.expectedValue()));
+        rows.put("loss scale mean E[u]", lossScale.isStationary() ? Double.toString(lossScale.expectedValue())
+                : "depends on the run's length (the amplitude decays; first cycle " + lossScale.expectedValue()
+                + "); the training history records the realised mean per epoch");
         rows.put("learning rate", learningRate().isPresent() ? Double.toString(learningRate().getAsDouble()) : "not recorded");
         rows.put("effective learning rate (lr x E[u])", isAdaptive()
                 ? "n/a (adaptive optimiser: a constant loss factor cancels in its update; u reweights mini-batches instead)"
+                : !lossScale.isStationary() ? "n/a (the loss scale's mean depends on the run's length)"
                 : effectiveLearningRate().isPresent() ? Double.toString(effectiveLearningRate().getAsDouble()) : "not recorded");
         rows.put("schedule", first(trainer, "lrSchedule").map(s -> s + first(trainer, "lrPower").filter(x -> s.equals("POLY")).map(p -> " (power " + p + ")").orElse(""))
                 .orElse("fixed (Tribuo optimiser: " + first(trainer, "optimiser.class-name", "class-name").map(ProvenanceFacts::simple).orElse("?") + ")"));

@@ -89,7 +89,7 @@ final class ReportTables {
     static Table scale(ReportData data) {
         List<List<String>> rows = new ArrayList<>();
         for (TrainerSummary t : data.trainers()) {
-            rows.add(List.of(t.trainer(), t.lossScale(), ReportFormat.num(t.lossScaleMean()),
+            rows.add(List.of(t.trainer(), t.lossScale(), lossScaleMean(t),
                     "[" + ReportFormat.num(t.lossScaleMin()) + ", " + ReportFormat.num(t.lossScaleMax()) + "]",
                     ReportFormat.num(t.learningRate()), effectiveLearningRate(t), t.momentum(), t.optimiser(),
                     t.weightDecay()));
@@ -99,8 +99,13 @@ final class ReportTables {
     }
 
     /** The effective learning rate, or why an adaptive optimiser has none. */
+    static String lossScaleMean(TrainerSummary t) {
+        return Double.isNaN(t.lossScaleMean()) ? "n/a (decaying schedule)" : ReportFormat.num(t.lossScaleMean());
+    }
+
     static String effectiveLearningRate(TrainerSummary t) {
-        return t.adaptive() ? "n/a (adaptive optimiser)" : ReportFormat.num(t.effectiveLearningRate());
+        return t.adaptive() ? "n/a (adaptive optimiser)"
+                : Double.isNaN(t.lossScaleMean()) ? "n/a (mean depends on run length)" : ReportFormat.num(t.effectiveLearningRate());
     }
 
     static Table metrics(ReportData data) {

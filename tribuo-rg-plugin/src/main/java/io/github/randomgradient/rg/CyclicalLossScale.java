@@ -147,8 +147,10 @@ public final class CyclicalLossScale implements LossScale {
      * {@inheritDoc}
      * <p>
      * The mean over the first cycle, \( low + (high - low)/2 \) for an undamped triangle. For
-     * {@link Mode#TRIANGULAR2} and {@link Mode#EXP_RANGE} the amplitude decays, so the mean over a
-     * long run is lower; training histories record the realised mean factor per epoch.
+     * {@link Mode#TRIANGULAR2} and {@link Mode#EXP_RANGE} with {@code gamma < 1} the amplitude
+     * decays, so the mean over a run is lower and depends on its length: such a scale is not
+     * {@link #isStationary() stationary}, and this first-cycle value is not a run's mean factor.
+     * Training histories record the realised mean factor per epoch.
      */
     @Override
     public double expectedValue() {
@@ -160,6 +162,17 @@ public final class CyclicalLossScale implements LossScale {
             sum += scaleAt(t);
         }
         return sum / (2.0 * stepSize);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Only {@link Mode#TRIANGULAR}, and {@link Mode#EXP_RANGE} with {@code gamma = 1}, have the same
+     * mean in every cycle.
+     */
+    @Override
+    public boolean isStationary() {
+        return mode == Mode.TRIANGULAR || (mode == Mode.EXP_RANGE && gamma == 1.0);
     }
 
     @Override

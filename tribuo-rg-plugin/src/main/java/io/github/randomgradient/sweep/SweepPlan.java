@@ -99,6 +99,11 @@ public final class SweepPlan {
             component(cm, s, "lossScale", LossScale.class);
             LossScale scale = lossScale(cm, s, sweepName, "lossScale");
             if (!isOne(scale)) {
+                if (!scale.isStationary()) {
+                    throw new SweepException("sweep '" + sweepName + "': lossScale '" + s + "' (" + scale.describe()
+                            + ") decays, so its mean factor depends on the run's length and the lr-matched baseline "
+                            + "(learningRate x E[u]) is undefined; use a stationary scale (e.g. TRIANGULAR)");
+                }
                 rgScales.put(s, scale.expectedValue());
             }
         }

@@ -8,6 +8,7 @@ import io.github.randomgradient.report.ReportData.FailedRun;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 import io.github.randomgradient.report.ReportData.Verdict;
 import io.github.randomgradient.report.ReportOptions.Comparison;
+import io.github.randomgradient.rg.CyclicalLossScale;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,32 @@ public class ReportCasesTest {
         assertFalse(sentence.contains("0.001 × 0.5") || sentence.contains("lr-matched baseline before"), sentence);
         String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
         assertTrue(md.contains("| linear-rg | U[0.0, 1.0) | 0.5 | [0, 1] | 0.001 | n/a (adaptive optimiser) |"), md);
+    }
+
+    @Test
+    public void aDecayingLossScaleGetsNoLrMatchedStep(@TempDir Path dir) throws IOException {
+        // TRIANGULAR2 halves its amplitude every cycle: its first-cycle mean (0.5) is not a run's mean
+        // factor, so neither E[u] nor lr × E[u] may be shown as if it were.
+        CyclicalLossScale decaying = new CyclicalLossScale(0.0, 1.0, 5, CyclicalLossScale.Mode.TRIANGULAR2, 1.0);
+        List<RunFiles> runs = new ArrayList<>();
+        for (long seed : new long[]{1, 2, 3}) {
+            runs.add(RunFixtures.writeRun(dir, RG, seed, new RandomGradientOptimiser(SGD.getSimpleSGD(0.05, 0.9, SGD.Momentum.STANDARD),
+                    decaying, seed), RunRecord.COMPLETE, null));
+            runs.add(RunFixtures.writeRun(dir, BASELINE, seed, SGD.getSimpleSGD(0.025, 0.9, SGD.Momentum.STANDARD), RunRecord.COMPLETE, null));
+        }
+        ComparisonReport report = ComparisonReport.build(runs, RG_VS_BASELINE);
+        TrainerSummary rg = report.data().trainer(RG);
+        assertTrue(Double.isNaN(rg.lossScaleMean()));
+        assertTrue(Double.isNaN(rg.effectiveLearningRate()));
+        String sentence = report.data().verdicts().get(0).sentence();
+        assertTrue(sentence.contains("; the loss scale of linear-rg (cyclic[0.0, 1.0] TRIANGULAR2 step 5) decays, so its mean "
+                + "factor depends on the run's length and no lr-matched step (lr × E[u]) follows from it"), sentence);
+        assertFalse(sentence.contains("0.05 × 0.5"), sentence);
+        String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
+        assertTrue(md.contains("| linear-rg | cyclic[0.0, 1.0] TRIANGULAR2 step 5 | n/a (decaying schedule) | [0, 1] | 0.05 | "
+                + "n/a (mean depends on run length) |"), md);
+        Map<String, String> audit = ProvenanceFacts.of(runs.get(0).readProvenance()).auditTable();
+        assertTrue(audit.get("loss scale mean E[u]").startsWith("depends on the run's length"), audit.toString());
     }
 
     @Test

@@ -165,6 +165,16 @@ public class LossScaleTest {
         assertEquals(Math.pow(0.99, s), exp.scaleAt(s), 1e-12);
         assertEquals(Math.pow(0.99, 3 * s), exp.scaleAt(3L * s), 1e-12);
         assertTrue(exp.expectedValue() < 0.5);
+
+        // Only schedules whose every cycle has the same mean have a run-length-independent E[u]: the
+        // realised mean of TRIANGULAR2 over 3 cycles is (0.5 + 0.25 + 0.125) / 3, not its first-cycle 0.5.
+        assertTrue(tri.isStationary());
+        assertTrue(new CyclicalLossScale(0.0, 1.0, s, CyclicalLossScale.Mode.EXP_RANGE, 1.0).isStationary());
+        assertFalse(tri2.isStationary());
+        assertFalse(exp.isStationary());
+        assertTrue(UniformLossScale.paperDefault().isStationary());
+        assertTrue(ConstantLossScale.baseline().isStationary());
+        assertEquals(0.875 / 3, mean(draw(tri2, 0L, 6 * s)), 1e-9);
     }
 
     @Test
