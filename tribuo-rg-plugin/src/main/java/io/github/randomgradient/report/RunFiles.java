@@ -12,7 +12,11 @@ import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
 import org.tribuo.provenance.ModelProvenance;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.tribuo.protos.core.ModelProto;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -116,8 +120,8 @@ public final class RunFiles {
 
     /**
      * Reads the run directory strictly: the one place that decides what a complete run is.
-     * {@value #RUN}, {@value #EVALUATION}, {@value #PROVENANCE} and a non-empty {@value #MODEL} must be
-     * present and well formed (every field of the JSON records present); {@value #HISTORY} is optional
+     * {@value #RUN}, {@value #EVALUATION}, {@value #PROVENANCE} and {@value #MODEL} must be present and
+     * well formed (the model file a complete Tribuo protobuf of the class the run record names) (every field of the JSON records present); {@value #HISTORY} is optional
      * (Tribuo's own trainers keep none) but strict when present.
      * @return The run.
      * @throws IllegalArgumentException If a file is missing, empty, unreadable or corrupt; the message
@@ -147,10 +151,33 @@ public final class RunFiles {
             if (Files.size(model) == 0) {
                 throw invalid(MODEL, "it is empty");
             }
+            checkModelFile(model, record);
         } catch (IOException e) {
             throw new IllegalArgumentException(where(MODEL) + "could not be read: " + e.getMessage(), e);
         }
         return new LoadedRun(this, record, evaluation, history, facts);
+    }
+
+    /**
+     * Parses the model file's Tribuo protobuf envelope without loading the model. The model bytes are
+     * its last field and length-prefixed, so a file cut anywhere either fails to parse or lacks them.
+     */
+    private void checkModelFile(Path model, RunRecord record) throws IOException {
+        ModelProto proto;
+        try (InputStream in = Files.newInputStream(model)) {
+            proto = ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw invalid(MODEL, "not a complete Tribuo protobuf model (" + e.getMessage() + "); it was cut short or "
+                    + "overwritten: re-run the run");
+        }
+        if (!proto.hasSerializedData() || proto.getClassName().isEmpty()) {
+            throw invalid(MODEL, "it holds no model (class name '" + proto.getClassName() + "', model bytes "
+                    + (proto.hasSerializedData() ? "present" : "absent") + "); it was cut short: re-run the run");
+        }
+        if (record.modelClass() != null && !record.modelClass().equals(proto.getClassName())) {
+            throw invalid(MODEL, "it holds a " + proto.getClassName() + " but " + RUN + " records a " + record.modelClass()
+                    + "; the file belongs to another run");
+        }
     }
 
     private String where(String name) {

@@ -177,6 +177,31 @@ public class ReportWriterTest {
     }
 
     @Test
+    public void aModelFileCutShortAnywhereIsCorruptNotComplete(@TempDir Path dir) throws IOException {
+        RunFiles run = RunFixtures.writeRun(dir, RG, 1L);
+        assertTrue(run.isComplete());
+        byte[] whole = Files.readAllBytes(run.file(RunFiles.MODEL));
+        // Every cut point in the envelope, then every 97th byte through the model bytes and the last byte.
+        for (int cut = 1; cut < whole.length; cut = cut < 64 ? cut + 1 : cut + 97) {
+            Files.write(run.file(RunFiles.MODEL), java.util.Arrays.copyOf(whole, cut));
+            int length = cut;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::read, () -> "cut at " + length);
+            assertTrue(e.getMessage().contains("model.tribuo.pb") && e.getMessage().contains("is corrupt"), e.getMessage());
+            assertFalse(run.isComplete(), "cut at " + cut);
+        }
+        Files.write(run.file(RunFiles.MODEL), java.util.Arrays.copyOf(whole, whole.length - 1));
+        assertFalse(run.isComplete());
+        // Another run's model (here another trainer's class name) is named too.
+        Files.write(run.file(RunFiles.MODEL), whole);
+        RunRecord record = run.readRun();
+        run.writeJson(RunFiles.RUN, new RunRecord(record.trainer(), record.seed(), record.status(), record.trainSeconds(),
+                record.trainExamples(), record.testExamples(), "org.tribuo.SomeOtherModel", record.lossScale(),
+                record.lossScaleMean(), record.learningRate(), record.effectiveLearningRate(), record.finishedAt()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::read);
+        assertTrue(e.getMessage().contains("belongs to another run"), e.getMessage());
+    }
+
+    @Test
     public void aMissingProvenanceIsNamed(@TempDir Path dir) throws IOException {
         RunFiles run = RunFixtures.writeRun(dir, RG, 1L);
         Files.delete(run.file(RunFiles.PROVENANCE));
