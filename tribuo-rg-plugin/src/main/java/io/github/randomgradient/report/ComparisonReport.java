@@ -136,12 +136,12 @@ public final class ComparisonReport {
      */
     public String summaryTable() {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[]{"trainer", "seeds", "accuracy", "macro-F1", "final loss", "seconds", "samples/s", "E[u]",
+        lines.add(new String[]{"trainer", "seeds", "accuracy", "macro-F1", "final loss", "median s", "median samples/s", "E[u]",
                 "effective lr"});
         for (TrainerSummary t : data.trainers()) {
             lines.add(new String[]{t.trainer(), ReportTables.seedCount(t), ReportFormat.meanSd(t.accuracy(), 4),
                     ReportFormat.meanSd(t.macroF1(), 4), ReportFormat.meanSd(t.finalTrainingLoss(), 4),
-                    ReportFormat.meanSd(t.trainSeconds(), 1), ReportFormat.meanSd(t.samplesPerSecond(), 0),
+                    ReportFormat.fixed(t.trainSeconds().median(), 1), ReportFormat.fixed(t.samplesPerSecond().median(), 0),
                     ReportTables.lossScaleMean(t), ReportTables.effectiveLearningRate(t)});
         }
         int[] width = new int[lines.get(0).length];

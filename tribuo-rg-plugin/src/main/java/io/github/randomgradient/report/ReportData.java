@@ -104,8 +104,10 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
      * @param accuracy Test accuracy over healthy seeds.
      * @param macroF1 Test macro-F1 (classes present in the test set) over healthy seeds.
      * @param finalTrainingLoss Final training loss over the healthy seeds that recorded a history.
-     * @param trainSeconds Training wall-clock seconds over healthy seeds.
-     * @param samplesPerSecond Training examples × epochs / training seconds, over healthy seeds with a history.
+     * @param trainSeconds Training wall-clock seconds over healthy seeds, as median and range: a timing is
+     *                     positive and skewed, so a mean ± t interval could go below zero.
+     * @param samplesPerSecond Training examples × epochs / training seconds, over healthy seeds with a
+     *                         history, as median and range.
      * @param convergence Epochs to the target accuracy and oscillation of the training loss.
      * @param curve Per epoch, mean, min and max over healthy seeds of training loss and test accuracy.
      * @param stepCurve The per-step training loss, smoothed and averaged over healthy seeds.
@@ -115,8 +117,8 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
                                  double lossScaleMin, double lossScaleMax, double learningRate,
                                  double effectiveLearningRate, boolean adaptive, String momentum, String optimiser,
                                  String weightDecay, boolean usesTribuoAdam, List<Long> seeds, List<Long> failedSeeds,
-                                 Summary accuracy, Summary macroF1, Summary finalTrainingLoss, Summary trainSeconds,
-                                 Summary samplesPerSecond, Convergence convergence, List<CurvePoint> curve,
+                                 Summary accuracy, Summary macroF1, Summary finalTrainingLoss, Statistics.MedianRange trainSeconds,
+                                 Statistics.MedianRange samplesPerSecond, Convergence convergence, List<CurvePoint> curve,
                                  List<StepPoint> stepCurve, List<ClassRow> perClass) {
 
         /**

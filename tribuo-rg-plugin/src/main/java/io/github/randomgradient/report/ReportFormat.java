@@ -68,6 +68,15 @@ final class ReportFormat {
     }
 
     /** {@code mean ± sd}, just the mean for one value, "—" for none. */
+    /** "median [min–max]" of a positive, skewed quantity such as a timing; "n=1" values alone. */
+    static String medianRange(Statistics.MedianRange r, int digits) {
+        if (r.n() == 0) {
+            return ReportData.MISSING;
+        }
+        return r.n() == 1 ? fixed(r.median(), digits) + " (n=1)"
+                : fixed(r.median(), digits) + " [" + fixed(r.min(), digits) + "–" + fixed(r.max(), digits) + "]";
+    }
+
     static String meanSd(Summary s, int digits) {
         if (s.n() == 0) {
             return ReportData.MISSING;

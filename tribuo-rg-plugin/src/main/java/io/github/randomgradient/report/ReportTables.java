@@ -113,10 +113,10 @@ final class ReportTables {
         for (TrainerSummary t : data.trainers()) {
             rows.add(List.of(t.trainer(), seedCount(t), ReportFormat.summary(t.accuracy(), 4),
                     ReportFormat.summary(t.macroF1(), 4), ReportFormat.summary(t.finalTrainingLoss(), 4),
-                    ReportFormat.summary(t.trainSeconds(), 2), ReportFormat.summary(t.samplesPerSecond(), 0)));
+                    ReportFormat.medianRange(t.trainSeconds(), 2), ReportFormat.medianRange(t.samplesPerSecond(), 0)));
         }
         return new Table(List.of("trainer", "seeds", "test accuracy", "test macro-F1", "final training loss",
-                "training seconds", "samples/s"), rows);
+                "training seconds, median [min–max]", "samples/s, median [min–max]"), rows);
     }
 
     /** "3", or "2 (1 failed)". */

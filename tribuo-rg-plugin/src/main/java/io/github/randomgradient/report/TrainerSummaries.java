@@ -94,7 +94,7 @@ final class TrainerSummaries {
                 facts.momentum().orElse("not recorded"), facts.optimiser().orElse("not recorded"),
                 facts.weightDecay(), all.stream().anyMatch(r -> r.facts().usesTribuoAdam()), seeds, failed,
                 Statistics.summarise(accuracy), Statistics.summarise(macroF1), Statistics.summarise(finalLoss),
-                Statistics.summarise(seconds), Statistics.summarise(samplesPerSecond), convergence,
+                Statistics.medianRange(seconds), Statistics.medianRange(samplesPerSecond), convergence,
                 curve, stepCurve(stepLosses), perClass(healthy));
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.apache.commons.math3.stat.inference.TTest;
 import org.tribuo.math.optimisers.Adam;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -233,6 +234,32 @@ public class ComparisonReportTest {
         assertTrue(lines[0].startsWith("trainer") && lines[0].contains("effective lr"), table);
         assertTrue(lines[2].startsWith(RG) && lines[2].contains("0.5") && lines[2].contains("0.025"), table);
         assertTrue(lines[1].contains(ReportFormat.meanSd(report.data().trainer(BASELINE).accuracy(), 4)), table);
+    }
+
+    @Test
+    public void timingsAreMedianAndRangeNeverANegativeInterval(@TempDir Path dir) throws IOException {
+        // Three seeds whose training took 0.5, 0.6 and 30 s: mean ± t interval would be [-34.9, 55.0].
+        List<RunFiles> runs = new ArrayList<>();
+        double[] seconds = {0.5, 0.6, 30.0};
+        for (int i = 0; i < 3; i++) {
+            RunFiles run = RunFixtures.writeRun(dir, BASELINE, i + 1);
+            RunRecord r = run.readRun();
+            run.writeJson(RunFiles.RUN, new RunRecord(r.trainer(), r.seed(), r.status(), seconds[i], r.trainExamples(),
+                    r.testExamples(), r.modelClass(), r.lossScale(), r.lossScaleMean(), r.learningRate(),
+                    r.effectiveLearningRate(), r.finishedAt()));
+            runs.add(run);
+        }
+        TrainerSummary t = ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "timings")).data().trainer(BASELINE);
+        assertEquals(0.6, t.trainSeconds().median(), 1e-12);
+        assertEquals(0.5, t.trainSeconds().min(), 1e-12);
+        assertEquals(30.0, t.trainSeconds().max(), 1e-12);
+        double perSecond = RunFixtures.TRAIN_SIZE * RunFixtures.EPOCHS;
+        assertEquals(perSecond / 0.6, t.samplesPerSecond().median(), 1e-9);
+        assertEquals(perSecond / 30.0, t.samplesPerSecond().min(), 1e-9);
+        List<String> row = ReportTables.metrics(ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "timings")).data())
+                .rows().get(0);
+        assertEquals("0.60 [0.50–30.00]", row.get(5), row.toString());
+        assertFalse(row.get(6).contains("-"), row.toString());
     }
 
     @Test
