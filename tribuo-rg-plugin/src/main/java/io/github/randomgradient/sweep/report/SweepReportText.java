@@ -23,8 +23,8 @@ final class SweepReportText {
                 + "carved from the training data, never on the test set; the tuned arms are then compared on the test set, paired by "
                 + "seed. RG's mean step is lr × E[u], so the lr-matched baseline (loss scale 1 at lr × E[u]) separates the noise from "
                 + "the smaller step. Differences are RG − reference; accuracies in percentage points (pp). Marks: ** p < 0.01, "
-                + "* p < 0.05 (paired two-sided t-test over seeds, no correction for the number of cells: read single marks in a "
-                + "large heatmap with care); † runs left out of the cell (diverged, collapsed below %.1f × chance accuracy, or missing).",
+                + "* p < 0.05 (paired two-sided t-test over seeds, Holm-corrected over the tested cells of each heatmap; the "
+                + "json holds raw and adjusted p-values); † runs left out of the cell (diverged, collapsed below %.1f × chance accuracy, or missing).",
                 r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(), RunOutcome.COLLAPSE_FACTOR);
     }
 
@@ -86,7 +86,7 @@ final class SweepReportText {
             List<String> cs = new ArrayList<>(List.of(""));
             for (SweepResults.Cell c : row) {
                 double d = c.comparison().meanDifference();
-                cells.add(SweepReport.diff(h.metric(), d) + c.comparison().mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()));
+                cells.add(SweepReport.diff(h.metric(), d) + c.mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()));
                 boolean good = h.metric().higherIsBetter() ? d > 0 : d < 0;
                 double alpha = Double.isFinite(d) && max > 0 ? 0.15 + 0.6 * Math.abs(d) / max : 0;
                 cs.add(alpha == 0 ? "" : String.format(Locale.ROOT, "rgba(%s,%.2f)", good ? "0,140,60" : "200,30,30", alpha));

@@ -1,5 +1,7 @@
 package io.github.randomgradient.sweep.report;
 
+import io.github.randomgradient.report.SeedComparison;
+
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.SweepPlan;
 
@@ -59,8 +61,21 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * @param momentum The momentum.
      * @param comparison The paired comparison over seeds where both runs trained normally.
      * @param excluded Runs of the cell left out: diverged, collapsed or missing.
+     * @param adjustedPValue The comparison's p-value after Holm's step-down correction over the tested
+     *                       cells of its heatmap (NaN if the cell has no test); the marks use it.
      */
-    public record Cell(String learningRate, String momentum, PairedComparison comparison, List<String> excluded) {}
+    public record Cell(String learningRate, String momentum, PairedComparison comparison, List<String> excluded,
+                       double adjustedPValue) {
+
+        /**
+         * The significance mark on the Holm-adjusted p-value: {@code **} below 0.01, {@code *} below
+         * {@value PairedComparison#ALPHA}, empty otherwise.
+         * @return The mark.
+         */
+        public String mark() {
+            return adjustedPValue < 0.01 ? "**" : adjustedPValue < PairedComparison.ALPHA ? "*" : "";
+        }
+    }
 
     /**
      * An arm tuned on the validation split.
@@ -152,7 +167,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 && r.grid().getOrDefault("momentum", "base").equals(momentum)).toList();
     }
 
-    private static Heatmap heatmap(String slice, String scale, String rg, String reference, Metric m, List<RunOutcome> runs,
+    static Heatmap heatmap(String slice, String scale, String rg, String reference, Metric m, List<RunOutcome> runs,
                                    List<String> lrs, List<String> momenta) {
         List<List<Cell>> rows = new ArrayList<>();
         for (String mom : momenta) {
@@ -160,10 +175,20 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             for (String lr : lrs) {
                 List<String> excluded = new ArrayList<>();
                 double[][] pairs = pair(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, excluded);
-                row.add(new Cell(lr, mom, PairedComparison.of(pairs[0], pairs[1]), excluded));
+                row.add(new Cell(lr, mom, PairedComparison.of(pairs[0], pairs[1]), excluded, Double.NaN));
             }
             rows.add(row);
         }
+        // One heatmap is one family of tests: a 4 x 4 grid at alpha 0.05 would mark a cell by chance
+        // more often than not, so its marks use Holm-adjusted p-values.
+        List<Cell> tested = rows.stream().flatMap(List::stream).filter(c -> !Double.isNaN(c.comparison().pValue())).toList();
+        double[] adjusted = SeedComparison.holmAdjust(tested.stream().mapToDouble(c -> c.comparison().pValue()).toArray());
+        Map<Cell, Double> byCell = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < tested.size(); i++) {
+            byCell.put(tested.get(i), adjusted[i]);
+        }
+        rows.replaceAll(row -> row.stream().map(c -> byCell.containsKey(c)
+                ? new Cell(c.learningRate(), c.momentum(), c.comparison(), c.excluded(), byCell.get(c)) : c).toList());
         return new Heatmap(slice, scale, reference.startsWith(PlannedRun.LR_MATCHED) ? PlannedRun.LR_MATCHED : PlannedRun.BASELINE, m, rows);
     }
 
