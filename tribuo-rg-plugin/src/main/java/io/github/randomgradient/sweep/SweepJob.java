@@ -21,9 +21,23 @@ import java.util.TreeMap;
  * @param workers The number of worker processes (or concurrent tasks).
  * @param classpath The worker JVM's classpath: the distribution, with the DJL and PyTorch jars.
  * @param systemProperties System properties of the worker JVM.
+ * @param jvmOptions Options of the worker JVM before the system properties, e.g. {@code -XX:+UseSerialGC}.
  */
 public record SweepJob(List<String> configFiles, String sweepName, String output, String workingDirectory, String data, int workers,
-                       String classpath, Map<String, String> systemProperties) implements Serializable {
+                       String classpath, Map<String, String> systemProperties, List<String> jvmOptions) implements Serializable {
+
+    /**
+     * The system property that replaces {@link #DEFAULT_JVM_OPTIONS}: whitespace-separated JVM options,
+     * e.g. {@code -Dtribuo.rg.worker.jvmOptions="-XX:+UseG1GC -Xmx2g"}.
+     */
+    public static final String JVM_OPTIONS_PROPERTY = "tribuo.rg.worker.jvmOptions";
+
+    /**
+     * The worker JVM's default options. A worker trains with one PyTorch thread; with as many workers
+     * as cores, each JVM's own garbage-collector and JIT-compiler threads compete with the other
+     * workers' training threads, so the serial collector (no GC threads) is used.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
 
     /** The worker JVM's fixed settings: DJL offline and untracked, one PyTorch thread, headless. */
     public static final Map<String, String> WORKER_PROPERTIES = Map.of(
@@ -52,8 +66,12 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
         props.putAll(WORKER_PROPERTIES);
         List<String> files = configFiles.stream().map(f -> Path.of(f).toAbsolutePath().normalize().toString()).toList();
         String cp = System.getProperty("tribuo.rg.worker.classpath", System.getProperty("java.class.path"));
+        String options = System.getProperty(JVM_OPTIONS_PROPERTY);
+        List<String> jvmOptions = options == null ? DEFAULT_JVM_OPTIONS
+                : java.util.Arrays.stream(options.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
         return new SweepJob(files, sweepName, output.toAbsolutePath().normalize().toString(),
-                Path.of("").toAbsolutePath().toString(), data == null ? "" : data.toAbsolutePath().normalize().toString(), workers, cp, props);
+                Path.of("").toAbsolutePath().toString(), data == null ? "" : data.toAbsolutePath().normalize().toString(), workers, cp, props,
+                jvmOptions);
     }
 
     /**
@@ -64,6 +82,7 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
     public List<String> workerCommand(String... extraArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(classpath);
