@@ -65,10 +65,10 @@ public final class SweepReport {
      */
     public String summary() {
         StringBuilder sb = new StringBuilder(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", "claim", "metric", "RG (tuned)",
-                "reference (tuned)", "RG - ref", "p", "verdict"));
+                "reference (tuned)", "RG - ref", "Holm p", "verdict"));
         for (SweepResults.Verdict v : results.verdicts()) {
             sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", v.claim(), shortName(v.metric()), v.candidate(), v.reference(),
-                    diff(v.metric(), v.comparison().meanDifference()), p(v.pValue()), v.verdict()));
+                    diff(v.metric(), v.comparison().meanDifference()), p(v.adjustedPValue()), v.verdict()));
         }
         return sb.toString();
     }

@@ -36,10 +36,10 @@ final class SweepReportText {
             rows.add(List.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"), SweepReport.shortName(v.metric()),
                     tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
                     SweepReport.diff(v.metric(), c.meanDifference()) + ci, num(c.effectSize(), 2), Integer.toString(c.n()), v.test(),
-                    SweepReport.p(v.pValue()), "**" + v.verdict() + "**"));
+                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), "**" + v.verdict() + "**"));
         }
         return new Table(List.of("claim", "metric", "RG (tuned)", "reference (tuned)", "RG − reference [95% CI]", "d_z", "pairs", "test", "p",
-                "verdict"), rows, null);
+                "p (Holm)", "verdict"), rows, null);
     }
 
     private static String tunedName(SweepResults r, String slice, String arm) {
@@ -128,8 +128,9 @@ final class SweepReportText {
         md(sb, verdicts(r));
         sb.append("\nfaster convergence: fewer epochs to target and higher accuracy after epoch 1; less oscillation: smaller mean "
                 + "|Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at most "
-                + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided, α = 0.05). "
-                + "'not shown' means no difference beyond the seed-to-seed noise. A run that never reaches the target counts as "
+                + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided). "
+                + "Verdicts are decided on Holm-adjusted p-values at α = 0.05 over the report's distinct tests (a test shared by "
+                + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no difference beyond the seed-to-seed noise. A run that never reaches the target counts as "
                 + "epochs + 1 epochs to target.\n\n");
         sb.append("## Tuned arms (chosen on the validation split)\n\n");
         md(sb, tuned(r));

@@ -100,10 +100,14 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * @param comparison The paired comparison (RG − reference) on the test set.
      * @param test The test used.
      * @param pValue The test's p-value.
-     * @param verdict {@code supported}, {@code contradicted}, {@code not shown} or {@code no verdict}.
+     * @param adjustedPValue The p-value after Holm's step-down correction over the report's distinct
+     *                       tests (a test that two verdicts share, because the tuned lr-matched
+     *                       baseline is the tuned baseline, counts once); NaN if untested.
+     * @param verdict {@code supported}, {@code contradicted}, {@code not shown} or {@code no verdict},
+     *                decided on the adjusted p-value.
      */
     public record Verdict(String slice, String claim, String candidate, String reference, Metric metric, PairedComparison comparison,
-                          String test, double pValue, String verdict) {}
+                          String test, double pValue, double adjustedPValue, String verdict) {}
 
     /**
      * Computes the results.
@@ -147,7 +151,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 }
             }
         }
-        return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned, verdicts);
+        return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
+                decide(verdicts));
     }
 
     /** The grid point without learning rate and momentum, e.g. {@code batchSize=64}. */
@@ -256,19 +261,54 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             PairedComparison cmp = PairedComparison.of(pairs[0], pairs[1]);
             String test;
             double p;
-            String verdict;
             if (m == Metric.ACCURACY) {
                 test = "paired one-sided t-test for non-inferiority, margin " + NON_INFERIORITY_MARGIN * 100 + " pp";
                 p = cmp.nonInferiorityP(NON_INFERIORITY_MARGIN);
-                verdict = Double.isNaN(p) ? "no verdict" : p < PairedComparison.ALPHA ? "supported" : "not shown";
             } else {
                 test = "paired two-sided t-test";
                 p = cmp.pValue();
-                boolean better = m.higherIsBetter() ? cmp.meanDifference() > 0 : cmp.meanDifference() < 0;
-                verdict = Double.isNaN(p) ? (cmp.n() >= 2 && cmp.meanDifference() == 0 ? "not shown" : "no verdict")
-                        : p >= PairedComparison.ALPHA ? "not shown" : better ? "supported" : "contradicted";
             }
-            out.add(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, verdict));
+            String key = m + "\u0000" + runDirs(rg.runs()) + "\u0000" + runDirs(ref.runs());
+            out.add(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, Double.NaN, key));
+        }
+        return out;
+    }
+
+    private static String runDirs(List<RunOutcome> runs) {
+        return runs.stream().map(RunOutcome::runDir).sorted().collect(Collectors.joining(","));
+    }
+
+    /**
+     * Decides every verdict on Holm-adjusted p-values: the report's claims are one family of tests.
+     * Verdicts built by {@link #verdicts} carry the identity of their test (metric and runs) in place
+     * of the verdict, so a test two verdicts share is counted once.
+     */
+    static List<Verdict> decide(List<Verdict> provisional) {
+        Map<String, Double> raw = new LinkedHashMap<>();
+        for (Verdict v : provisional) {
+            if (!Double.isNaN(v.pValue())) {
+                raw.putIfAbsent(v.verdict(), v.pValue());
+            }
+        }
+        List<String> keys = new ArrayList<>(raw.keySet());
+        double[] adjusted = SeedComparison.holmAdjust(keys.stream().mapToDouble(raw::get).toArray());
+        Map<String, Double> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byKey.put(keys.get(i), adjusted[i]);
+        }
+        List<Verdict> out = new ArrayList<>();
+        for (Verdict v : provisional) {
+            double q = byKey.getOrDefault(v.verdict(), Double.NaN);
+            PairedComparison cmp = v.comparison();
+            String verdict;
+            if (v.metric() == Metric.ACCURACY) {
+                verdict = Double.isNaN(q) ? "no verdict" : q < PairedComparison.ALPHA ? "supported" : "not shown";
+            } else {
+                boolean better = v.metric().higherIsBetter() ? cmp.meanDifference() > 0 : cmp.meanDifference() < 0;
+                verdict = Double.isNaN(q) ? (cmp.n() >= 2 && cmp.meanDifference() == 0 ? "not shown" : "no verdict")
+                        : q >= PairedComparison.ALPHA ? "not shown" : better ? "supported" : "contradicted";
+            }
+            out.add(new Verdict(v.slice(), v.claim(), v.candidate(), v.reference(), v.metric(), cmp, v.test(), v.pValue(), q, verdict));
         }
         return out;
     }
