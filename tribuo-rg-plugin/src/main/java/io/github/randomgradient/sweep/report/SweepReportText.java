@@ -130,11 +130,13 @@ final class SweepReportText {
                 + "|Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at most "
                 + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided). "
                 + "Verdicts are decided on Holm-adjusted p-values at α = 0.05 over the report's distinct tests (a test shared by "
-                + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no difference beyond the seed-to-seed noise. A run that never reaches the target counts as "
-                + "epochs + 1 epochs to target.\n\n");
+                + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no "
+                + "difference beyond the seed-to-seed noise. A run that never reaches the target counts as epochs + 1 epochs to "
+                + "target.\n\n");
         sb.append("## Tuned arms (chosen on the validation split)\n\n");
         md(sb, tuned(r));
         sb.append("\n![Test accuracy per epoch of each arm's tuned cell](").append(curvesPng).append(")\n\n");
+        sharedCells(r).forEach(line -> sb.append(line).append("\n\n"));
         sb.append("## Heatmaps over learning rate × momentum\n\n");
         for (SweepResults.Heatmap h : r.heatmaps()) {
             sb.append("### ").append(heatmapTitle(h)).append("\n\n");
@@ -151,6 +153,27 @@ final class SweepReportText {
         sb.append("\n## Every run\n\n");
         md(sb, runs(r));
         return sb.toString();
+    }
+
+    /** A sentence for each pair of arms whose tuned cells are the same runs, so that their curves coincide. */
+    static List<String> sharedCells(SweepResults r) {
+        List<String> out = new ArrayList<>();
+        List<SweepResults.TunedArm> tuned = r.tuned();
+        for (int i = 0; i < tuned.size(); i++) {
+            for (int j = i + 1; j < tuned.size(); j++) {
+                SweepResults.TunedArm a = tuned.get(i);
+                SweepResults.TunedArm b = tuned.get(j);
+                if (a.slice().equals(b.slice()) && runDirs(a).equals(runDirs(b))) {
+                    out.add("The tuned cell of " + b.arm() + " is the tuned cell of " + a.arm() + " (the same runs), so their "
+                            + "curves coincide and RG's comparisons with the two are one test.");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> runDirs(SweepResults.TunedArm arm) {
+        return arm.runs().stream().map(RunOutcome::runDir).sorted().toList();
     }
 
     private static void md(StringBuilder sb, Table t) {
@@ -181,7 +204,9 @@ final class SweepReportText {
         html(sb, verdicts(r));
         sb.append("<h2>Tuned arms (chosen on the validation split)</h2>\n");
         html(sb, tuned(r));
-        sb.append(curvesSvg).append("\n<h2>Heatmaps over learning rate × momentum</h2>\n");
+        sb.append(curvesSvg).append('\n');
+        sharedCells(r).forEach(line -> sb.append("<p>").append(esc(line)).append("</p>\n"));
+        sb.append("<h2>Heatmaps over learning rate × momentum</h2>\n");
         for (SweepResults.Heatmap h : r.heatmaps()) {
             sb.append("<h3>").append(esc(heatmapTitle(h))).append("</h3>\n");
             html(sb, heatmap(r, h));

@@ -104,4 +104,17 @@ public class HeatmapHolmTest {
         assertEquals(0.063, decided.get(0).adjustedPValue(), 1e-12);
         assertEquals("not shown", decided.get(0).verdict());
     }
+
+    @Test
+    public void armsWhoseTunedCellsAreTheSameRunsAreNamed() {
+        List<RunOutcome> base = List.of(run(PlannedRun.BASELINE, "0.005", "0.95", 1, 0.87), run(PlannedRun.BASELINE, "0.005", "0.95", 2, 0.86));
+        List<RunOutcome> rg = List.of(run("rg", "0.1", "0.5", 1, 0.85), run("rg", "0.1", "0.5", 2, 0.86));
+        List<SweepResults.TunedArm> tuned = List.of(
+                new SweepResults.TunedArm("", "baseline", "0.005", "0.95", 0.88, 0.87, base),
+                new SweepResults.TunedArm("", "rg(rg-uniform)", "0.1", "0.5", 0.86, 0.85, rg),
+                new SweepResults.TunedArm("", "lr-matched(rg-uniform)", "0.01", "0.95", 0.88, 0.87, List.of(base.get(1), base.get(0))));
+        SweepResults r = new SweepResults("t", 0.8, 3, 2, List.of(), List.of(), List.of(), List.of(), tuned, List.of());
+        assertEquals(List.of("The tuned cell of lr-matched(rg-uniform) is the tuned cell of baseline (the same runs), so their curves "
+                + "coincide and RG's comparisons with the two are one test."), SweepReportText.sharedCells(r));
+    }
 }
