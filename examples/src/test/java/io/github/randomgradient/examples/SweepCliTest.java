@@ -207,6 +207,11 @@ public class SweepCliTest {
         }
         assertEquals(1, retried, "exactly the killed run was retried");
         assertTrue(Files.size(one.resolve("report/report.html")) > 0);
+        // Every report file is published with the same permissions (the chart was once owner-only).
+        for (String f : List.of("report.md", "report.json", "curves.png")) {
+            assertEquals(Files.getPosixFilePermissions(one.resolve("report/report.html")),
+                    Files.getPosixFilePermissions(one.resolve("report").resolve(f)), f);
+        }
     }
 
     @Test

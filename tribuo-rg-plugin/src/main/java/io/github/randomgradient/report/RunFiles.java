@@ -298,7 +298,7 @@ public final class RunFiles {
      * @param name The final file name.
      * @return The temporary path (not created).
      */
-    static Path partialFile(Path dir, String name) {
+    public static Path partialFile(Path dir, String name) {
         return dir.resolve("." + name + "." + java.util.UUID.randomUUID() + ".partial");
     }
 

@@ -82,7 +82,8 @@ public final class SweepReport {
         try {
             Files.createDirectories(dir);
             JFreeChart curves = curves();
-            Path png = Files.createTempFile(dir, ".curves", ".partial");
+            // Not Files.createTempFile: its owner-only permissions would stay on the published file.
+            Path png = RunFiles.partialFile(dir, CURVES_PNG);
             ChartUtils.saveChartAsPNG(png.toFile(), curves, 720, 400);
             Files.move(png, dir.resolve(CURVES_PNG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             RunFiles files = RunFiles.at(dir);
