@@ -80,11 +80,15 @@ public final class PeerBenchmark {
                 throughput(dataArgs, args.length > 2 ? Integer.parseInt(args[2]) : 3,
                         args.length > 3 ? Paths.get(args[3]) : DEFAULT_PEER);
                 break;
+            case "profile":
+                profile(dataArgs, args.length > 2 ? Paths.get(args[2]) : Paths.get("djl-epoch-trace.json"));
+                break;
             case "to-90":
                 timeTo90(dataArgs, args.length > 2 ? args[2] : "configs/fashion-mnist-fast.xml", args.length > 3 ? args[3] : "cnn-fast");
                 break;
             default:
-                System.err.println("usage: PeerBenchmark throughput [DATA_DIR [repeats [PEER_SCRIPT]]] | to-90 [DATA_DIR [CONFIG [TRAINER]]]");
+                System.err.println("usage: PeerBenchmark throughput [DATA_DIR [repeats [PEER_SCRIPT]]] | to-90 [DATA_DIR [CONFIG [TRAINER]]]"
+                        + " | profile [DATA_DIR [TRACE_JSON]]");
                 System.exit(2);
         }
         System.out.printf("Load average after: %s; peak resident memory of this JVM: %d MiB%n", loadAverage(), statusMiB("VmHWM:"));
@@ -126,6 +130,67 @@ public final class PeerBenchmark {
             System.out.printf("PyTorch peer: %.0f samples/s (median)%n", torchRate);
             System.out.printf("Ratio DJLTrainer / PyTorch: %.2f (goal >= 1.3)%n", djlRate / torchRate);
         }
+    }
+
+    /**
+     * One epoch of the throughput mode's training under the PyTorch profiler (after an unprofiled
+     * warm-up epoch): writes libtorch's Chrome trace and prints the operators by self time, the
+     * figure PyTorch's {@code key_averages().table(sort_by="self_cpu_time_total")} gives for the peer.
+     */
+    private static void profile(String[] dataArgs, Path trace) throws IOException {
+        Dataset<Label> train = ExampleData.train(dataArgs);
+        DJLEngine.engine(1);
+        djlEpochSeconds(train);
+        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+        double seconds;
+        try {
+            seconds = djlEpochSeconds(train);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toAbsolutePath().toString());
+        }
+        System.out.printf("Profiled epoch: %.2f s (the profiler adds its own overhead); trace: %s%n", seconds, trace.toAbsolutePath());
+        JsonNode root = new ObjectMapper().readTree(trace.toFile());
+        JsonNode events = root.isArray() ? root : root.path("traceEvents");
+        // Self time = duration minus the durations of the events nested in it, per thread.
+        Map<String, List<JsonNode>> byThread = new java.util.HashMap<>();
+        for (JsonNode e : events) {
+            if ("X".equals(e.path("ph").asText()) && e.has("dur")) {
+                byThread.computeIfAbsent(e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<String, double[]> self = new java.util.HashMap<>();
+        double total = 0;
+        for (List<JsonNode> list : byThread.values()) {
+            list.sort(java.util.Comparator.comparingDouble((JsonNode e) -> e.path("ts").asDouble())
+                    .thenComparing(e -> -e.path("dur").asDouble()));
+            java.util.ArrayDeque<double[]> stack = new java.util.ArrayDeque<>(); // {end, index}
+            double[] selfTimes = new double[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode e = list.get(i);
+                double ts = e.path("ts").asDouble();
+                double dur = e.path("dur").asDouble();
+                while (!stack.isEmpty() && stack.peek()[0] <= ts) {
+                    stack.pop();
+                }
+                selfTimes[i] = dur;
+                if (!stack.isEmpty()) {
+                    selfTimes[(int) stack.peek()[1]] -= dur;
+                }
+                stack.push(new double[]{ts + dur, i});
+            }
+            for (int i = 0; i < list.size(); i++) {
+                double[] a = self.computeIfAbsent(list.get(i).path("name").asText(), k -> new double[2]);
+                a[0] += selfTimes[i];
+                a[1]++;
+                total += selfTimes[i];
+            }
+        }
+        double sum = total;
+        System.out.printf("%-45s %12s %7s %8s%n", "operator", "self ms", "%", "calls");
+        self.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(25)
+                .forEach(e -> System.out.printf("%-45s %12.1f %6.2f%% %8.0f%n", e.getKey(), e.getValue()[0] / 1e3,
+                        100 * e.getValue()[0] / sum, e.getValue()[1]));
+        System.out.printf("self time total: %.1f ms%n", sum / 1e3);
     }
 
     /** One timed epoch of DJLTrainer (its own epoch wall time, from the history), lastBatch KEEP as the peer's loop. */
