@@ -109,6 +109,12 @@ public final class SweepCommand {
         }
         Path output = options.outputDir != null ? options.outputDir : plan.sweep().getOutputDirectory();
         Preflight.checkWritableDirectory(output, "sweep output directory");
+        SweepJob job = SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers);
+        try {
+            job.checkJvmOptions();
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
         // One command at a time per output directory: a second one stops here with exit status 2.
         try (OutputLock lock = OutputLock.acquire(output, "sweep output directory")) {
             int cleared = RunExecutor.deleteAttempts(output);
@@ -130,7 +136,7 @@ public final class SweepCommand {
             List<String> failed;
             try {
                 failed = todo.isEmpty() ? List.of()
-                        : engine.execute(SweepJob.ofThisJvm(configFiles(args), options.sweep, output, dataDir, options.workers), todo, out);
+                        : engine.execute(job, todo, out);
             } catch (SweepException e) {
                 throw new CommandException(e.getMessage(), e);
             }

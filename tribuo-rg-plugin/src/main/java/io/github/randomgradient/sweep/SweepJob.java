@@ -75,6 +75,37 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
     }
 
     /**
+     * Starts {@code java <jvmOptions> -version} once, so that an option the worker JVM rejects
+     * (e.g. a misspelt {@value #JVM_OPTIONS_PROPERTY}) stops the sweep before anything trains
+     * instead of failing every run in turn.
+     * @throws SweepException If the JVM rejects the options; the message names the property, the
+     *                        options and the JVM's first line of complaint.
+     */
+    public void checkJvmOptions() {
+        if (jvmOptions.isEmpty()) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-version");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                String first = output.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit status " + p.exitValue());
+                throw new SweepException("the sweep workers' JVM options " + jvmOptions + " (" + JVM_OPTIONS_PROPERTY
+                        + ") are rejected by " + cmd.get(0) + ": " + first);
+            }
+        } catch (java.io.IOException e) {
+            throw new SweepException("could not start a worker JVM (" + cmd.get(0) + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SweepException("interrupted while checking the worker JVM options", e);
+        }
+    }
+
+    /**
      * The worker's command line.
      * @param extraArgs Arguments after the config, e.g. {@code --run ID --attempt NAME}.
      * @return The command.

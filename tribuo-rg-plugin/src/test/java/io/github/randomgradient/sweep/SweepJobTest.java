@@ -45,4 +45,15 @@ public class SweepJobTest {
             }
         }
     }
+
+    @Test
+    public void jvmOptionsTheJvmRejectsAreNamedBeforeAnythingTrains() {
+        SweepJob job = SweepJob.ofThisJvm(List.of("sweep.xml"), "sweep", Path.of("out"), null, 2);
+        job.checkJvmOptions(); // the default is accepted
+        SweepJob bad = new SweepJob(job.configFiles(), job.sweepName(), job.output(), job.workingDirectory(), job.data(),
+                job.workers(), job.classpath(), job.systemProperties(), List.of("-XX:+UseSerialGC", "-XX:+NoSuchFlag"));
+        SweepException e = org.junit.jupiter.api.Assertions.assertThrows(SweepException.class, bad::checkJvmOptions);
+        assertTrue(e.getMessage().contains(SweepJob.JVM_OPTIONS_PROPERTY) && e.getMessage().contains("NoSuchFlag")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
 }
