@@ -121,8 +121,9 @@ public final class RunFiles {
     /**
      * Reads the run directory strictly: the one place that decides what a complete run is.
      * {@value #RUN}, {@value #EVALUATION}, {@value #PROVENANCE} and {@value #MODEL} must be present and
-     * well formed (the model file a complete Tribuo protobuf of the class the run record names) (every field of the JSON records present); {@value #HISTORY} is optional
-     * (Tribuo's own trainers keep none) but strict when present.
+     * well formed: every field of the JSON records present, and the model file a complete Tribuo
+     * protobuf of the class the run record names. {@value #HISTORY} is optional (Tribuo's own
+     * trainers keep none) but strict when present.
      * @return The run.
      * @throws IllegalArgumentException If a file is missing, empty, unreadable or corrupt; the message
      *                                  names the run directory, the file and what is wrong.
