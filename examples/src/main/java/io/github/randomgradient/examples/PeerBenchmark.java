@@ -46,8 +46,11 @@ import java.util.Map;
  *     {@code configs/fashion-mnist-fast.xml}) with the test set as held-out data and prints, per
  *     epoch, the test accuracy and the seconds since the JVM started (data loading included), and
  *     the first epoch at which test accuracy reached 0.90.</li>
+ *     <li>{@code profile [DATA_DIR [TRACE_JSON]]}: one epoch of the throughput mode's training under
+ *     libtorch's profiler, after an unprofiled warm-up; writes the Chrome trace and prints the
+ *     operators by self time.</li>
  * </ul>
- * Both modes print the machine (cores, load average before and after) and the peak resident memory
+ * All modes print the machine (cores, load average before and after) and the peak resident memory
  * of the JVM ({@code VmHWM}). Figures from a machine with other load are not comparable: the load
  * average is printed so a reader can tell.
  * <p>
@@ -104,7 +107,7 @@ public final class PeerBenchmark {
             System.out.println("PyTorch peer not found at " + peer.toAbsolutePath().normalize()
                     + " (or no /usr/bin/python3): timing DJLTrainer alone. Peer: apt-get install -y python3-torch libopenblas0-pthread");
         }
-        System.out.printf("One epoch of %d examples, batch %d, SGD 0.05/0.9; %d timed runs each after a warm-up, alternating%n",
+        System.out.printf("One epoch of %d examples, batch %d, SGD 0.05/0.9; %d timed run(s) each after a warm-up, alternating%n",
                 n, BATCH, repeats);
         djlEpochSeconds(train);
         if (peerAvailable) {

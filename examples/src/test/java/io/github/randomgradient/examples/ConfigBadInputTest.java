@@ -201,7 +201,7 @@ public class ConfigBadInputTest {
                 {"included file missing", new String[]{"experiment", "-c", missingInclude.toString()}, List.of("no-such-trainers.xml")},
                 {"config without components", new String[]{"experiment", "-c", empty.toString()}, List.of("experiment")},
                 {"no -c", new String[]{"experiment"}, List.of("-c")},
-                {"unknown command", new String[]{"experimnet", "-c", good.toString()}, List.of("unknown command 'experimnet'")},
+                {"unknown command", new String[]{"experimnet", "-c", good.toString()}, List.of("unknown command 'experimnet'", "experiment, sweep, report, audit, export-data")},
                 {"report without output dir", new String[]{"report", "--runs", dir.toString()}, List.of("--output-dir")},
                 {"report with runs and models", new String[]{"report", "--runs", dir.toString(), "--models", "a.pb", "--output-dir",
                         out.toString()}, List.of("--runs", "--models")},

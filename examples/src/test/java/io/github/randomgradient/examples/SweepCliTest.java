@@ -44,7 +44,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class SweepCliTest {
 
-    static final Path SMOKE = ROOT.resolve("configs/sweep-smoke.xml");
+    /**
+     * A copy of configs/ in the temporary directory. OLCUT 5.3 resolves a relative include inside an
+     * included file against its URL-escaped path, so in a checkout whose path has a space the
+     * repository's own configs could not be included by absolute path (the CLI's -c files are
+     * handled by ConfigFiles; configs that tests write include these copies instead).
+     */
+    static Path configs;
+
+    static Path SMOKE;
 
     @TempDir
     static Path tmp;
@@ -53,6 +61,13 @@ public class SweepCliTest {
 
     @BeforeAll
     static void setUp() throws IOException {
+        configs = Files.createDirectories(tmp.resolve("configs"));
+        try (Stream<Path> files = Files.list(ROOT.resolve("configs"))) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".xml"))::iterator) {
+                Files.copy(f, configs.resolve(f.getFileName()));
+            }
+        }
+        SMOKE = configs.resolve("sweep-smoke.xml");
         tiny = tmp.resolve("tiny");
         MakeFashionMnistSubset.main(new String[]{ROOT.resolve("data/fashion-mnist-subset").toString(), tiny.toString(), "30", "10"});
     }
@@ -73,7 +88,7 @@ public class SweepCliTest {
         Path p = tmp.resolve(name + ".xml");
         Files.writeString(p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config>\n"
                 + "  <file name=\"smoke\" value=\"" + SMOKE + "\"/>\n" + components
-                + "  <file name=\"linear\" value=\"" + ROOT.resolve("configs/linear-sgd-rg.xml") + "\"/>\n"
+                + "  <file name=\"linear\" value=\"" + configs.resolve("linear-sgd-rg.xml") + "\"/>\n"
                 + "  <component name=\"sweep2\" type=\"io.github.randomgradient.sweep.Sweep\">\n"
                 + "    <property name=\"trainSource\" value=\"fashion-mnist-bundled-train\"/>\n"
                 + "    <property name=\"testSource\" value=\"fashion-mnist-bundled-test\"/>\n"
@@ -159,8 +174,8 @@ public class SweepCliTest {
         Path edited = tmp.resolve("edited.xml");
         Files.writeString(edited, Files.readString(SMOKE).replace("<item>2</item>\n        </propertylist>",
                 "<item>2</item>\n            <item>3</item>\n        </propertylist>").replace("value=\"fashion-mnist-trainers.xml\"",
-                "value=\"" + ROOT.resolve("configs/fashion-mnist-trainers.xml") + "\"").replace("value=\"data-fashion-mnist.xml\"",
-                "value=\"" + ROOT.resolve("configs/data-fashion-mnist.xml") + "\""));
+                "value=\"" + configs.resolve("fashion-mnist-trainers.xml") + "\"").replace("value=\"data-fashion-mnist.xml\"",
+                "value=\"" + configs.resolve("data-fashion-mnist.xml") + "\""));
         SweepPlan more = SweepPlan.expand(new ConfigurationManager(edited.toString()), "sweep");
         Set<String> before = plan.runs().stream().map(PlannedRun::id).collect(Collectors.toSet());
         Set<String> after = more.runs().stream().map(PlannedRun::id).collect(Collectors.toSet());
@@ -169,7 +184,7 @@ public class SweepCliTest {
 
         // The shipped paper grid: 4 x 4 x 3 arms x 5 seeds = 240 roles; the lr-matched baselines at 0.01 and
         // 0.1 are the baselines at 0.005 and 0.05, so 200 distinct runs.
-        SweepPlan grid = SweepPlan.expand(new ConfigurationManager(ROOT.resolve("configs/sweep-paper-grid.xml").toString()), "sweep");
+        SweepPlan grid = SweepPlan.expand(new ConfigurationManager(configs.resolve("sweep-paper-grid.xml").toString()), "sweep");
         assertEquals(240, grid.roles().size());
         assertEquals(200, grid.runs().size());
     }

@@ -68,6 +68,11 @@ public final class ConfigFiles implements AutoCloseable {
         for (String[] r : replacements) {
             m = m.replace(r[0], r[1]).replace(r[0].replace(" ", "%20"), r[1]);
         }
+        if (m.contains("%20") && m.contains("No such file")) {
+            m += " (OLCUT 5.3 resolved a relative <file> include against the URL-escaped path of the file that includes"
+                    + " it, which was itself included by a path with a space: include that file by a path without spaces,"
+                    + " or give it with -c)";
+        }
         return m;
     }
 

@@ -9,6 +9,7 @@ import io.github.randomgradient.history.DivergedRunException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -65,6 +66,9 @@ public final class TribuoRg {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** The commands, in the order the usage lists them. */
+    static final List<String> COMMANDS = List.of("experiment", "sweep", "report", "audit", "export-data");
+
     /**
      * Runs a command.
      * @param args The command and its arguments.
@@ -91,8 +95,8 @@ public final class TribuoRg {
             case "export-data":
                 return execute(() -> ExportDataCommand.run(rest, out), err, out);
             default:
-                err.println("error: unknown command '" + args[0] + "': the commands are experiment, report, audit and export-data "
-                        + "(tribuo-rg --help)");
+                err.println("error: unknown command '" + args[0] + "': the commands are " + String.join(", ", COMMANDS)
+                        + " (tribuo-rg --help)");
                 return CommandException.EXIT_BAD_INPUT;
         }
     }
