@@ -124,11 +124,17 @@ public class SweepCliTest {
                 + "<propertylist name=\"lossScale\"><item>no-such-scale</item></propertylist>", "lossScale", "no-such-scale"});
         cases.put("scale-of-wrong-kind", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
                 + "<propertylist name=\"lossScale\"><item>smoke-mlp</item></propertylist>", "smoke-mlp", "LossScale"});
-        // A decaying schedule has no run-length-independent E[u], so its lr-matched baseline is undefined.
+        // A schedule has no run-length-independent E[u], so its lr-matched baseline is undefined: one that
+        // decays, and an undamped triangle whose cycle is longer than the run.
         cases.put("decaying-scale", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
                 + "<propertylist name=\"lossScale\"><item>halving</item></propertylist>", "halving", "TRIANGULAR2", "lr-matched"});
+        cases.put("long-triangle", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"lossScale\"><item>long-triangle</item></propertylist>", "long-triangle", "TRIANGULAR step 2000",
+                "lr-matched"});
         String halving = "  <component name=\"halving\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
-                + "<property name=\"stepSize\" value=\"10\"/><property name=\"mode\" value=\"TRIANGULAR2\"/></component>\n";
+                + "<property name=\"stepSize\" value=\"10\"/><property name=\"mode\" value=\"TRIANGULAR2\"/></component>\n"
+                + "  <component name=\"long-triangle\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
+                + "<property name=\"stepSize\" value=\"2000\"/></component>\n";
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path out = tmp.resolve("bad-" + c.getKey());
             BadInputFixtures.Result r = sweep(sweepXml(c.getKey(), c.getValue()[0], halving), out, "--sweep", "sweep2");

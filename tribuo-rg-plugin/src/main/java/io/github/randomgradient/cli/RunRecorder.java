@@ -80,7 +80,8 @@ public final class RunRecorder {
         } catch (IOException e) {
             throw new UncheckedIOException("could not serialise the model of " + files.dir(), e);
         }
-        files.write(RunFiles.MODEL, bytes.toByteArray());
+        byte[] modelBytes = bytes.toByteArray();
+        files.write(RunFiles.MODEL, modelBytes);
         files.writeText(RunFiles.PROVENANCE, new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance()));
         files.writeJson(RunFiles.EVALUATION, evaluation);
         boolean diverged = false;
@@ -93,7 +94,7 @@ public final class RunRecorder {
         RunRecord run = new RunRecord(trainer, seed, diverged ? RunRecord.DIVERGED : RunRecord.COMPLETE, trainSeconds,
                 trainExamples, test.size(), model.getClass().getName(), facts.lossScale().describe(),
                 facts.lossScale().isStationary() ? facts.lossScale().expectedValue() : Double.NaN, facts.learningRate().orElse(Double.NaN),
-                facts.effectiveLearningRate().orElse(Double.NaN), OffsetDateTime.now().toString());
+                facts.effectiveLearningRate().orElse(Double.NaN), OffsetDateTime.now().toString(), RunFiles.sha256(modelBytes));
         files.writeJson(RunFiles.RUN, run);
         return run;
     }

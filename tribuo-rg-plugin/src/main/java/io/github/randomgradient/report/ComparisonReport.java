@@ -128,6 +128,11 @@ public final class ComparisonReport {
         }
     }
 
+    /** A median for the console table, or the missing-value mark when no seed has one (e.g. all diverged). */
+    private static String median(Statistics.MedianRange r, int digits) {
+        return Double.isNaN(r.median()) ? ReportData.MISSING : ReportFormat.fixed(r.median(), digits);
+    }
+
     /**
      * A compact plain-text table for the console: per trainer the number of healthy seeds (and failed
      * ones), test accuracy (mean ± sd over healthy seeds), macro-F1, final training loss, training
@@ -141,7 +146,7 @@ public final class ComparisonReport {
         for (TrainerSummary t : data.trainers()) {
             lines.add(new String[]{t.trainer(), ReportTables.seedCount(t), ReportFormat.meanSd(t.accuracy(), 4),
                     ReportFormat.meanSd(t.macroF1(), 4), ReportFormat.meanSd(t.finalTrainingLoss(), 4),
-                    ReportFormat.fixed(t.trainSeconds().median(), 1), ReportFormat.fixed(t.samplesPerSecond().median(), 0),
+                    median(t.trainSeconds(), 1), median(t.samplesPerSecond(), 0),
                     ReportTables.lossScaleMean(t), ReportTables.effectiveLearningRate(t)});
         }
         int[] width = new int[lines.get(0).length];

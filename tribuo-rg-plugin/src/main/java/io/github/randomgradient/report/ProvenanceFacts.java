@@ -459,8 +459,8 @@ public final class ProvenanceFacts {
             rows.put("loss scale apply probability", Double.toString(((UniformLossScale) lossScale).getApplyProbability()));
         }
         rows.put("loss scale mean E[u]", lossScale.isStationary() ? Double.toString(lossScale.expectedValue())
-                : "depends on the run's length (the amplitude decays; first cycle " + lossScale.expectedValue()
-                + "); the training history records the realised mean per epoch");
+                : "depends on the run's length (a schedule; " + lossScale.expectedValue() + " over its first whole cycle)"
+                + "; the training history records the realised mean per epoch");
         rows.put("learning rate", learningRate().isPresent() ? Double.toString(learningRate().getAsDouble()) : "not recorded");
         rows.put("effective learning rate (lr x E[u])", isAdaptive()
                 ? "n/a (adaptive optimiser: a constant loss factor cancels in its update; u reweights mini-batches instead)"

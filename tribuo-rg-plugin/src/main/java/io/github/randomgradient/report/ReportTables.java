@@ -35,11 +35,13 @@ final class ReportTables {
             + "inside the moment estimates, and the control is mean-preserving RG (E[u] = 1). An optimiser's weight decay "
             + "is applied by the update rule and is not scaled by u (an L2 term inside the loss would be).";
 
-    static final String METRICS_TEXT = "Over the seeds that neither diverged nor collapsed: mean ± sample standard "
-            + "deviation [95% Student-t interval]. Macro-F1 averages the classes present in the test set. Training seconds "
-            + "are the wall-clock time of Trainer.train in the experiment's JVM (data conversion included, evaluation "
-            + "excluded); the experiment interleaves trainers seed by seed, so JVM warm-up falls on every trainer's first "
-            + "seed alike. Samples/s = training examples × completed epochs / training seconds.";
+    static final String METRICS_TEXT = "Over the seeds that neither diverged nor collapsed: accuracy, macro-F1 and loss "
+            + "as mean ± sample standard deviation [95% Student-t interval]; training seconds and samples/s as median "
+            + "[min–max] (a timing is positive and skewed). Macro-F1 averages the classes present in the test set. Training "
+            + "seconds are the wall-clock time of Trainer.train in the experiment's JVM (data conversion included, "
+            + "evaluation excluded); the experiment interleaves trainers seed by seed, so load on the machine falls on every "
+            + "trainer alike, but JVM warm-up falls on the very first run only (compare its training seconds with the others'). "
+            + "Samples/s = training examples × completed epochs / training seconds.";
 
     static final String OSCILLATION_TEXT = "Oscillation of the unscaled per-step (mini-batch) training loss L_t, in units "
             + "of the loss, over the whole run: mean |Δ loss| = (1/(n−1)) Σ_t |L_{t+1} − L_t|; deviation from trend = "
@@ -100,7 +102,7 @@ final class ReportTables {
 
     /** The effective learning rate, or why an adaptive optimiser has none. */
     static String lossScaleMean(TrainerSummary t) {
-        return Double.isNaN(t.lossScaleMean()) ? "n/a (decaying schedule)" : ReportFormat.num(t.lossScaleMean());
+        return Double.isNaN(t.lossScaleMean()) ? "n/a (schedule)" : ReportFormat.num(t.lossScaleMean());
     }
 
     static String effectiveLearningRate(TrainerSummary t) {

@@ -153,6 +153,13 @@ public final class RunFiles {
                 throw invalid(MODEL, "it is empty");
             }
             checkModelFile(model, record);
+            if (record.modelSha256() != null) {
+                String actual = sha256(Files.readAllBytes(model));
+                if (!actual.equals(record.modelSha256())) {
+                    throw invalid(MODEL, "its SHA-256 is " + actual + " but " + RUN + " records " + record.modelSha256()
+                            + ": the file was replaced (e.g. by another run's model) or altered after the run; re-run the run");
+                }
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException(where(MODEL) + "could not be read: " + e.getMessage(), e);
         }
@@ -224,7 +231,30 @@ public final class RunFiles {
      * @throws IllegalArgumentException If it is missing or malformed.
      */
     public RunRecord readRun() {
-        return readJson(RUN, RunRecord.class);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = readJson(RUN, com.fasterxml.jackson.databind.node.ObjectNode.class);
+        if (!tree.has("modelSha256")) {
+            tree.putNull("modelSha256"); // written before the model's hash was recorded
+        }
+        try {
+            return JSON.readerFor(RunRecord.class).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(tree);
+        } catch (IOException e) {
+            String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+            throw invalid(RUN, "not a valid RunRecord: " + message);
+        }
+    }
+
+    /**
+     * The SHA-256 of some bytes, as lower-case hex.
+     * @param bytes The bytes.
+     * @return The digest.
+     */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /**

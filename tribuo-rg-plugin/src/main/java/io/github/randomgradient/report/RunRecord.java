@@ -18,10 +18,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param learningRate The base learning rate, NaN if the trainer records none.
  * @param effectiveLearningRate {@code learningRate * E[u]}, NaN if unknown.
  * @param finishedAt ISO-8601 time the run finished.
+ * @param modelSha256 The SHA-256 of {@value RunFiles#MODEL} as written, lower-case hex; null in run
+ *                    directories written before it was recorded (their model file is then only
+ *                    checked for completeness).
  */
 public record RunRecord(String trainer, long seed, String status, double trainSeconds, int trainExamples,
                         int testExamples, String modelClass, String lossScale, double lossScaleMean,
-                        double learningRate, double effectiveLearningRate, String finishedAt) {
+                        double learningRate, double effectiveLearningRate, String finishedAt, String modelSha256) {
 
     /** Status of a run that trained to the end. */
     public static final String COMPLETE = "complete";

@@ -172,9 +172,9 @@ final class Verdicts {
         }
         for (TrainerSummary t : List.of(cand, ref)) {
             if (Double.isNaN(t.lossScaleMean())) {
-                return "; the loss scale of " + t.trainer() + " (" + t.lossScale() + ") decays, so its mean factor depends on "
-                        + "the run's length and no lr-matched step (lr × E[u]) follows from it; compare the realised mean "
-                        + "factor per epoch in the training histories";
+                return "; the loss scale of " + t.trainer() + " (" + t.lossScale() + ") is a schedule whose mean factor "
+                        + "depends on the run's length, so no lr-matched step (lr × E[u]) follows from it; compare the "
+                        + "realised mean factor per epoch in the training histories";
             }
             if (Double.isNaN(t.effectiveLearningRate())) {
                 return "; the learning rate of " + t.trainer() + " is not recorded in its provenance, so whether the mean "

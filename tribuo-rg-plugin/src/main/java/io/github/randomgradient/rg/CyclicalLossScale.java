@@ -148,8 +148,9 @@ public final class CyclicalLossScale implements LossScale {
      * <p>
      * The mean over the first cycle, \( low + (high - low)/2 \) for an undamped triangle. For
      * {@link Mode#TRIANGULAR2} and {@link Mode#EXP_RANGE} with {@code gamma < 1} the amplitude
-     * decays, so the mean over a run is lower and depends on its length: such a scale is not
-     * {@link #isStationary() stationary}, and this first-cycle value is not a run's mean factor.
+     * decays, so the mean over a run is lower and depends on its length; and a run that stops inside a
+     * cycle averages something else even for {@link Mode#TRIANGULAR}. Unless {@code low == high} the
+     * scale is not {@link #isStationary() stationary}, and this value is not a run's mean factor.
      * Training histories record the realised mean factor per epoch.
      */
     @Override
@@ -167,12 +168,14 @@ public final class CyclicalLossScale implements LossScale {
     /**
      * {@inheritDoc}
      * <p>
-     * Only {@link Mode#TRIANGULAR}, and {@link Mode#EXP_RANGE} with {@code gamma = 1}, have the same
-     * mean in every cycle.
+     * A deterministic schedule's mean over a run depends on where the run stops in its cycle: even an
+     * undamped triangle averages {@link #expectedValue()} only over whole cycles (a run of 141
+     * mini-batches with {@code stepSize} 2000 averages 0.035, not 0.5), and the damped policies decay.
+     * So the scale is stationary only when it is constant ({@code low == high}).
      */
     @Override
     public boolean isStationary() {
-        return mode == Mode.TRIANGULAR || (mode == Mode.EXP_RANGE && gamma == 1.0);
+        return low == high;
     }
 
     @Override

@@ -42,8 +42,8 @@ public interface LossScale extends Configurable, Provenancable<ConfiguredObjectP
 
     /**
      * Whether the mean factor of a run is {@link #expectedValue()} whatever the run's length.
-     * Schedules whose amplitude decays (e.g. {@link CyclicalLossScale.Mode#TRIANGULAR2}) are not
-     * stationary: their mean over a run depends on how many mini-batches it has, so no lr-matched
+     * Deterministic schedules ({@link CyclicalLossScale}, unless constant) are not stationary: their
+     * mean over a run depends on how many mini-batches it has, so no lr-matched
      * baseline ({@code learningRate * expectedValue()}) can be derived from the scale alone, and
      * reports and sweeps refuse to compute one.
      * @return True if the mean factor does not depend on the run's length.

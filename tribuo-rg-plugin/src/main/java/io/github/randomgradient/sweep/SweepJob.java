@@ -28,7 +28,8 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
 
     /**
      * The system property that replaces {@link #DEFAULT_JVM_OPTIONS}: whitespace-separated JVM options,
-     * e.g. {@code -Dtribuo.rg.worker.jvmOptions="-XX:+UseG1GC -Xmx2g"}.
+     * e.g. {@code -Dtribuo.rg.worker.jvmOptions=-XX:+UseG1GC}. The {@code tribuo-rg} launcher splits
+     * {@code JAVA_OPTS} at spaces, so through it the value can hold one option.
      */
     public static final String JVM_OPTIONS_PROPERTY = "tribuo.rg.worker.jvmOptions";
 
@@ -93,7 +94,8 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
-                String first = output.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit status " + p.exitValue());
+                String first = output.lines().map(String::strip).filter(l -> !l.isEmpty())
+                        .reduce((a, b) -> a + " " + b).orElse("exit status " + p.exitValue());
                 throw new SweepException("the sweep workers' JVM options " + jvmOptions + " (" + JVM_OPTIONS_PROPERTY
                         + ") are rejected by " + cmd.get(0) + ": " + first);
             }

@@ -101,8 +101,8 @@ public final class SweepPlan {
             if (!isOne(scale)) {
                 if (!scale.isStationary()) {
                     throw new SweepException("sweep '" + sweepName + "': lossScale '" + s + "' (" + scale.describe()
-                            + ") decays, so its mean factor depends on the run's length and the lr-matched baseline "
-                            + "(learningRate x E[u]) is undefined; use a stationary scale (e.g. TRIANGULAR)");
+                            + ") is a schedule whose mean factor depends on the run's length, so the lr-matched "
+                            + "baseline (learningRate x E[u]) is undefined; use a random scale (e.g. UniformLossScale)");
                 }
                 rgScales.put(s, scale.expectedValue());
             }

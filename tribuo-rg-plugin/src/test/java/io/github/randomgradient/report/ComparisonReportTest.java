@@ -246,7 +246,7 @@ public class ComparisonReportTest {
             RunRecord r = run.readRun();
             run.writeJson(RunFiles.RUN, new RunRecord(r.trainer(), r.seed(), r.status(), seconds[i], r.trainExamples(),
                     r.testExamples(), r.modelClass(), r.lossScale(), r.lossScaleMean(), r.learningRate(),
-                    r.effectiveLearningRate(), r.finishedAt()));
+                    r.effectiveLearningRate(), r.finishedAt(), r.modelSha256()));
             runs.add(run);
         }
         TrainerSummary t = ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "timings")).data().trainer(BASELINE);
@@ -275,6 +275,10 @@ public class ComparisonReportTest {
         assertTrue(data.notes().stream().anyMatch(n -> n.contains("linear-adam") && n.contains("oracle/tribuo#401")), data.notes().toString());
         assertTrue(data.notes().stream().anyMatch(n -> n.startsWith("linear-adam: 1 of 1 runs have no training history")),
                 data.notes().toString());
+        // No history, so no samples/s: the console table shows the missing mark, not NaN.
+        assertTrue(Double.isNaN(data.trainer("linear-adam").samplesPerSecond().median()));
+        String table = ComparisonReport.build(runs, DEFAULT).summaryTable();
+        assertFalse(table.contains("NaN"), table);
     }
 
     @Test

@@ -199,11 +199,11 @@ public class ReportCasesTest {
         assertTrue(Double.isNaN(rg.lossScaleMean()));
         assertTrue(Double.isNaN(rg.effectiveLearningRate()));
         String sentence = report.data().verdicts().get(0).sentence();
-        assertTrue(sentence.contains("; the loss scale of linear-rg (cyclic[0.0, 1.0] TRIANGULAR2 step 5) decays, so its mean "
-                + "factor depends on the run's length and no lr-matched step (lr × E[u]) follows from it"), sentence);
+        assertTrue(sentence.contains("; the loss scale of linear-rg (cyclic[0.0, 1.0] TRIANGULAR2 step 5) is a schedule whose "
+                + "mean factor depends on the run's length, so no lr-matched step (lr × E[u]) follows from it"), sentence);
         assertFalse(sentence.contains("0.05 × 0.5"), sentence);
         String md = Files.readString(ReportWriter.write(report, dir.resolve("report")).get(0));
-        assertTrue(md.contains("| linear-rg | cyclic[0.0, 1.0] TRIANGULAR2 step 5 | n/a (decaying schedule) | [0, 1] | 0.05 | "
+        assertTrue(md.contains("| linear-rg | cyclic[0.0, 1.0] TRIANGULAR2 step 5 | n/a (schedule) | [0, 1] | 0.05 | "
                 + "n/a (mean depends on run length) |"), md);
         Map<String, String> audit = ProvenanceFacts.of(runs.get(0).readProvenance()).auditTable();
         assertTrue(audit.get("loss scale mean E[u]").startsWith("depends on the run's length"), audit.toString());

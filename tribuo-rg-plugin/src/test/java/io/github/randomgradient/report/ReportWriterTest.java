@@ -181,6 +181,11 @@ public class ReportWriterTest {
         RunFiles run = RunFixtures.writeRun(dir, RG, 1L);
         assertTrue(run.isComplete());
         byte[] whole = Files.readAllBytes(run.file(RunFiles.MODEL));
+        // As a run directory written before run.json recorded the model's SHA-256: the protobuf
+        // envelope alone must catch every cut.
+        RunRecord hashed = run.readRun();
+        run.writeJson(RunFiles.RUN, withModel(hashed, hashed.modelClass(), null));
+        assertTrue(run.isComplete());
         // Every cut point in the envelope, then every 97th byte through the model bytes and the last byte.
         for (int cut = 1; cut < whole.length; cut = cut < 64 ? cut + 1 : cut + 97) {
             Files.write(run.file(RunFiles.MODEL), java.util.Arrays.copyOf(whole, cut));
@@ -193,12 +198,30 @@ public class ReportWriterTest {
         assertFalse(run.isComplete());
         // Another run's model (here another trainer's class name) is named too.
         Files.write(run.file(RunFiles.MODEL), whole);
-        RunRecord record = run.readRun();
-        run.writeJson(RunFiles.RUN, new RunRecord(record.trainer(), record.seed(), record.status(), record.trainSeconds(),
-                record.trainExamples(), record.testExamples(), "org.tribuo.SomeOtherModel", record.lossScale(),
-                record.lossScaleMean(), record.learningRate(), record.effectiveLearningRate(), record.finishedAt()));
+        run.writeJson(RunFiles.RUN, withModel(hashed, "org.tribuo.SomeOtherModel", null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::read);
         assertTrue(e.getMessage().contains("belongs to another run"), e.getMessage());
+    }
+
+    @Test
+    public void anotherRunsCompleteModelIsCaughtByTheRecordedHash(@TempDir Path dir) throws IOException {
+        RunFiles one = RunFixtures.writeRun(dir, RG, 1L);
+        RunFiles two = RunFixtures.writeRun(dir, RG, 2L);
+        assertEquals(RunFiles.sha256(Files.readAllBytes(one.file(RunFiles.MODEL))), one.readRun().modelSha256());
+        Files.copy(two.file(RunFiles.MODEL), one.file(RunFiles.MODEL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::read);
+        assertTrue(e.getMessage().contains("model.tribuo.pb") && e.getMessage().contains("SHA-256")
+                && e.getMessage().contains("replaced"), e.getMessage());
+        assertFalse(one.isComplete(), "resume retrains it");
+        // The same file as a symbolic link to the other run's model.
+        Files.delete(one.file(RunFiles.MODEL));
+        Files.createSymbolicLink(one.file(RunFiles.MODEL), two.file(RunFiles.MODEL));
+        assertFalse(one.isComplete());
+    }
+
+    private static RunRecord withModel(RunRecord r, String modelClass, String sha256) {
+        return new RunRecord(r.trainer(), r.seed(), r.status(), r.trainSeconds(), r.trainExamples(), r.testExamples(), modelClass,
+                r.lossScale(), r.lossScaleMean(), r.learningRate(), r.effectiveLearningRate(), r.finishedAt(), sha256);
     }
 
     @Test

@@ -166,8 +166,16 @@ final class RunFixtures {
         files.writeJson(RunFiles.RUN, new RunRecord(trainer, seed, status, seconds, train.size(), test.size(),
                 model.getClass().getName(), facts.lossScale().describe(), facts.lossScale().expectedValue(),
                 facts.learningRate().orElse(Double.NaN), facts.effectiveLearningRate().orElse(Double.NaN),
-                Instant.now().toString()));
+                Instant.now().toString(), modelSha256(files)));
         return files;
+    }
+
+    private static String modelSha256(RunFiles files) {
+        try {
+            return RunFiles.sha256(Files.readAllBytes(files.file(RunFiles.MODEL)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
