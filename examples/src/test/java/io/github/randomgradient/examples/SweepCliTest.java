@@ -265,6 +265,29 @@ public class SweepCliTest {
     }
 
     @Test
+    @Order(6)
+    public void workersThatCannotTrainEndTheSweepWithExitFourAndOneLine() throws IOException {
+        // Options the JVM accepts but with which a worker does no work ("-version" exits at once).
+        Path config = sweepXml("dead-workers", "<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"learningRate\"><item>0.05</item></propertylist>");
+        String old = System.getProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+        System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, "-version");
+        BadInputFixtures.Result r;
+        try {
+            r = sweep(config, tmp.resolve("dead"), "--sweep", "sweep2", "--workers", "1");
+        } finally {
+            if (old == null) {
+                System.clearProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+            } else {
+                System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, old);
+            }
+        }
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("every one of the 1 runs failed twice") && !r.err().contains("defect")
+                && !r.err().contains("\tat "), r.err());
+    }
+
+    @Test
     @Order(5)
     public void workersLoadConfigsFromADirectoryWhosePathHasASpace() throws IOException {
         // OLCUT 5.3 resolves <file> includes against the %20-escaped path; workers must load configs as the commands do.

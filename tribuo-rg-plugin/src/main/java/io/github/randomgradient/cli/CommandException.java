@@ -24,6 +24,9 @@ public final class CommandException extends RuntimeException {
     /** Exit status of an unexpected failure: a defect. */
     public static final int EXIT_DEFECT = 1;
 
+    /** Exit status of a sweep whose runs failed twice in their workers (a worker crashed or ran out of memory). */
+    public static final int EXIT_RUNS_FAILED = 4;
+
     private final int exitStatus;
 
     /**
@@ -75,8 +78,19 @@ public final class CommandException extends RuntimeException {
     }
 
     /**
+     * The exception for sweep runs that failed twice in worker processes for another reason than
+     * divergence (a worker that crashed, ran out of memory or exited): exit status
+     * {@value #EXIT_RUNS_FAILED}.
+     * @param message One line naming how many runs failed and the first failure (with its worker log).
+     * @return The exception.
+     */
+    public static CommandException failedRuns(String message) {
+        return new CommandException(EXIT_RUNS_FAILED, message, null);
+    }
+
+    /**
      * The exit status this failure ends the command with.
-     * @return {@value #EXIT_BAD_INPUT} or {@value #EXIT_DIVERGED}.
+     * @return {@value #EXIT_BAD_INPUT}, {@value #EXIT_DIVERGED} or {@value #EXIT_RUNS_FAILED}.
      */
     public int exitStatus() {
         return exitStatus;

@@ -147,8 +147,8 @@ public final class SweepCommand {
         }
         if (!todo.isEmpty() && failed.size() == todo.size() && todo.size() == plan.runs().size()) {
                 // Nothing trained: a report of empty cells would only hide the cause.
-                throw new IllegalStateException("every one of the " + todo.size() + " runs failed twice, so no report was written; "
-                        + "the first failure: " + failed.get(0));
+                throw CommandException.failedRuns("every one of the " + todo.size() + " runs failed twice, so no report was "
+                        + "written; the first failure: " + failed.get(0) + ". Check the worker options and memory, then rerun");
             }
             Path reportDir = output.resolve("report");
             Preflight.removeLeftoverPartials(reportDir);
@@ -157,7 +157,8 @@ public final class SweepCommand {
             out.println(report.summary());
             out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
             if (!failed.isEmpty()) {
-                throw new IllegalStateException(failed.size() + " run(s) failed twice and are missing from the report: " + failed);
+                throw CommandException.failedRuns(failed.size() + " run(s) failed twice and are missing from the report (rerun "
+                        + "to train them): " + failed);
             }
             return reportDir;
         }

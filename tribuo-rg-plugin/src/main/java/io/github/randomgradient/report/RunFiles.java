@@ -146,6 +146,9 @@ public final class RunFiles {
         }
         Path model = file(MODEL);
         try {
+            if (Files.isDirectory(model)) {
+                throw invalid(MODEL, "it is a directory, not a model file");
+            }
             if (!Files.isRegularFile(model)) {
                 throw missing(MODEL);
             }
@@ -161,7 +164,8 @@ public final class RunFiles {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException(where(MODEL) + "could not be read: " + e.getMessage(), e);
+            throw new IllegalArgumentException(where(MODEL) + "could not be read (" + e.getClass().getSimpleName() + "): "
+                    + e.getMessage(), e);
         }
         return new LoadedRun(this, record, evaluation, history, facts);
     }

@@ -217,6 +217,11 @@ public class ReportWriterTest {
         Files.delete(one.file(RunFiles.MODEL));
         Files.createSymbolicLink(one.file(RunFiles.MODEL), two.file(RunFiles.MODEL));
         assertFalse(one.isComplete());
+        // A directory in its place is named as such, not as a run that did not finish.
+        Files.delete(one.file(RunFiles.MODEL));
+        Files.createDirectory(one.file(RunFiles.MODEL));
+        e = assertThrows(IllegalArgumentException.class, one::read);
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     }
 
     private static RunRecord withModel(RunRecord r, String modelClass, String sha256) {
