@@ -80,21 +80,22 @@ public final class RunRecorder {
         } catch (IOException e) {
             throw new UncheckedIOException("could not serialise the model of " + files.dir(), e);
         }
-        byte[] modelBytes = bytes.toByteArray();
-        files.write(RunFiles.MODEL, modelBytes);
-        files.writeText(RunFiles.PROVENANCE, new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance()));
-        files.writeJson(RunFiles.EVALUATION, evaluation);
+        java.util.Map<String, String> hashes = new java.util.TreeMap<>();
+        hashes.put(RunFiles.MODEL, files.write(RunFiles.MODEL, bytes.toByteArray()));
+        hashes.put(RunFiles.PROVENANCE, files.writeText(RunFiles.PROVENANCE,
+                new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance())));
+        hashes.put(RunFiles.EVALUATION, files.writeJson(RunFiles.EVALUATION, evaluation));
         boolean diverged = false;
         if (model instanceof HasTrainingHistory) {
             var history = ((HasTrainingHistory) model).getTrainingHistory();
-            files.writeJson(RunFiles.HISTORY, history);
+            hashes.put(RunFiles.HISTORY, files.writeJson(RunFiles.HISTORY, history));
             diverged = history.isDiverged();
         }
         ProvenanceFacts facts = ProvenanceFacts.of(model.getProvenance());
         RunRecord run = new RunRecord(trainer, seed, diverged ? RunRecord.DIVERGED : RunRecord.COMPLETE, trainSeconds,
                 trainExamples, test.size(), model.getClass().getName(), facts.lossScale().describe(),
                 facts.lossScale().isStationary() ? facts.lossScale().expectedValue() : Double.NaN, facts.learningRate().orElse(Double.NaN),
-                facts.effectiveLearningRate().orElse(Double.NaN), OffsetDateTime.now().toString(), RunFiles.sha256(modelBytes));
+                facts.effectiveLearningRate().orElse(Double.NaN), OffsetDateTime.now().toString(), hashes);
         files.writeJson(RunFiles.RUN, run);
         return run;
     }

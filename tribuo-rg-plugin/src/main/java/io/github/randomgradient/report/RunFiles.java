@@ -156,17 +156,11 @@ public final class RunFiles {
                 throw invalid(MODEL, "it is empty");
             }
             checkModelFile(model, record);
-            if (record.modelSha256() != null) {
-                String actual = sha256(Files.readAllBytes(model));
-                if (!actual.equals(record.modelSha256())) {
-                    throw invalid(MODEL, "its SHA-256 is " + actual + " but " + RUN + " records " + record.modelSha256()
-                            + ": the file was replaced (e.g. by another run's model) or altered after the run; re-run the run");
-                }
-            }
         } catch (IOException e) {
             throw new IllegalArgumentException(where(MODEL) + "could not be read (" + e.getClass().getSimpleName() + "): "
                     + e.getMessage(), e);
         }
+        checkHashes(record);
         return new LoadedRun(this, record, evaluation, history, facts);
     }
 
@@ -189,6 +183,29 @@ public final class RunFiles {
         if (record.modelClass() != null && !record.modelClass().equals(proto.getClassName())) {
             throw invalid(MODEL, "it holds a " + proto.getClassName() + " but " + RUN + " records a " + record.modelClass()
                     + "; the file belongs to another run");
+        }
+    }
+
+    /** Every file {@value #RUN} records a SHA-256 for must still have it: nothing was replaced after the run. */
+    private void checkHashes(RunRecord record) {
+        if (record.sha256() == null) {
+            return;
+        }
+        for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(record.sha256()).entrySet()) {
+            String actual;
+            try {
+                if (!Files.isRegularFile(file(e.getKey()))) {
+                    throw missing(e.getKey());
+                }
+                actual = sha256(Files.readAllBytes(file(e.getKey())));
+            } catch (IOException x) {
+                throw new IllegalArgumentException(where(e.getKey()) + "could not be read (" + x.getClass().getSimpleName() + "): "
+                        + x.getMessage(), x);
+            }
+            if (!actual.equals(e.getValue())) {
+                throw invalid(e.getKey(), "its SHA-256 is " + actual + " but " + RUN + " records " + e.getValue()
+                        + ": the file was replaced (e.g. by another run's) or altered after the run; re-run the run");
+            }
         }
     }
 
@@ -236,8 +253,8 @@ public final class RunFiles {
      */
     public RunRecord readRun() {
         com.fasterxml.jackson.databind.node.ObjectNode tree = readJson(RUN, com.fasterxml.jackson.databind.node.ObjectNode.class);
-        if (!tree.has("modelSha256")) {
-            tree.putNull("modelSha256"); // written before the model's hash was recorded
+        if (!tree.has("sha256")) {
+            tree.putNull("sha256"); // written before the files' hashes were recorded
         }
         try {
             return JSON.readerFor(RunRecord.class).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
@@ -308,9 +325,10 @@ public final class RunFiles {
      * Writes bytes atomically: to a temporary file in the run directory, then moved into place.
      * @param name The file name.
      * @param bytes The content.
+     * @return The SHA-256 of the content, lower-case hex (for {@link RunRecord#sha256()}).
      * @throws UncheckedIOException If the file cannot be written.
      */
-    public void write(String name, byte[] bytes) {
+    public String write(String name, byte[] bytes) {
         try {
             Files.createDirectories(dir);
             Path tmp = partialFile(dir, name);
@@ -323,6 +341,7 @@ public final class RunFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file(name), e);
         }
+        return sha256(bytes);
     }
 
     /**
@@ -341,11 +360,12 @@ public final class RunFiles {
      * Writes an object as JSON, atomically.
      * @param name The file name.
      * @param value The object.
+     * @return The SHA-256 of the file's content, lower-case hex.
      * @throws UncheckedIOException If the file cannot be written.
      */
-    public void writeJson(String name, Object value) {
+    public String writeJson(String name, Object value) {
         try {
-            write(name, JSON.writeValueAsBytes(value));
+            return write(name, JSON.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("could not encode " + name + " as JSON", e);
         }
@@ -355,9 +375,10 @@ public final class RunFiles {
      * Writes text, atomically.
      * @param name The file name.
      * @param text The UTF-8 text.
+     * @return The SHA-256 of the file's content, lower-case hex.
      */
-    public void writeText(String name, String text) {
-        write(name, text.getBytes(StandardCharsets.UTF_8));
+    public String writeText(String name, String text) {
+        return write(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -18,13 +18,16 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param learningRate The base learning rate, NaN if the trainer records none.
  * @param effectiveLearningRate {@code learningRate * E[u]}, NaN if unknown.
  * @param finishedAt ISO-8601 time the run finished.
- * @param modelSha256 The SHA-256 of {@value RunFiles#MODEL} as written, lower-case hex; null in run
- *                    directories written before it was recorded (their model file is then only
- *                    checked for completeness).
+ * @param sha256 The SHA-256 (lower-case hex) of every file of the run as written before this record,
+ *               by file name ({@value RunFiles#MODEL}, {@value RunFiles#PROVENANCE},
+ *               {@value RunFiles#EVALUATION}, {@value RunFiles#HISTORY}); a file replaced or altered
+ *               afterwards makes the run corrupt. Null in run directories written before the hashes
+ *               were recorded (their files are then only checked for form).
  */
 public record RunRecord(String trainer, long seed, String status, double trainSeconds, int trainExamples,
                         int testExamples, String modelClass, String lossScale, double lossScaleMean,
-                        double learningRate, double effectiveLearningRate, String finishedAt, String modelSha256) {
+                        double learningRate, double effectiveLearningRate, String finishedAt,
+                        java.util.Map<String, String> sha256) {
 
     /** Status of a run that trained to the end. */
     public static final String COMPLETE = "complete";

@@ -246,7 +246,7 @@ public class ComparisonReportTest {
             RunRecord r = run.readRun();
             run.writeJson(RunFiles.RUN, new RunRecord(r.trainer(), r.seed(), r.status(), seconds[i], r.trainExamples(),
                     r.testExamples(), r.modelClass(), r.lossScale(), r.lossScaleMean(), r.learningRate(),
-                    r.effectiveLearningRate(), r.finishedAt(), r.modelSha256()));
+                    r.effectiveLearningRate(), r.finishedAt(), r.sha256()));
             runs.add(run);
         }
         TrainerSummary t = ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "timings")).data().trainer(BASELINE);

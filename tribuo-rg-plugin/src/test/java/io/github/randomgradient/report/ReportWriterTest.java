@@ -207,7 +207,8 @@ public class ReportWriterTest {
     public void anotherRunsCompleteModelIsCaughtByTheRecordedHash(@TempDir Path dir) throws IOException {
         RunFiles one = RunFixtures.writeRun(dir, RG, 1L);
         RunFiles two = RunFixtures.writeRun(dir, RG, 2L);
-        assertEquals(RunFiles.sha256(Files.readAllBytes(one.file(RunFiles.MODEL))), one.readRun().modelSha256());
+        assertEquals(RunFixtures.hashes(one), one.readRun().sha256());
+        assertEquals(4, one.readRun().sha256().size(), "model, provenance, evaluation and history");
         Files.copy(two.file(RunFiles.MODEL), one.file(RunFiles.MODEL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::read);
         assertTrue(e.getMessage().contains("model.tribuo.pb") && e.getMessage().contains("SHA-256")
@@ -224,7 +225,25 @@ public class ReportWriterTest {
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     }
 
-    private static RunRecord withModel(RunRecord r, String modelClass, String sha256) {
+    @Test
+    public void anyFileOfTheRunReplacedAfterTheRunIsCorrupt(@TempDir Path dir) throws IOException {
+        RunFiles one = RunFixtures.writeRun(dir, RG, 1L);
+        RunFiles two = RunFixtures.writeRun(dir, RG, 2L);
+        for (String name : List.of(RunFiles.EVALUATION, RunFiles.PROVENANCE, RunFiles.HISTORY)) {
+            byte[] own = Files.readAllBytes(one.file(name));
+            Files.copy(two.file(name), one.file(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::read, name);
+            assertTrue(e.getMessage().contains(name) && e.getMessage().contains("SHA-256"), e.getMessage());
+            assertFalse(one.isComplete(), name);
+            Files.write(one.file(name), own);
+            assertTrue(one.isComplete(), name);
+        }
+        // A recorded file that is gone is missing, not silently skipped.
+        Files.delete(one.file(RunFiles.HISTORY));
+        assertFalse(one.isComplete());
+    }
+
+    private static RunRecord withModel(RunRecord r, String modelClass, Map<String, String> sha256) {
         return new RunRecord(r.trainer(), r.seed(), r.status(), r.trainSeconds(), r.trainExamples(), r.testExamples(), modelClass,
                 r.lossScale(), r.lossScaleMean(), r.learningRate(), r.effectiveLearningRate(), r.finishedAt(), sha256);
     }

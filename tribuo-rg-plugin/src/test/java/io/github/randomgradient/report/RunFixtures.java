@@ -166,16 +166,34 @@ final class RunFixtures {
         files.writeJson(RunFiles.RUN, new RunRecord(trainer, seed, status, seconds, train.size(), test.size(),
                 model.getClass().getName(), facts.lossScale().describe(), facts.lossScale().expectedValue(),
                 facts.learningRate().orElse(Double.NaN), facts.effectiveLearningRate().orElse(Double.NaN),
-                Instant.now().toString(), modelSha256(files)));
+                Instant.now().toString(), hashes(files)));
         return files;
     }
 
-    private static String modelSha256(RunFiles files) {
-        try {
-            return RunFiles.sha256(Files.readAllBytes(files.file(RunFiles.MODEL)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The SHA-256 of each of the run's files that exists, as RunRecorder records them. */
+    static Map<String, String> hashes(RunFiles files) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : List.of(RunFiles.MODEL, RunFiles.PROVENANCE, RunFiles.EVALUATION, RunFiles.HISTORY)) {
+            try {
+                if (Files.exists(files.file(name))) {
+                    out.put(name, RunFiles.sha256(Files.readAllBytes(files.file(name))));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return out;
+    }
+
+    /** Records the current hashes in run.json after a fixture replaced one of the run's files on purpose. */
+    private static void rehash(RunFiles files) {
+        if (!Files.exists(files.file(RunFiles.RUN))) {
+            return;
+        }
+        RunRecord r = files.readRun();
+        files.writeJson(RunFiles.RUN, new RunRecord(r.trainer(), r.seed(), r.status(), r.trainSeconds(), r.trainExamples(),
+                r.testExamples(), r.modelClass(), r.lossScale(), r.lossScaleMean(), r.learningRate(), r.effectiveLearningRate(),
+                r.finishedAt(), hashes(files)));
     }
 
     /**
@@ -185,12 +203,14 @@ final class RunFixtures {
     static RunFiles withAccuracy(RunFiles files, double accuracy) {
         EvaluationRecord e = files.readEvaluation();
         files.writeJson(RunFiles.EVALUATION, new EvaluationRecord(accuracy, e.macroF1(), e.balancedErrorRate(), e.perClass()));
+        rehash(files);
         return files;
     }
 
     /** Writes {@value RunFiles#HISTORY}, as the experiment does. */
     static void writeHistory(RunFiles files, TrainingHistory history) {
         files.writeJson(RunFiles.HISTORY, history);
+        rehash(files);
     }
 
     /** Writes a complete run of a standard trainer with its fabricated history. */
