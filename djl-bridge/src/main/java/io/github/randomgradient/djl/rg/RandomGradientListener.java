@@ -100,10 +100,12 @@ public final class RandomGradientListener implements TrainingListener {
     /**
      * The loss scale's expected factor \( E[u] \); a baseline with the same mean step trains at
      * {@code learningRate * getExpectedLossScale()}.
-     * @return The expected factor (dimensionless).
+     * @return The expected factor (dimensionless); NaN for a schedule whose mean depends on the run's
+     *         length (not {@link io.github.randomgradient.rg.LossScale#isStationary() stationary}):
+     *         use the realised mean factor of the training history instead.
      */
     public double getExpectedLossScale() {
-        return loss.getLossScale().expectedValue();
+        return loss.getLossScale().isStationary() ? loss.getLossScale().expectedValue() : Double.NaN;
     }
 
     /**

@@ -26,7 +26,7 @@ public final class RandomGradientLossProvenance implements ObjectProvenance {
     public static final String LOSS_SCALE = "loss-scale";
     /** Key of the sampler seed. */
     public static final String SEED = "seed";
-    /** Key of the expected factor E[u] (dimensionless). */
+    /** Key of the expected factor E[u] (dimensionless); NaN for a schedule whose mean depends on the run's length. */
     public static final String EXPECTED_LOSS_SCALE = "expected-loss-scale";
     /** Key of the wrapped DJL loss's class name. */
     public static final String WRAPPED_LOSS_CLASS = "wrapped-loss-class";
@@ -39,7 +39,8 @@ public final class RandomGradientLossProvenance implements ObjectProvenance {
         Map<String, Provenance> map = new LinkedHashMap<>();
         map.put(LOSS_SCALE, loss.getLossScale().getProvenance());
         map.put(SEED, new LongProvenance(SEED, loss.getSeed()));
-        map.put(EXPECTED_LOSS_SCALE, new DoubleProvenance(EXPECTED_LOSS_SCALE, loss.getLossScale().expectedValue()));
+        map.put(EXPECTED_LOSS_SCALE, new DoubleProvenance(EXPECTED_LOSS_SCALE,
+                loss.getLossScale().isStationary() ? loss.getLossScale().expectedValue() : Double.NaN));
         map.put(WRAPPED_LOSS_CLASS, new StringProvenance(WRAPPED_LOSS_CLASS, loss.getWrappedLoss().getClass().getName()));
         map.put(WRAPPED_LOSS_NAME, new StringProvenance(WRAPPED_LOSS_NAME, loss.getWrappedLoss().getName()));
         this.values = Collections.unmodifiableMap(map);

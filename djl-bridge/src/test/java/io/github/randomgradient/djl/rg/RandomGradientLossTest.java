@@ -387,6 +387,10 @@ class RandomGradientLossTest {
 
         RandomGradientListener listener = listener(loss);
         assertEquals(0.75, listener.getExpectedLossScale(), 0.0); // p (low + high) / 2 + (1 - p)
+        // A cyclical schedule's mean depends on the run's length: no E[u] is claimed for it.
+        RandomGradientLoss cyclic = rg(Loss.l2Loss(), new io.github.randomgradient.rg.CyclicalLossScale(0, 1, 2000), 42);
+        assertTrue(Double.isNaN(listener(cyclic).getExpectedLossScale()));
+        assertEquals("NaN", cyclic.getProvenance().get(RandomGradientLossProvenance.EXPECTED_LOSS_SCALE).toString());
         fit(loss, listener, 3);
         TrainingHistory history = listener.getTrainingHistory();
         assertEquals("first-12", history.heldOutData());
