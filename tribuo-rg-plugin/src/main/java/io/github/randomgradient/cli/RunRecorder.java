@@ -94,7 +94,7 @@ public final class RunRecorder {
         ProvenanceFacts facts = ProvenanceFacts.of(model.getProvenance());
         RunRecord run = new RunRecord(trainer, seed, diverged ? RunRecord.DIVERGED : RunRecord.COMPLETE, trainSeconds,
                 trainExamples, test.size(), model.getClass().getName(), facts.lossScale().describe(),
-                facts.lossScale().isStationary() ? facts.lossScale().expectedValue() : Double.NaN, facts.learningRate().orElse(Double.NaN),
+                facts.lossScale().runMeanFactor(), facts.learningRate().orElse(Double.NaN),
                 facts.effectiveLearningRate().orElse(Double.NaN), OffsetDateTime.now().toString(), hashes);
         files.writeJson(RunFiles.RUN, run);
         return run;

@@ -248,7 +248,7 @@ public final class ProvenanceFacts {
     public OptionalDouble effectiveLearningRate() {
         OptionalDouble lr = learningRate();
         return lr.isPresent() && !isAdaptive() && lossScale.isStationary()
-                ? OptionalDouble.of(lr.getAsDouble() * lossScale.expectedValue()) : OptionalDouble.empty();
+                ? OptionalDouble.of(lr.getAsDouble() * lossScale.runMeanFactor()) : OptionalDouble.empty();
     }
 
     /**

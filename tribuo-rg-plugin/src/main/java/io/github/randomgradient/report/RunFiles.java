@@ -222,6 +222,12 @@ public final class RunFiles {
         return new IllegalArgumentException(where(name) + "is corrupt: " + why);
     }
 
+    /** A reader for which a field missing from the JSON, or null for a number, is an error, not a silent 0. */
+    private static com.fasterxml.jackson.databind.ObjectReader strictReader(Class<?> type) {
+        return JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
     /** Reads a JSON file strictly: a field missing from the file is an error, not a silent 0. */
     private <V> V readJson(String name, Class<V> type) {
         Path path = file(name);
@@ -230,8 +236,7 @@ public final class RunFiles {
         }
         V value;
         try {
-            value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-                    DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(path.toFile());
+            value = strictReader(type).readValue(path.toFile());
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String location = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -257,8 +262,7 @@ public final class RunFiles {
             tree.putNull("sha256"); // written before the files' hashes were recorded
         }
         try {
-            return JSON.readerFor(RunRecord.class).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-                    DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(tree);
+            return strictReader(RunRecord.class).readValue(tree);
         } catch (IOException e) {
             String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
             throw invalid(RUN, "not a valid RunRecord: " + message);
@@ -266,9 +270,10 @@ public final class RunFiles {
     }
 
     /**
-     * The SHA-256 of some bytes, as lower-case hex.
+     * The SHA-256 of some bytes, as lower-case hex: the one digest of this project (run files, run
+     * identities, model parameters).
      * @param bytes The bytes.
-     * @return The digest.
+     * @return 64 hex digits.
      */
     public static String sha256(byte[] bytes) {
         try {

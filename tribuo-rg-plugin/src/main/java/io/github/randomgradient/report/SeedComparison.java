@@ -369,16 +369,31 @@ public final class SeedComparison {
      * @return The same comparisons in the same order, with adjusted p-values and outcomes.
      */
     public static List<Result> holm(List<Result> results) {
-        List<Integer> tested = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            if (!Double.isNaN(results.get(i).pValue())) {
-                tested.add(i);
+        double[] adjusted = holmAdjustTested(results.stream().mapToDouble(Result::pValue).toArray());
+        int tested = (int) java.util.Arrays.stream(adjusted).filter(p -> !Double.isNaN(p)).count();
+        List<Result> out = new ArrayList<>(results);
+        for (int i = 0; i < adjusted.length; i++) {
+            if (!Double.isNaN(adjusted[i])) {
+                out.set(i, results.get(i).withHolm(adjusted[i], tested));
             }
         }
-        double[] adjusted = holmAdjust(tested.stream().mapToDouble(i -> results.get(i).pValue()).toArray());
-        List<Result> out = new ArrayList<>(results);
-        for (int k = 0; k < tested.size(); k++) {
-            out.set(tested.get(k), results.get(tested.get(k)).withHolm(adjusted[k], tested.size()));
+        return out;
+    }
+
+    /**
+     * {@link #holmAdjust(double[])} over the tests that have a p-value: a NaN (no test, e.g. constant
+     * samples) is not counted among the \( m \) tests and stays NaN.
+     * @param p The p-values, NaN where there was no test.
+     * @return The adjusted p-values, in the input order.
+     * @throws IllegalArgumentException If a p-value is outside [0, 1].
+     */
+    public static double[] holmAdjustTested(double[] p) {
+        int[] tested = java.util.stream.IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).toArray();
+        double[] adjusted = holmAdjust(java.util.Arrays.stream(tested).mapToDouble(i -> p[i]).toArray());
+        double[] out = new double[p.length];
+        java.util.Arrays.fill(out, Double.NaN);
+        for (int k = 0; k < tested.length; k++) {
+            out[tested[k]] = adjusted[k];
         }
         return out;
     }

@@ -88,7 +88,7 @@ final class TrainerSummaries {
         }
         List<Long> failed = all.stream().filter(r -> !healthy.contains(r)).map(LoadedRun::seed).toList();
         boolean adaptive = facts.isAdaptive();
-        return new TrainerSummary(trainer, facts.isRandomGradient(), scale.describe(), scale.isStationary() ? scale.expectedValue() : Double.NaN,
+        return new TrainerSummary(trainer, facts.isRandomGradient(), scale.describe(), scale.runMeanFactor(),
                 scale.min(), scale.max(), facts.learningRate().orElse(Double.NaN),
                 adaptive ? Double.NaN : facts.effectiveLearningRate().orElse(Double.NaN), adaptive,
                 facts.momentum().orElse("not recorded"), facts.optimiser().orElse("not recorded"),

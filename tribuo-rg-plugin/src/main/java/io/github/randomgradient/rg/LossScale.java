@@ -53,6 +53,15 @@ public interface LossScale extends Configurable, Provenancable<ConfiguredObjectP
     }
 
     /**
+     * The mean factor of any run, {@link #expectedValue()}, if the scale is {@link #isStationary()
+     * stationary}; NaN otherwise (the realised mean is then in the run's training history).
+     * @return E[u] of a run (dimensionless), or NaN.
+     */
+    default double runMeanFactor() {
+        return isStationary() ? expectedValue() : Double.NaN;
+    }
+
+    /**
      * The smallest factor this scale can produce.
      * @return The minimum factor (dimensionless).
      */

@@ -105,7 +105,7 @@ public final class RandomGradientListener implements TrainingListener {
      *         use the realised mean factor of the training history instead.
      */
     public double getExpectedLossScale() {
-        return loss.getLossScale().isStationary() ? loss.getLossScale().expectedValue() : Double.NaN;
+        return loss.getLossScale().runMeanFactor();
     }
 
     /**

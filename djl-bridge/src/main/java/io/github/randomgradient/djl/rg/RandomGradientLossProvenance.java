@@ -39,8 +39,7 @@ public final class RandomGradientLossProvenance implements ObjectProvenance {
         Map<String, Provenance> map = new LinkedHashMap<>();
         map.put(LOSS_SCALE, loss.getLossScale().getProvenance());
         map.put(SEED, new LongProvenance(SEED, loss.getSeed()));
-        map.put(EXPECTED_LOSS_SCALE, new DoubleProvenance(EXPECTED_LOSS_SCALE,
-                loss.getLossScale().isStationary() ? loss.getLossScale().expectedValue() : Double.NaN));
+        map.put(EXPECTED_LOSS_SCALE, new DoubleProvenance(EXPECTED_LOSS_SCALE, loss.getLossScale().runMeanFactor()));
         map.put(WRAPPED_LOSS_CLASS, new StringProvenance(WRAPPED_LOSS_CLASS, loss.getWrappedLoss().getClass().getName()));
         map.put(WRAPPED_LOSS_NAME, new StringProvenance(WRAPPED_LOSS_NAME, loss.getWrappedLoss().getName()));
         this.values = Collections.unmodifiableMap(map);

@@ -68,6 +68,16 @@ public record PairedComparison(int n, double meanDifference, double ciLow, doubl
      * @return The mark.
      */
     public String mark() {
-        return pValue < 0.01 ? "**" : pValue < ALPHA ? "*" : "";
+        return mark(pValue);
+    }
+
+    /**
+     * The significance mark of a p-value: {@code **} below 0.01, {@code *} below {@value #ALPHA}, empty
+     * otherwise (also for NaN).
+     * @param p The p-value, raw or adjusted.
+     * @return The mark.
+     */
+    public static String mark(double p) {
+        return p < 0.01 ? "**" : p < ALPHA ? "*" : "";
     }
 }

@@ -73,7 +73,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
          * @return The mark.
          */
         public String mark() {
-            return adjustedPValue < 0.01 ? "**" : adjustedPValue < PairedComparison.ALPHA ? "*" : "";
+            return PairedComparison.mark(adjustedPValue);
         }
     }
 
@@ -126,7 +126,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         List<String> momenta = axis(runs, "momentum");
         List<Heatmap> heatmaps = new ArrayList<>();
         List<TunedArm> tuned = new ArrayList<>();
-        List<Verdict> verdicts = new ArrayList<>();
+        List<Tested> verdicts = new ArrayList<>();
         Set<String> scales = runs.stream().map(RunOutcome::rgScale).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         for (String slice : runs.stream().map(SweepResults::slice).collect(Collectors.toCollection(LinkedHashSet::new))) {
             List<RunOutcome> inSlice = runs.stream().filter(r -> slice(r).equals(slice)).toList();
@@ -174,26 +174,29 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
 
     static Heatmap heatmap(String slice, String scale, String rg, String reference, Metric m, List<RunOutcome> runs,
                                    List<String> lrs, List<String> momenta) {
-        List<List<Cell>> rows = new ArrayList<>();
+        List<PairedComparison> comparisons = new ArrayList<>();
+        List<List<String>> excluded = new ArrayList<>();
         for (String mom : momenta) {
-            List<Cell> row = new ArrayList<>();
             for (String lr : lrs) {
-                List<String> excluded = new ArrayList<>();
-                double[][] pairs = pair(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, excluded);
-                row.add(new Cell(lr, mom, PairedComparison.of(pairs[0], pairs[1]), excluded, Double.NaN));
+                List<String> left = new ArrayList<>();
+                double[][] pairs = pair(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, left);
+                comparisons.add(PairedComparison.of(pairs[0], pairs[1]));
+                excluded.add(left);
             }
-            rows.add(row);
         }
         // One heatmap is one family of tests: a 4 x 4 grid at alpha 0.05 would mark a cell by chance
         // more often than not, so its marks use Holm-adjusted p-values.
-        List<Cell> tested = rows.stream().flatMap(List::stream).filter(c -> !Double.isNaN(c.comparison().pValue())).toList();
-        double[] adjusted = SeedComparison.holmAdjust(tested.stream().mapToDouble(c -> c.comparison().pValue()).toArray());
-        Map<Cell, Double> byCell = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < tested.size(); i++) {
-            byCell.put(tested.get(i), adjusted[i]);
+        double[] adjusted = SeedComparison.holmAdjustTested(comparisons.stream().mapToDouble(PairedComparison::pValue).toArray());
+        List<List<Cell>> rows = new ArrayList<>();
+        int k = 0;
+        for (String mom : momenta) {
+            List<Cell> row = new ArrayList<>();
+            for (String lr : lrs) {
+                row.add(new Cell(lr, mom, comparisons.get(k), excluded.get(k), adjusted[k]));
+                k++;
+            }
+            rows.add(row);
         }
-        rows.replaceAll(row -> row.stream().map(c -> byCell.containsKey(c)
-                ? new Cell(c.learningRate(), c.momentum(), c.comparison(), c.excluded(), byCell.get(c)) : c).toList());
         return new Heatmap(slice, scale, reference.startsWith(PlannedRun.LR_MATCHED) ? PlannedRun.LR_MATCHED : PlannedRun.BASELINE, m, rows);
     }
 
@@ -248,8 +251,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         return Optional.ofNullable(best);
     }
 
-    private static List<Verdict> verdicts(String slice, TunedArm rg, TunedArm ref) {
-        List<Verdict> out = new ArrayList<>();
+    private static List<Tested> verdicts(String slice, TunedArm rg, TunedArm ref) {
+        List<Tested> out = new ArrayList<>();
         String[][] claims = {
                 {"faster convergence", "EPOCHS_TO_TARGET"},
                 {"faster convergence", "EPOCH1_ACCURACY"},
@@ -268,8 +271,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 test = "paired two-sided t-test";
                 p = cmp.pValue();
             }
-            String key = m + "\u0000" + runDirs(rg.runs()) + "\u0000" + runDirs(ref.runs());
-            out.add(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, Double.NaN, key));
+            out.add(new Tested(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, Double.NaN, null),
+                    m + "\u0000" + runDirs(rg.runs()) + "\u0000" + runDirs(ref.runs())));
         }
         return out;
     }
@@ -279,15 +282,22 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
     }
 
     /**
-     * Decides every verdict on Holm-adjusted p-values: the report's claims are one family of tests.
-     * Verdicts built by {@link #verdicts} carry the identity of their test (metric and runs) in place
-     * of the verdict, so a test two verdicts share is counted once.
+     * A verdict before the report-wide correction (adjusted p-value NaN, verdict null), with the
+     * identity of its test: the metric and the runs compared.
+     * @param verdict The undecided verdict.
+     * @param test The test's identity; two verdicts with the same identity are one test.
      */
-    static List<Verdict> decide(List<Verdict> provisional) {
+    record Tested(Verdict verdict, String test) {}
+
+    /**
+     * Decides every verdict on Holm-adjusted p-values: the report's claims are one family of tests,
+     * and a test two verdicts share is counted once.
+     */
+    static List<Verdict> decide(List<Tested> provisional) {
         Map<String, Double> raw = new LinkedHashMap<>();
-        for (Verdict v : provisional) {
-            if (!Double.isNaN(v.pValue())) {
-                raw.putIfAbsent(v.verdict(), v.pValue());
+        for (Tested t : provisional) {
+            if (!Double.isNaN(t.verdict().pValue())) {
+                raw.putIfAbsent(t.test(), t.verdict().pValue());
             }
         }
         List<String> keys = new ArrayList<>(raw.keySet());
@@ -297,8 +307,9 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             byKey.put(keys.get(i), adjusted[i]);
         }
         List<Verdict> out = new ArrayList<>();
-        for (Verdict v : provisional) {
-            double q = byKey.getOrDefault(v.verdict(), Double.NaN);
+        for (Tested t : provisional) {
+            Verdict v = t.verdict();
+            double q = byKey.getOrDefault(t.test(), Double.NaN);
             PairedComparison cmp = v.comparison();
             String verdict;
             if (v.metric() == Metric.ACCURACY) {

@@ -71,9 +71,9 @@ public class HeatmapHolmTest {
         assertEquals("", cells.get(0).get(1).mark(), "raw p " + small + " does not survive the correction");
     }
 
-    private static SweepResults.Verdict provisional(String claim, Metric m, double mean, double p, String test) {
+    private static SweepResults.Tested provisional(String claim, Metric m, double mean, double p, String test) {
         PairedComparison cmp = new PairedComparison(5, mean, mean - 1, mean + 1, 0.5, p);
-        return new SweepResults.Verdict("", claim, "rg", "ref", m, cmp, "t", p, Double.NaN, test);
+        return new SweepResults.Tested(new SweepResults.Verdict("", claim, "rg", "ref", m, cmp, "t", p, Double.NaN, null), test);
     }
 
     @Test
