@@ -29,6 +29,18 @@ public record EvaluationRecord(double accuracy, double macroF1, double balancedE
     }
 
     /**
+     * The number of examples evaluated: the sum of the per-class supports (Tribuo's confusion matrix
+     * counts every example once, under its true label).
+     * @return The number of examples; 0 if no per-class metrics were recorded.
+     */
+    public long examples() {
+        if (perClass == null) {
+            return 0;
+        }
+        return Math.round(perClass.values().stream().mapToDouble(ClassMetrics::support).sum());
+    }
+
+    /**
      * Metrics of one class.
      *
      * @param precision Precision.

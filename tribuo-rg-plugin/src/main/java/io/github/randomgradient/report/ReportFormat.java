@@ -53,7 +53,8 @@ final class ReportFormat {
     }
 
     /**
-     * {@code mean ± sd [ciLow, ciHigh]} (the 95% interval), {@code mean (n=1)} for one value, "—" for none.
+     * {@code mean ± sd [ciLow, ciHigh]} (the 95% interval; {@code [ciLow, ciHigh, cut to the range]} when it
+     * was cut to the measure's range), {@code mean (n=1)} for one value, "—" for none.
      * Like {@link Summary#format(int)}, but locale-independent and explicit about no value.
      */
     static String summary(Summary s, int digits) {
@@ -64,7 +65,7 @@ final class ReportFormat {
             return fixed(s.mean(), digits) + " (n=1)";
         }
         return fixed(s.mean(), digits) + " ± " + fixed(s.std(), digits) + " [" + fixed(s.ciLow(), digits) + ", "
-                + fixed(s.ciHigh(), digits) + "]";
+                + fixed(s.ciHigh(), digits) + (s.ciCut() ? Statistics.CUT : "") + "]";
     }
 
     /** {@code mean ± sd}, just the mean for one value, "—" for none. */

@@ -36,7 +36,9 @@ final class ReportTables {
             + "is applied by the update rule and is not scaled by u (an L2 term inside the loss would be).";
 
     static final String METRICS_TEXT = "Over the seeds that neither diverged nor collapsed: accuracy, macro-F1 and loss "
-            + "as mean ± sample standard deviation [95% Student-t interval]; training seconds and samples/s as median "
+            + "as mean ± sample standard deviation [95% Student-t interval of the mean; where it leaves the measure's range, "
+            + "[0, 1] for accuracy and macro-F1 and [0, ∞) for loss, it is cut to the range and marked 'cut to the range', "
+            + "which keeps its coverage]; training seconds and samples/s as median "
             + "[min–max] (a timing is positive and skewed). Macro-F1 averages the classes present in the test set. Training "
             + "seconds are the wall-clock time of Trainer.train in the experiment's JVM (data conversion included, "
             + "evaluation excluded); the experiment interleaves trainers seed by seed, so load on the machine falls on every "
@@ -47,7 +49,8 @@ final class ReportTables {
             + "of the loss, over the whole run: mean |Δ loss| = (1/(n−1)) Σ_t |L_{t+1} − L_t|; deviation from trend = "
             + "standard deviation of L_t − M_t, where M_t is the centred moving average of L over "
             + Statistics.MOVING_AVERAGE_WINDOW + " mini-batches (fewer at the ends). Epochs to target: median [min–max] over "
-            + "the seeds that reached the target (counts have no symmetric interval).";
+            + "the seeds that reached the target (counts have no symmetric interval). Both oscillation measures are at least "
+            + "0, and their intervals are cut at 0 where they would reach below it.";
 
     static final String PER_CLASS_TEXT = "Per test class, mean over the healthy seeds. n/a: the class is absent from the "
             + "test set (support 0); it is left out of the macro averages (Tribuo's own macro-F1 counts it as 0).";

@@ -2,8 +2,8 @@ package io.github.randomgradient.report;
 
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
+import org.apache.commons.math3.fraction.BigFraction;
 import org.apache.commons.math3.stat.inference.TTest;
-import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
 import org.apache.commons.math3.util.CombinatoricsUtils;
 
 import java.util.ArrayList;
@@ -22,9 +22,19 @@ import java.util.TreeMap;
  * the mini-batches, so they are compared as pairs, matched by seed value (never by position): the
  * difference of means is the mean of the per-seed differences \( d_s = a_s - b_s \), with a 95%
  * Student-t interval \( \bar d \pm t_{0.975, n-1} s_d / \sqrt n \) and a two-sided paired t-test.
- * With at least {@value #WILCOXON_MIN_PAIRS} pairs the exact Wilcoxon signed-rank test is given
- * alongside (normal approximation above 30 pairs). A seed present on one side only is left out of
+ * With at least {@value #WILCOXON_MIN_PAIRS} pairs the Wilcoxon signed-rank test is given alongside. A seed present on one side only is left out of
  * the pairs and named in {@link Result#unpairedSeeds()}; a seed given twice on one side is an error.
+ * <p>
+ * Exact units. A value given as a count ({@link Sample#count(long, long, long)}, e.g. correct test
+ * examples over the test set's size) is compared as the rational \( k / N \), so the per-seed
+ * differences are exact ({@link PairedDifferences}): differences that are equal in counts are equal,
+ * and "no variation" is decided exactly, never on rounding noise. The signed-rank test is
+ * {@link SignedRankTest} (Pratt's zero handling; exact null distribution over the observed mid-ranks up to
+ * {@value SignedRankTest#EXACT_MAX_PAIRS} pairs, normal approximation with tie and continuity corrections
+ * above), symmetric in the order of the trainers.
+ * <p>
+ * Ranges. The difference of a proportion ({@code percentagePoints}) lies in [−1, 1]; its interval is cut
+ * to that range and marked ({@link Result#ciCut()}, {@link Statistics#cut(double, double, double, double)}).
  * With fewer than two common seeds but at least two seeds per side, Welch's unequal-variance t-test
  * compares the two samples (interval with the Welch–Satterthwaite degrees of freedom).
  * <p>
@@ -54,8 +64,54 @@ public final class SeedComparison {
      * One run's value of the metric.
      * @param seed The run's seed.
      * @param value The metric value.
+     * @param total For a proportion of a count (an accuracy), the number of examples \( N \), so that the
+     *              value is compared as the exact count \( k / N \); 0 for any other value.
      */
-    public record Sample(long seed, double value) {}
+    public record Sample(long seed, double value, long total) {
+
+        /**
+         * Checks that a proportion is a count.
+         * @throws IllegalArgumentException If total is negative, or total is positive and {@code value × total}
+         *                                  is not a count in [0, total].
+         */
+        public Sample {
+            if (total < 0) {
+                throw new IllegalArgumentException("seed " + seed + ": the number of examples must be >= 0, found " + total);
+            }
+            if (total > 0 && Double.isFinite(value)) {
+                PairedDifferences.count(value, total);
+            }
+        }
+
+        /**
+         * A value that is not a count, compared as the double it is.
+         * @param seed The run's seed.
+         * @param value The metric value.
+         */
+        public Sample(long seed, double value) {
+            this(seed, value, 0);
+        }
+
+        /**
+         * A proportion of a count, e.g. {@code count(seed, 1603, 2000)} for 1603 correct of 2000 test examples.
+         * @param seed The run's seed.
+         * @param count \( k \).
+         * @param total \( N \), at least 1.
+         * @return The sample, value {@code count / total}.
+         * @throws IllegalArgumentException If the count is outside [0, total].
+         */
+        public static Sample count(long seed, long count, long total) {
+            if (total < 1 || count < 0 || count > total) {
+                throw new IllegalArgumentException("seed " + seed + ": a count needs 0 <= count <= total and total >= 1, found "
+                        + count + " of " + total);
+            }
+            return new Sample(seed, (double) count / total, total);
+        }
+
+        private BigFraction exact() {
+            return PairedDifferences.proportion(value, total);
+        }
+    }
 
     /** How the two trainers' runs were compared. */
     public enum Design {
@@ -98,7 +154,12 @@ public final class SeedComparison {
      * @param ciHigh Upper end of the 95% interval, NaN without a test.
      * @param test The test's name, e.g. {@code paired t-test}; empty without a test.
      * @param pValue The test's two-sided p-value, NaN without a test.
-     * @param wilcoxonPValue The Wilcoxon signed-rank two-sided p-value (paired, at least 6 pairs), else NaN.
+     * @param ciCut True if the interval left the range of a difference of proportions, [−1, 1], and was cut to it.
+     * @param exactCounts True if every value was a count ({@link Sample#total()} above 0), so the differences are exact.
+     * @param rankTest The signed-rank test in words (paired, at least 6 pairs), e.g. {@code Wilcoxon signed-rank
+     *                 test (Pratt's zero handling, exact)}; empty otherwise.
+     * @param wilcoxonPValue The Wilcoxon signed-rank two-sided p-value (paired, at least 6 pairs, some difference
+     *                       not zero), else NaN.
      * @param smallestAttainableP The smallest two-sided p-value an exact distribution-free test can reach with this design.
      * @param adjustedPValue The Holm-adjusted p-value over the report's comparisons (equal to {@code pValue} alone).
      * @param comparisons The number of comparisons the Holm correction ran over (1 alone).
@@ -106,9 +167,9 @@ public final class SeedComparison {
      */
     public record Result(String metric, boolean percentagePoints, String candidate, String reference, Design design,
                          Map<Long, Double> candidateValues, Map<Long, Double> referenceValues, List<Long> pairedSeeds,
-                         List<Long> unpairedSeeds, double difference, double ciLow, double ciHigh, String test,
-                         double pValue, double wilcoxonPValue, double smallestAttainableP, double adjustedPValue,
-                         int comparisons, Outcome outcome) {
+                         List<Long> unpairedSeeds, double difference, double ciLow, double ciHigh, boolean ciCut,
+                         boolean exactCounts, String test, double pValue, String rankTest, double wilcoxonPValue,
+                         double smallestAttainableP, double adjustedPValue, int comparisons, Outcome outcome) {
 
         /**
          * Freezes the collections.
@@ -118,6 +179,8 @@ public final class SeedComparison {
             Objects.requireNonNull(metric, "metric");
             Objects.requireNonNull(candidate, "candidate");
             Objects.requireNonNull(reference, "reference");
+            Objects.requireNonNull(test, "test");
+            Objects.requireNonNull(rankTest, "rankTest");
             candidateValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidateValues));
             referenceValues = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(referenceValues));
             pairedSeeds = List.copyOf(pairedSeeds);
@@ -158,7 +221,8 @@ public final class SeedComparison {
                 p += " (Holm-adjusted over " + comparisons + " comparisons: " + ReportFormat.pValue(adjustedPValue) + ")";
             }
             if (!Double.isNaN(wilcoxonPValue)) {
-                p += ", Wilcoxon signed-rank p = " + ReportFormat.pValue(wilcoxonPValue);
+                p += ", Wilcoxon signed-rank p = " + ReportFormat.pValue(wilcoxonPValue) + " ("
+                        + rankTest.substring(rankTest.indexOf('(') + 1);
             }
             String meaning = switch (outcome) {
                 case HIGHER -> candidate + " is higher beyond seed noise";
@@ -171,7 +235,8 @@ public final class SeedComparison {
                         + "normally distributed " + (design == Design.PAIRED ? "differences" : "values") + " (use at least "
                         + WILCOXON_MIN_PAIRS + " seeds)";
             }
-            return head + diff(difference) + " [" + bound(ciLow) + ", " + bound(ciHigh) + "], " + p + ", " + seedsText()
+            return head + diff(difference) + " [" + bound(ciLow) + ", " + bound(ciHigh) + (ciCut ? Statistics.CUT : "")
+                    + "], " + p + ", " + seedsText()
                     + ": " + meaning + " (" + limit + ")" + leftOut();
         }
 
@@ -210,8 +275,8 @@ public final class SeedComparison {
                 o = adjusted < ALPHA && difference != 0.0 ? (difference > 0 ? Outcome.HIGHER : Outcome.LOWER) : Outcome.NO_DIFFERENCE;
             }
             return new Result(metric, percentagePoints, candidate, reference, design, candidateValues, referenceValues,
-                    pairedSeeds, unpairedSeeds, difference, ciLow, ciHigh, test, pValue, wilcoxonPValue,
-                    smallestAttainableP, adjusted, m, o);
+                    pairedSeeds, unpairedSeeds, difference, ciLow, ciHigh, ciCut, exactCounts, test, pValue, rankTest,
+                    wilcoxonPValue, smallestAttainableP, adjusted, m, o);
         }
     }
 
@@ -221,7 +286,7 @@ public final class SeedComparison {
      * @param metric The metric's name.
      * @param percentagePoints Whether to show differences in percentage points (for proportions).
      * @param candidate The candidate trainer's name.
-     * @param candidateSamples The candidate's runs.
+     * @param candidateSamples The candidate's runs (give accuracies as counts, {@link Sample#count(long, long, long)}).
      * @param reference The reference trainer's name.
      * @param referenceSamples The reference's runs.
      * @return The comparison.
@@ -230,8 +295,10 @@ public final class SeedComparison {
      */
     public static Result compare(String metric, boolean percentagePoints, String candidate, List<Sample> candidateSamples,
                                  String reference, List<Sample> referenceSamples) {
-        Map<Long, Double> a = bySeed(candidate, metric, candidateSamples);
-        Map<Long, Double> b = bySeed(reference, metric, referenceSamples);
+        Map<Long, Sample> sa = bySeed(candidate, metric, candidateSamples);
+        Map<Long, Sample> sb = bySeed(reference, metric, referenceSamples);
+        Map<Long, Double> a = values(sa);
+        Map<Long, Double> b = values(sb);
         List<Long> paired = new ArrayList<>();
         List<Long> unpaired = new ArrayList<>();
         for (Long s : a.keySet()) {
@@ -243,27 +310,43 @@ public final class SeedComparison {
             }
         }
         unpaired.sort(Comparator.naturalOrder());
-        double meanA = a.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        double meanB = b.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        boolean exact = !sa.isEmpty() && !sb.isEmpty() && java.util.stream.Stream.concat(sa.values().stream(),
+                sb.values().stream()).allMatch(s -> s.total() > 0);
         if (paired.size() >= 2) {
-            return paired(metric, percentagePoints, candidate, reference, a, b, paired, unpaired);
+            return paired(metric, percentagePoints, candidate, reference, sa, sb, paired, unpaired, exact);
         }
+        double difference = mean(sa).subtract(mean(sb)).doubleValue();
         if (a.size() < 2 || b.size() < 2) {
             return new Result(metric, percentagePoints, candidate, reference, Design.NONE, a, b, paired, unpaired,
-                    meanA - meanB, Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1,
-                    Outcome.TOO_FEW_SEEDS);
+                    sa.isEmpty() || sb.isEmpty() ? Double.NaN : difference, Double.NaN, Double.NaN, false, exact, "",
+                    Double.NaN, "", Double.NaN, Double.NaN, Double.NaN, 1, Outcome.TOO_FEW_SEEDS);
         }
-        return welch(metric, percentagePoints, candidate, reference, a, b, unpaired, meanA - meanB);
+        return welch(metric, percentagePoints, candidate, reference, a, b, unpaired, difference, exact);
     }
 
-    private static Map<Long, Double> bySeed(String trainer, String metric, List<Sample> samples) {
+    /** The exact mean of a trainer's values (counts as k / N), zero for none. */
+    private static BigFraction mean(Map<Long, Sample> samples) {
+        BigFraction sum = BigFraction.ZERO;
+        for (Sample s : samples.values()) {
+            sum = sum.add(s.exact());
+        }
+        return samples.isEmpty() ? sum : sum.divide(samples.size());
+    }
+
+    private static Map<Long, Double> values(Map<Long, Sample> samples) {
         Map<Long, Double> out = new TreeMap<>();
+        samples.forEach((seed, s) -> out.put(seed, s.value()));
+        return out;
+    }
+
+    private static Map<Long, Sample> bySeed(String trainer, String metric, List<Sample> samples) {
+        Map<Long, Sample> out = new TreeMap<>();
         for (Sample s : samples) {
             if (!Double.isFinite(s.value())) {
                 throw new IllegalArgumentException(trainer + " seed " + s.seed() + ": " + metric + " is " + s.value()
                         + "; leave diverged or failed runs out of the comparison");
             }
-            if (out.put(s.seed(), s.value()) != null) {
+            if (out.put(s.seed(), s) != null) {
                 throw new IllegalArgumentException(trainer + ": seed " + s.seed() + " is given twice; each seed of a "
                         + "trainer must be one run");
             }
@@ -271,41 +354,43 @@ public final class SeedComparison {
         return out;
     }
 
-    private static Result paired(String metric, boolean pp, String candidate, String reference, Map<Long, Double> a,
-                                 Map<Long, Double> b, List<Long> paired, List<Long> unpaired) {
+    private static Result paired(String metric, boolean pp, String candidate, String reference, Map<Long, Sample> a,
+                                 Map<Long, Sample> b, List<Long> paired, List<Long> unpaired, boolean exact) {
         int n = paired.size();
-        double[] x = new double[n];
-        double[] y = new double[n];
-        SummaryStatistics d = new SummaryStatistics();
-        for (int i = 0; i < n; i++) {
-            x[i] = a.get(paired.get(i));
-            y[i] = b.get(paired.get(i));
-            d.addValue(x[i] - y[i]);
-        }
-        double smallest = Math.min(1.0, 2.0 / Math.pow(2.0, n));
+        BigFraction[] x = new BigFraction[n];
+        BigFraction[] y = new BigFraction[n];
         Map<Long, Double> pa = new LinkedHashMap<>();
         Map<Long, Double> pb = new LinkedHashMap<>();
-        for (Long s : paired) {
-            pa.put(s, a.get(s));
-            pb.put(s, b.get(s));
+        for (int i = 0; i < n; i++) {
+            Sample u = a.get(paired.get(i));
+            Sample v = b.get(paired.get(i));
+            x[i] = u.exact();
+            y[i] = v.exact();
+            pa.put(paired.get(i), u.value());
+            pb.put(paired.get(i), v.value());
         }
-        if (!(d.getStandardDeviation() > 0)) {
-            return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.getMean(),
-                    Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, smallest, Double.NaN, 1, Outcome.CANNOT_TEST);
+        PairedDifferences d = PairedDifferences.of(x, y);
+        double smallest = Math.min(1.0, 2.0 / Math.pow(2.0, n));
+        if (!d.testable()) {
+            return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.mean(),
+                    Double.NaN, Double.NaN, false, exact, "", Double.NaN, "", Double.NaN, smallest, Double.NaN, 1,
+                    Outcome.CANNOT_TEST);
         }
-        double half = new TDistribution(n - 1).inverseCumulativeProbability(0.975) * d.getStandardDeviation() / Math.sqrt(n);
-        double p = new TTest().pairedTTest(x, y);
+        Statistics.Interval ci = pp ? d.interval(-1, 1) : d.interval(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        double p = d.tTestPValue();
+        String rankTest = "";
         double w = Double.NaN;
         if (n >= WILCOXON_MIN_PAIRS) {
-            w = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(x, y, n <= 30);
+            SignedRankTest.Result rank = d.signedRank();
+            rankTest = rank.description();
+            w = rank.pValue();
         }
-        return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.getMean(),
-                d.getMean() - half, d.getMean() + half, "paired t-test", p, w, smallest, p, 1,
-                outcome(p, d.getMean()));
+        return new Result(metric, pp, candidate, reference, Design.PAIRED, pa, pb, paired, unpaired, d.mean(),
+                ci.low(), ci.high(), ci.cut(), exact, "paired t-test", p, rankTest, w, smallest, p, 1, outcome(p, d.mean()));
     }
 
     private static Result welch(String metric, boolean pp, String candidate, String reference, Map<Long, Double> a,
-                                Map<Long, Double> b, List<Long> unpaired, double difference) {
+                                Map<Long, Double> b, List<Long> unpaired, double difference, boolean exact) {
         SummaryStatistics sa = stats(a);
         SummaryStatistics sb = stats(b);
         int n1 = (int) sa.getN();
@@ -313,15 +398,18 @@ public final class SeedComparison {
         double smallest = Math.min(1.0, 2.0 / CombinatoricsUtils.binomialCoefficientDouble(n1 + n2, n1));
         if (sa.getVariance() == 0 && sb.getVariance() == 0) {
             return new Result(metric, pp, candidate, reference, Design.UNPAIRED, a, b, List.of(), unpaired, difference,
-                    Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, smallest, Double.NaN, 1, Outcome.CANNOT_TEST);
+                    Double.NaN, Double.NaN, false, exact, "", Double.NaN, "", Double.NaN, smallest, Double.NaN, 1,
+                    Outcome.CANNOT_TEST);
         }
         double va = sa.getVariance() / n1;
         double vb = sb.getVariance() / n2;
         double df = (va + vb) * (va + vb) / (va * va / (n1 - 1) + vb * vb / (n2 - 1));
         double half = new TDistribution(df).inverseCumulativeProbability(0.975) * Math.sqrt(va + vb);
         double p = new TTest().tTest(sa, sb);
+        Statistics.Interval ci = Statistics.cut(difference - half, difference + half, pp ? -1 : Double.NEGATIVE_INFINITY,
+                pp ? 1 : Double.POSITIVE_INFINITY);
         return new Result(metric, pp, candidate, reference, Design.UNPAIRED, a, b, List.of(), unpaired, difference,
-                difference - half, difference + half, "Welch t-test", p, Double.NaN, smallest, p, 1, outcome(p, difference));
+                ci.low(), ci.high(), ci.cut(), exact, "Welch t-test", p, "", Double.NaN, smallest, p, 1, outcome(p, difference));
     }
 
     private static SummaryStatistics stats(Map<Long, Double> values) {

@@ -6,6 +6,11 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 /**
  * Summary statistics over seeds, confidence intervals and the oscillation measure used by the reports.
  * Distributions and tests come from Apache Commons Math.
+ * <p>
+ * Intervals of bounded measures (an accuracy in [0, 1], a difference of accuracies in [−1, 1], a loss
+ * in [0, ∞)) are Student-t intervals cut to the measure's range and marked as cut
+ * ({@link #cut(double, double, double, double)}): the true mean lies in the range, so the cut interval
+ * covers it exactly when the uncut one does, and keeps its 95% coverage.
  */
 public final class Statistics {
 
@@ -19,11 +24,13 @@ public final class Statistics {
      * @param std The sample standard deviation (n - 1 denominator), NaN for one value.
      * @param ciLow The lower end of the 95% interval, NaN for one value.
      * @param ciHigh The upper end of the 95% interval, NaN for one value.
+     * @param ciCut True if the Student-t interval left the measure's range and was cut to it.
      */
-    public record Summary(int n, double mean, double std, double ciLow, double ciHigh) {
+    public record Summary(int n, double mean, double std, double ciLow, double ciHigh, boolean ciCut) {
 
         /**
-         * Formats as {@code mean ± std [ciLow, ciHigh]}.
+         * Formats as {@code mean ± std [ciLow, ciHigh]}, with {@code , cut to the range} inside the
+         * brackets when the interval was cut.
          * @param digits The number of decimals.
          * @return The formatted summary.
          */
@@ -35,16 +42,60 @@ public final class Statistics {
             if (n == 1) {
                 return String.format(java.util.Locale.ROOT, f + " (n=1)", mean);
             }
-            return String.format(java.util.Locale.ROOT, f + " ± " + f + " [" + f + ", " + f + "]", mean, std, ciLow, ciHigh);
+            return String.format(java.util.Locale.ROOT, f + " ± " + f + " [" + f + ", " + f + (ciCut ? CUT : "") + "]",
+                    mean, std, ciLow, ciHigh);
         }
     }
 
+    /** What a formatted interval says when it was cut to the measure's range. */
+    public static final String CUT = ", cut to the range";
+
     /**
-     * Summarises values over seeds.
+     * A confidence interval.
+     * @param low The lower end.
+     * @param high The upper end.
+     * @param cut True if the interval left the measure's range and was cut to it.
+     */
+    public record Interval(double low, double high, boolean cut) {}
+
+    /**
+     * Cuts an interval to the range of its measure: {@code [max(low, lower), min(high, upper)]}. The true
+     * value lies in the range, so the cut interval contains it exactly when the original does: its
+     * coverage is unchanged, and it no longer claims impossible values (an accuracy above 1).
+     * @param low The interval's lower end.
+     * @param high The interval's upper end.
+     * @param lower The smallest possible value (−∞ if none).
+     * @param upper The largest possible value (+∞ if none).
+     * @return The cut interval, marked {@code cut} if an end moved.
+     */
+    public static Interval cut(double low, double high, double lower, double upper) {
+        double a = Math.max(low, lower);
+        double b = Math.min(high, upper);
+        return new Interval(a, b, a != low || b != high);
+    }
+
+    /**
+     * Summarises values over seeds (an unbounded measure).
      * @param values The values, one per seed; NaN values are skipped.
      * @return The summary; all NaN if no finite value was given.
      */
     public static Summary summarise(double[] values) {
+        return summarise(values, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Summarises values of a bounded measure over seeds: the 95% Student-t interval of the mean is cut
+     * to [lower, upper] ({@link #cut(double, double, double, double)}).
+     * @param values The values, one per seed; NaN values are skipped.
+     * @param lower The smallest possible value, e.g. 0 for an accuracy or a loss.
+     * @param upper The largest possible value, e.g. 1 for an accuracy, +∞ for a loss.
+     * @return The summary; all NaN if no finite value was given.
+     * @throws IllegalArgumentException If lower is above upper.
+     */
+    public static Summary summarise(double[] values, double lower, double upper) {
+        if (!(lower <= upper)) {
+            throw new IllegalArgumentException("a range needs lower <= upper, found [" + lower + ", " + upper + "]");
+        }
         SummaryStatistics s = new SummaryStatistics();
         for (double v : values) {
             if (!Double.isNaN(v)) {
@@ -53,14 +104,15 @@ public final class Statistics {
         }
         int n = (int) s.getN();
         if (n == 0) {
-            return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false);
         }
         if (n == 1) {
-            return new Summary(1, s.getMean(), Double.NaN, Double.NaN, Double.NaN);
+            return new Summary(1, s.getMean(), Double.NaN, Double.NaN, Double.NaN, false);
         }
         double t = new TDistribution(n - 1).inverseCumulativeProbability(0.975);
         double half = t * s.getStandardDeviation() / Math.sqrt(n);
-        return new Summary(n, s.getMean(), s.getStandardDeviation(), s.getMean() - half, s.getMean() + half);
+        Interval ci = cut(s.getMean() - half, s.getMean() + half, lower, upper);
+        return new Summary(n, s.getMean(), s.getStandardDeviation(), ci.low(), ci.high(), ci.cut());
     }
 
     /**

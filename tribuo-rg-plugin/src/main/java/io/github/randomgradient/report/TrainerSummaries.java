@@ -78,7 +78,8 @@ final class TrainerSummaries {
         }
         Convergence convergence = new Convergence(target, reached.size(), n, perSeed,
                 Statistics.medianRange(reached.stream().mapToDouble(Double::doubleValue).toArray()),
-                Statistics.summarise(oscillation), Statistics.summarise(deviation));
+                Statistics.summarise(oscillation, 0, Double.POSITIVE_INFINITY),
+                Statistics.summarise(deviation, 0, Double.POSITIVE_INFINITY));
         List<CurvePoint> curve = new ArrayList<>();
         for (Map.Entry<Integer, List<EpochRecord>> e : byEpoch.entrySet()) {
             double[] loss = e.getValue().stream().mapToDouble(EpochRecord::meanLoss).filter(Double::isFinite).toArray();
@@ -93,7 +94,8 @@ final class TrainerSummaries {
                 adaptive ? Double.NaN : facts.effectiveLearningRate().orElse(Double.NaN), adaptive,
                 facts.momentum().orElse("not recorded"), facts.optimiser().orElse("not recorded"),
                 facts.weightDecay(), all.stream().anyMatch(r -> r.facts().usesTribuoAdam()), seeds, failed,
-                Statistics.summarise(accuracy), Statistics.summarise(macroF1), Statistics.summarise(finalLoss),
+                Statistics.summarise(accuracy, 0, 1), Statistics.summarise(macroF1, 0, 1),
+                Statistics.summarise(finalLoss, 0, Double.POSITIVE_INFINITY),
                 Statistics.medianRange(seconds), Statistics.medianRange(samplesPerSecond), convergence,
                 curve, stepCurve(stepLosses), perClass(healthy));
     }

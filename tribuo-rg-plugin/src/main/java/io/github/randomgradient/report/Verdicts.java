@@ -128,8 +128,17 @@ final class Verdicts {
                 + ", so this is not a comparison of the loss scale alone (and same-seed runs need not share initial weights)";
     }
 
-    private static List<SeedComparison.Sample> samples(List<LoadedRun> runs) {
-        return runs.stream().map(r -> new SeedComparison.Sample(r.seed(), r.evaluation().accuracy())).toList();
+    /**
+     * Each run's test accuracy as the count of correct test examples over the test set's size, so that
+     * per-seed differences are exact; a value that is not such a count (no per-class supports recorded)
+     * is compared as recorded.
+     */
+    static List<SeedComparison.Sample> samples(List<LoadedRun> runs) {
+        return runs.stream().map(r -> {
+            double accuracy = r.evaluation().accuracy();
+            long n = r.evaluation().examples();
+            return new SeedComparison.Sample(r.seed(), accuracy, PairedDifferences.isCount(accuracy, n) ? n : 0);
+        }).toList();
     }
 
     /** "; 1 of 3 linear-rg seeds diverged (seed 2) and is left out". */
@@ -209,8 +218,14 @@ final class Verdicts {
                 + "Tribuo's LinearSGDTrainer starts from zero weights and shuffles with its own seeded generator, and "
                 + "RandomGradientOptimiser draws u from a separate generator (checked: with u = 1 it trains the baseline's "
                 + "model bit for bit). Each verdict is a paired t-test on the per-seed differences of test accuracy, with "
-                + "a 95% Student-t interval of the mean difference, and the exact Wilcoxon signed-rank test alongside from "
-                + SeedComparison.WILCOXON_MIN_PAIRS + " pairs; Welch's t-test when fewer than 2 seeds are common. A seed "
+                + "a 95% Student-t interval of the mean difference (cut to [−100, +100] pp where it leaves that range, and "
+                + "marked so), and the Wilcoxon signed-rank test alongside from " + SeedComparison.WILCOXON_MIN_PAIRS
+                + " pairs (Pratt's handling of zero differences: zeros are ranked, then their ranks dropped; ties share "
+                + "their mid-rank; p-value from the exact null distribution over the observed mid-ranks up to "
+                + SignedRankTest.EXACT_MAX_PAIRS + " pairs, from the normal approximation with tie and continuity "
+                + "corrections above; the same whichever trainer comes first); Welch's t-test when fewer than 2 seeds "
+                + "are common. Accuracies are compared as counts of correct test examples over the test set's size, so "
+                + "the per-seed differences are exact: equal differences are equal, and no variation is decided exactly. A seed "
                 + "run by one trainer only is left out of the pairs. The p-values are Holm-corrected over the "
                 + comparisons + " comparison" + (comparisons == 1 ? "" : "s") + " of this report, at α = "
                 + SeedComparison.ALPHA + ". Values that do not vary from seed to seed give no verdict. Diverged and "

@@ -33,10 +33,13 @@ import java.util.Map;
  * @param reachedTarget Did the run reach the target?
  * @param oscillation The mean absolute change between consecutive mini-batch losses (NaN if not recorded).
  * @param curve Test accuracy per epoch.
+ * @param testExamples The test set's size, so accuracies on it are compared as exact counts; 0 if unknown.
+ * @param validationExamples The validation split's size; 0 if unknown.
  */
 public record RunOutcome(String arm, String armLabel, String rgScale, Map<String, String> grid, long seed, String trainedLearningRate, String runDir,
                          String status, double testAccuracy, double validationAccuracy, double epoch1Accuracy,
-                         double epochsToTarget, boolean reachedTarget, double oscillation, List<Double> curve) {
+                         double epochsToTarget, boolean reachedTarget, double oscillation, List<Double> curve,
+                         long testExamples, long validationExamples) {
 
     /** A run that trained to the end above the collapse threshold. */
     public static final String OK = "ok";
@@ -61,7 +64,7 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
     public static RunOutcome read(Path output, PlannedRun role, int epochs, double target) {
         if (!RunExecutor.isDone(output, role)) {
             return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), role.overrides().getOrDefault("learningRate", "base"), role.dirName(), MISSING,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, List.of());
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, List.of(), 0, 0);
         }
         Path dir = RunExecutor.runDir(output, role);
         RunFiles files = RunFiles.at(dir);
@@ -87,7 +90,8 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
         String status = run.isDiverged() ? DIVERGED : test.accuracy() < COLLAPSE_FACTOR * chance ? COLLAPSED : OK;
         return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), role.overrides().getOrDefault("learningRate", "base"), role.dirName(), status,
                 test.accuracy(), sweepRun.validation().accuracy(), curve.isEmpty() ? Double.NaN : curve.get(0), toTarget,
-                toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve);
+                toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve, test.examples(),
+                sweepRun.validation().examples());
     }
 
     /** @return True if the run counts in averages and tests. */

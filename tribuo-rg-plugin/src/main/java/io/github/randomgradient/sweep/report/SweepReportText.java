@@ -1,5 +1,6 @@
 package io.github.randomgradient.sweep.report;
 
+import io.github.randomgradient.report.SignedRankTest;
 import io.github.randomgradient.sweep.PlannedRun;
 
 import java.util.ArrayList;
@@ -22,7 +23,14 @@ final class SweepReportText {
                 + "target test accuracy %.2f. Each arm is tuned (best learning rate and momentum) on a stratified validation split "
                 + "carved from the training data, never on the test set; the tuned arms are then compared on the test set, paired by "
                 + "seed. RG's mean step is lr × E[u], so the lr-matched baseline (loss scale 1 at lr × E[u]) separates the noise from "
-                + "the smaller step. Differences are RG − reference; accuracies in percentage points (pp). Marks: ** p < 0.01, "
+                + "the smaller step. Differences are RG − reference; accuracies in percentage points (pp), computed from each run's "
+                + "count of correct test examples, so differences equal in counts are equal and 'no variation' (no test) is decided "
+                + "exactly. 95%% intervals are Student-t intervals, cut to the range of a difference where they leave it (±100 pp "
+                + "for accuracies) and then marked 'cut to the range'. The signed-rank test beside each verdict is the Wilcoxon "
+                + "signed-rank test with Pratt's handling of zero differences (zeros ranked, then their ranks dropped; ties share "
+                + "their mid-rank), its p-value from the exact null distribution over the observed mid-ranks up to "
+                + SignedRankTest.EXACT_MAX_PAIRS + " pairs, else from the normal approximation with tie and continuity corrections. "
+                + "Marks: ** p < 0.01, "
                 + "* p < 0.05 (paired two-sided t-test over seeds, Holm-corrected over the tested cells of each heatmap; the "
                 + "json holds raw and adjusted p-values); † runs left out of the cell (diverged, collapsed below %.1f × chance accuracy, or missing).",
                 r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(), RunOutcome.COLLAPSE_FACTOR);
@@ -32,14 +40,16 @@ final class SweepReportText {
         List<List<String>> rows = new ArrayList<>();
         for (SweepResults.Verdict v : r.verdicts()) {
             PairedComparison c = v.comparison();
-            String ci = Double.isNaN(c.ciLow()) ? "" : " [" + SweepReport.diff(v.metric(), c.ciLow()) + ", " + SweepReport.diff(v.metric(), c.ciHigh()) + "]";
+            String ci = Double.isNaN(c.ciLow()) ? "" : " [" + SweepReport.diff(v.metric(), c.ciLow()) + ", " + SweepReport.diff(v.metric(), c.ciHigh())
+                    + (c.ciCut() ? ", cut to the range" : "") + "]";
             rows.add(List.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"), SweepReport.shortName(v.metric()),
                     tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
                     SweepReport.diff(v.metric(), c.meanDifference()) + ci, num(c.effectSize(), 2), Integer.toString(c.n()), v.test(),
-                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), "**" + v.verdict() + "**"));
+                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), SweepReport.p(c.signedRankPValue()),
+                    "**" + v.verdict() + "**"));
         }
         return new Table(List.of("claim", "metric", "RG (tuned)", "reference (tuned)", "RG − reference [95% CI]", "d_z", "pairs", "test", "p",
-                "p (Holm)", "verdict"), rows, null);
+                "p (Holm)", "signed-rank p (two-sided, alongside)", "verdict"), rows, null);
     }
 
     private static String tunedName(SweepResults r, String slice, String arm) {

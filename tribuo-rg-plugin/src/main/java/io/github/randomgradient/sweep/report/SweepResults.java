@@ -1,6 +1,8 @@
 package io.github.randomgradient.sweep.report;
 
+import io.github.randomgradient.report.PairedDifferences;
 import io.github.randomgradient.report.SeedComparison;
+import org.apache.commons.math3.fraction.BigFraction;
 
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.SweepPlan;
@@ -27,6 +29,9 @@ import java.util.stream.Collectors;
  *   <li>One verdict per claim of the paper (section 4: faster, less oscillating convergence without
  *   accuracy loss), each from the tuned comparison.</li>
  * </ul>
+ * Accuracies are compared in exact units: each run's accuracy is its count of correct examples over the
+ * test (or validation) set's size, so paired differences and means that are equal in counts are equal
+ * ({@link Metric#exact(RunOutcome)}, {@link PairedComparison}).
  *
  * @param title The title.
  * @param targetAccuracy The target test accuracy for epochs to target.
@@ -137,7 +142,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 String matchedLabel = PlannedRun.LR_MATCHED + "(" + scale + ")";
                 for (String reference : List.of(PlannedRun.BASELINE, matchedLabel)) {
                     for (Metric m : Metric.values()) {
-                        heatmaps.add(heatmap(slice, scale, rgLabel, reference, m, inSlice, lrs, momenta));
+                        heatmaps.add(heatmap(slice, scale, rgLabel, reference, m, inSlice, lrs, momenta, epochs));
                     }
                 }
                 Optional<TunedArm> rg = tune(slice, rgLabel, inSlice);
@@ -146,7 +151,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 matched.ifPresent(tuned::add);
                 for (Optional<TunedArm> ref : List.of(base, matched)) {
                     if (rg.isPresent() && ref.isPresent()) {
-                        verdicts.addAll(verdicts(slice, rg.get(), ref.get()));
+                        verdicts.addAll(verdicts(slice, rg.get(), ref.get(), epochs));
                     }
                 }
             }
@@ -173,14 +178,13 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
     }
 
     static Heatmap heatmap(String slice, String scale, String rg, String reference, Metric m, List<RunOutcome> runs,
-                                   List<String> lrs, List<String> momenta) {
+                                   List<String> lrs, List<String> momenta, int epochs) {
         List<PairedComparison> comparisons = new ArrayList<>();
         List<List<String>> excluded = new ArrayList<>();
         for (String mom : momenta) {
             for (String lr : lrs) {
                 List<String> left = new ArrayList<>();
-                double[][] pairs = pair(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, left);
-                comparisons.add(PairedComparison.of(pairs[0], pairs[1]));
+                comparisons.add(compare(cell(runs, rg, lr, mom), cell(runs, reference, lr, mom), m, left, epochs));
                 excluded.add(left);
             }
         }
@@ -200,11 +204,18 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         return new Heatmap(slice, scale, reference.startsWith(PlannedRun.LR_MATCHED) ? PlannedRun.LR_MATCHED : PlannedRun.BASELINE, m, rows);
     }
 
-    /** Pairs two arms' runs by seed, leaving out pairs where either run did not train normally. */
-    private static double[][] pair(List<RunOutcome> a, List<RunOutcome> b, Metric m, List<String> excluded) {
+    /**
+     * Pairs two arms' runs by seed, leaving out pairs where either run did not train normally, and
+     * compares them in exact units (accuracies as counts), the interval cut to the range of a difference.
+     */
+    static PairedComparison compare(List<RunOutcome> a, List<RunOutcome> b, Metric m, List<String> excluded, int epochs) {
         Map<Long, RunOutcome> bySeed = new LinkedHashMap<>();
         b.forEach(r -> bySeed.put(r.seed(), r));
-        List<double[]> pairs = new ArrayList<>();
+        List<BigFraction> xs = new ArrayList<>();
+        List<BigFraction> ys = new ArrayList<>();
+        boolean counts = true;
+        double lower = m.lower();
+        double upper = m.upper(epochs);
         for (RunOutcome x : a) {
             RunOutcome y = bySeed.get(x.seed());
             if (y == null) {
@@ -221,10 +232,16 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             double u = m.of(x);
             double v = m.of(y);
             if (Double.isFinite(u) && Double.isFinite(v)) {
-                pairs.add(new double[]{u, v});
+                xs.add(m.exact(x));
+                ys.add(m.exact(y));
+                counts &= m.countOf(x) && m.countOf(y);
+                // The range always holds what was observed (a run longer than the sweep's epochs).
+                lower = Math.min(lower, Math.min(u, v));
+                upper = Math.max(upper, Math.max(u, v));
             }
         }
-        return new double[][]{pairs.stream().mapToDouble(p -> p[0]).toArray(), pairs.stream().mapToDouble(p -> p[1]).toArray()};
+        return PairedComparison.of(xs.toArray(new BigFraction[0]), ys.toArray(new BigFraction[0]), counts && !xs.isEmpty(),
+                lower, upper);
     }
 
     /** The arm's cell with the best mean validation accuracy, among cells whose runs all trained normally. */
@@ -242,7 +259,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             if (rs.isEmpty() || !rs.stream().allMatch(RunOutcome::ok)) {
                 continue;
             }
-            double val = rs.stream().mapToDouble(RunOutcome::validationAccuracy).average().orElse(Double.NaN);
+            double val = meanValidationAccuracy(rs);
             if (best == null || val > best.meanValidationAccuracy()) {
                 String[] key = c.getKey().split("\u0000");
                 best = new TunedArm(slice, arm, key[0], key[1], val, rs.stream().mapToDouble(RunOutcome::testAccuracy).average().orElse(Double.NaN), rs);
@@ -251,7 +268,23 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         return Optional.ofNullable(best);
     }
 
-    private static List<Tested> verdicts(String slice, TunedArm rg, TunedArm ref) {
+    /**
+     * The mean validation accuracy of a cell's runs, from their counts of correct validation examples
+     * when recorded (so two cells with the same total count have exactly the same mean), else from the
+     * recorded values.
+     */
+    static double meanValidationAccuracy(List<RunOutcome> runs) {
+        if (runs.isEmpty() || !runs.stream().allMatch(r -> PairedDifferences.isCount(r.validationAccuracy(), r.validationExamples()))) {
+            return runs.stream().mapToDouble(RunOutcome::validationAccuracy).average().orElse(Double.NaN);
+        }
+        BigFraction sum = BigFraction.ZERO;
+        for (RunOutcome r : runs) {
+            sum = sum.add(PairedDifferences.proportion(r.validationAccuracy(), r.validationExamples()));
+        }
+        return sum.divide(runs.size()).doubleValue();
+    }
+
+    private static List<Tested> verdicts(String slice, TunedArm rg, TunedArm ref, int epochs) {
         List<Tested> out = new ArrayList<>();
         String[][] claims = {
                 {"faster convergence", "EPOCHS_TO_TARGET"},
@@ -260,8 +293,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 {"no accuracy loss", "ACCURACY"}};
         for (String[] c : claims) {
             Metric m = Metric.valueOf(c[1]);
-            double[][] pairs = pair(rg.runs(), ref.runs(), m, new ArrayList<>());
-            PairedComparison cmp = PairedComparison.of(pairs[0], pairs[1]);
+            PairedComparison cmp = compare(rg.runs(), ref.runs(), m, new ArrayList<>(), epochs);
             String test;
             double p;
             if (m == Metric.ACCURACY) {

@@ -21,7 +21,7 @@ public class HeatmapHolmTest {
 
     private static RunOutcome run(String arm, String lr, String momentum, long seed, double accuracy) {
         return new RunOutcome(arm, arm, "rg-uniform", Map.of("learningRate", lr, "momentum", momentum), seed, lr,
-                arm + lr + momentum + seed, RunOutcome.OK, accuracy, accuracy, accuracy, 1, true, 0.1, List.of(accuracy));
+                arm + lr + momentum + seed, RunOutcome.OK, accuracy, accuracy, accuracy, 1, true, 0.1, List.of(accuracy), 0, 0);
     }
 
     @Test
@@ -42,7 +42,7 @@ public class HeatmapHolmTest {
             }
         }
         SweepResults.Heatmap h = SweepResults.heatmap("", "rg-uniform", "rg", PlannedRun.BASELINE, Metric.ACCURACY, runs,
-                List.of("0.01", "0.1"), List.of("0", "0.9"));
+                List.of("0.01", "0.1"), List.of("0", "0.9"), 3);
 
         TTest t = new TTest();
         double[] raw = new double[4];
@@ -72,7 +72,7 @@ public class HeatmapHolmTest {
     }
 
     private static SweepResults.Tested provisional(String claim, Metric m, double mean, double p, String test) {
-        PairedComparison cmp = new PairedComparison(5, mean, mean - 1, mean + 1, 0.5, p);
+        PairedComparison cmp = new PairedComparison(5, mean, mean - 1, mean + 1, false, 0.4, 0.5, p, false, "", Double.NaN);
         return new SweepResults.Tested(new SweepResults.Verdict("", claim, "rg", "ref", m, cmp, "t", p, Double.NaN, null), test);
     }
 
