@@ -97,6 +97,34 @@ public class ReportCasesTest {
     }
 
     @Test
+    public void accuraciesAreComparedInCountsSoEqualDifferencesAreEqual(@TempDir Path dir) throws IOException {
+        // The fixtures' test set has 400 examples. RG gets 1 more right at every seed in both twins; in doubles
+        // 301/400 − 300/400, 308/400 − 307/400 and 315/400 − 314/400 are not all equal, so the first twin was
+        // "linear-rg is higher" with a p-value near 1e-27 while the second (351, 353, 355 against 350, 352, 354:
+        // equal doubles) could not be tested. From the test-set counts both are +1, +1, +1: cannot test.
+        for (double[] base : List.of(new double[]{300, 307, 314}, new double[]{350, 352, 354})) {
+            Path twin = dir.resolve("twin" + (int) base[0]);
+            double[] rg = java.util.Arrays.stream(base).map(k -> (k + 1) / 400).toArray();
+            double[] ref = java.util.Arrays.stream(base).map(k -> k / 400).toArray();
+            ComparisonReport report = ComparisonReport.build(runs(twin, new long[]{1, 2, 3}, rg, new long[]{1, 2, 3}, ref),
+                    RG_VS_BASELINE);
+            Verdict v = report.data().verdicts().get(0);
+            assertEquals(SeedComparison.Outcome.CANNOT_TEST, v.comparison().outcome(), v.sentence());
+            assertTrue(v.comparison().exactCounts());
+            assertEquals(0.0025, v.comparison().difference(), 0.0);
+            assertTrue(v.sentence().startsWith("linear-rg − linear-baseline test accuracy: +0.25 pp, 3 paired seeds: no "
+                    + "seed-to-seed variation in the per-seed differences: cannot test"), v.sentence());
+            // The pages say how the comparison was made.
+            ReportWriter.write(report, twin.resolve("report"));
+            String md = Files.readString(twin.resolve("report").resolve("report.md"));
+            assertTrue(md.contains("Accuracies are compared as counts of correct test examples over the test set's size")
+                    && md.contains("Pratt's handling of zero differences"), md);
+            String json = Files.readString(twin.resolve("report").resolve("report.json"));
+            assertTrue(json.contains("\"exactCounts\" : true"), json.substring(0, 400));
+        }
+    }
+
+    @Test
     public void constantSamplesGiveNoVerdict(@TempDir Path dir) {
         List<RunFiles> runs = runs(dir, new long[]{1, 2}, new double[]{0.8033, 0.8033},
                 new long[]{1, 2}, new double[]{0.8, 0.8});

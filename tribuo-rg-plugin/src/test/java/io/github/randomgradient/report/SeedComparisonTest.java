@@ -132,4 +132,84 @@ public class SeedComparisonTest {
                 samples(new long[]{1, 2}, new double[]{0.5, 0.6})));
         assertTrue(e.getMessage().startsWith("rg seed 1: test accuracy is NaN"), e.getMessage());
     }
+
+    @Test
+    public void sixPairsFiveOfThemEqualGiveTheSameSignedRankPInEitherOrder() {
+        // The case: five seeds with identical accuracies, one 1 of 2000 apart. commons-math3 ranked the
+        // zeros and gave 0.031 or 0.44 by argument order; Pratt's exact test gives
+        // wilcoxon([0, 0, 0, 0, 0, 0.0005], zero_method='pratt', method=PermutationMethod()) -> 1.0 either way.
+        long[] seeds = {1, 2, 3, 4, 5, 6};
+        List<Sample> a = new ArrayList<>();
+        List<Sample> b = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            a.add(Sample.count(seeds[i], 1600 + i + (i == 5 ? 1 : 0), 2000));
+            b.add(Sample.count(seeds[i], 1600 + i, 2000));
+        }
+        Result ab = SeedComparison.compare("test accuracy", true, "rg", a, "base", b);
+        Result ba = SeedComparison.compare("test accuracy", true, "base", b, "rg", a);
+        assertEquals(1.0, ab.wilcoxonPValue(), 0.0);
+        assertEquals(1.0, ba.wilcoxonPValue(), 0.0);
+        assertEquals(ab.pValue(), ba.pValue(), 0.0);
+        assertEquals("Wilcoxon signed-rank test (Pratt's zero handling, exact)", ab.rankTest());
+        assertTrue(ab.sentence().contains("Wilcoxon signed-rank p = 1.000 (Pratt's zero handling, exact)"), ab.sentence());
+        assertTrue(ab.exactCounts());
+    }
+
+    @Test
+    public void equalCountDifferencesAreEqualSoTwinsBothCannotBeTested() {
+        // RG gets 1 more of 2000 test examples right at every seed. In doubles 1603/2000 − 1602/2000 and
+        // 1403/2000 − 1402/2000 differ in their last bits: this twin was "rg is higher", p = 5.5e-27
+        // (scipy.stats.ttest_rel on the doubles), the other "cannot test". In counts both are +1, +1, +1.
+        long[] seeds = {1, 2, 3};
+        for (long[] base : List.of(new long[]{1602, 1402, 1802}, new long[]{1603, 1605, 1607})) {
+            List<Sample> rg = new ArrayList<>();
+            List<Sample> ref = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rg.add(Sample.count(seeds[i], base[i] + 1, 2000));
+                ref.add(Sample.count(seeds[i], base[i], 2000));
+            }
+            Result r = SeedComparison.compare("test accuracy", true, "rg", rg, "base", ref);
+            assertEquals(Outcome.CANNOT_TEST, r.outcome(), r.sentence());
+            assertEquals(1.0 / 2000, r.difference(), 0.0);
+            assertTrue(Double.isNaN(r.pValue()));
+            assertTrue(r.sentence().contains("+0.05 pp, 3 paired seeds: no seed-to-seed variation in the per-seed "
+                    + "differences: cannot test"), r.sentence());
+        }
+    }
+
+    @Test
+    public void aCountIsCheckedAgainstItsTotal() {
+        assertEquals(0.8015, new Sample(1, 0.8015, 2000).value(), 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sample(1, 0.80151, 2000));
+        assertTrue(e.getMessage().startsWith("the value 0.80151 is not a proportion of 2000 examples"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sample.count(1, 2001, 2000));
+        assertThrows(IllegalArgumentException.class, () -> new Sample(1, 0.5, -1));
+    }
+
+    @Test
+    public void intervalsOfAccuracyDifferencesStayWithinPlusMinusOneHundredPoints() {
+        // Per-seed differences 5, 6 and 9 of 10 examples: mean 2/3, variance 13/300; the t-interval's upper
+        // end 2/3 + t_{0.975, 2} √(13/300) / √3 = 1.184 is cut to 1 (+100 pp).
+        long[] seeds = {1, 2, 3};
+        long[] rg = {10, 9, 10};
+        long[] base = {5, 3, 1};
+        List<Sample> a = new ArrayList<>();
+        List<Sample> b = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            a.add(Sample.count(seeds[i], rg[i], 10));
+            b.add(Sample.count(seeds[i], base[i], 10));
+        }
+        Result r = SeedComparison.compare("test accuracy", true, "rg", a, "base", b);
+        double t = 0.95 * Math.sqrt(2 / (1 - 0.95 * 0.95));
+        assertEquals(2.0 / 3 - t * Math.sqrt(13.0 / 300) / Math.sqrt(3), r.ciLow(), 1e-9);   // commons-math3 inverts the t CDF to 1e-9
+        assertEquals(1.0, r.ciHigh(), 0.0);
+        assertTrue(r.ciCut());
+        assertTrue(r.sentence().startsWith("rg − base test accuracy: +66.67 pp [+14.96, +100.00, cut to the range], "
+                + "paired t-test p = "), r.sentence());
+        // Unpaired (Welch) intervals are cut too: {1, 0.9} against {0.1, 0.3}.
+        Result w = SeedComparison.compare("test accuracy", true, "rg", List.of(Sample.count(1, 10, 10),
+                Sample.count(2, 9, 10)), "base", List.of(Sample.count(3, 1, 10), Sample.count(4, 3, 10)));
+        assertEquals(Design.UNPAIRED, w.design());
+        assertTrue(w.ciHigh() <= 1 && w.ciLow() >= -1 && w.ciCut(), w.sentence());
+    }
 }
