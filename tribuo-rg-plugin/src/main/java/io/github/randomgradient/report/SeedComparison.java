@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * the mini-batches, so they are compared as pairs, matched by seed value (never by position): the
  * difference of means is the mean of the per-seed differences \( d_s = a_s - b_s \), with a 95%
  * Student-t interval \( \bar d \pm t_{0.975, n-1} s_d / \sqrt n \) and a two-sided paired t-test.
- * With at least {@value #WILCOXON_MIN_PAIRS} pairs the Wilcoxon signed-rank test is given alongside. A seed present on one side only is left out of
- * the pairs and named in {@link Result#unpairedSeeds()}; a seed given twice on one side is an error.
+ * With at least {@value #WILCOXON_MIN_PAIRS} pairs the Wilcoxon signed-rank test is given alongside. A
+ * seed present on one side only is left out of the pairs and named in {@link Result#unpairedSeeds()}; a seed given twice on one side is an error.
  * <p>
  * Exact units. A value given as a count ({@link Sample#count(long, long, long)}, e.g. correct test
  * examples over the test set's size) is compared as the rational \( k / N \), so the per-seed
@@ -152,10 +152,10 @@ public final class SeedComparison {
      * @param difference Candidate minus reference: mean per-seed difference (paired) or difference of means.
      * @param ciLow Lower end of the 95% interval of the difference, NaN without a test.
      * @param ciHigh Upper end of the 95% interval, NaN without a test.
-     * @param test The test's name, e.g. {@code paired t-test}; empty without a test.
-     * @param pValue The test's two-sided p-value, NaN without a test.
      * @param ciCut True if the interval left the range of a difference of proportions, [−1, 1], and was cut to it.
      * @param exactCounts True if every value was a count ({@link Sample#total()} above 0), so the differences are exact.
+     * @param test The test's name, e.g. {@code paired t-test}; empty without a test.
+     * @param pValue The test's two-sided p-value, NaN without a test.
      * @param rankTest The signed-rank test in words (paired, at least 6 pairs), e.g. {@code Wilcoxon signed-rank
      *                 test (Pratt's zero handling, exact)}; empty otherwise.
      * @param wilcoxonPValue The Wilcoxon signed-rank two-sided p-value (paired, at least 6 pairs, some difference
