@@ -43,8 +43,9 @@ import java.util.TreeMap;
  * Run it on the classpath of the build whose format you want to keep (see
  * {@code src/test/resources/io/github/randomgradient/djl/golden/README.md}):
  * <pre>
- * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "examples/target/lib/*:djl-bridge/target/test-classes" \
- *     io.github.randomgradient.djl.GoldenModels djl-bridge/src/test/resources/io/github/randomgradient/djl/golden/formatN-sha
+ * OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 \
+ *     -cp "djl-bridge/target/test-classes:examples/target/lib/*" io.github.randomgradient.djl.GoldenModels \
+ *     djl-bridge/src/test/resources/io/github/randomgradient/djl/golden/format&lt;N&gt;-&lt;commit&gt; "commit &lt;commit&gt; (format &lt;N&gt;)"
  * </pre>
  * It uses only API that has existed since the first format (the trainer builder, the block
  * factories, the converters), so the same source compiles against earlier builds.
