@@ -127,10 +127,10 @@ public class GoldenModelTest {
         }
     }
 
-    /** A model loaded from an old file is written again in today's format, under today's class names. */
+    /** A model loaded from an earlier file is written again under today's class names, and that file loads and predicts the same. */
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("goldenModels")
-    public void loadedModelsAreWrittenAgainInTodaysFormat(String generation, String name) throws Exception {
+    public void loadedModelsAreWrittenAgainUnderTodaysClassNames(String generation, String name) throws Exception {
         Path dir = goldenRoot().resolve(generation);
         Expected expected = Expected.read(dir.resolve(name + ".expected.txt"));
         try (DJLModel<?> proto = (DJLModel<?>) Model.deserializeFromFile(dir.resolve(name + ".tribuo"));
