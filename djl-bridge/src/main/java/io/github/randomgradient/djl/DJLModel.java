@@ -66,6 +66,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * shape ({@link ParameterIntegrity}). Loading (Java or protobuf) checks the digest, then rebuilds
  * the network from the block factory and checks every shape, failing with a message that names
  * what differs. A file written by a newer format version is refused as such, not as corrupt.
+ * <p>
+ * The format is a contract: files written by earlier builds load and predict bitwise as they did
+ * when written (golden files of each format in this module's tests, {@code GoldenModelTest}).
  *
  * @param <T> The output type.
  */

@@ -4,9 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceException;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.randomgradient.config.PreflightCheckable;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
@@ -27,8 +31,10 @@ import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.SkeletalTrainerProvenance;
 import org.tribuo.provenance.TrainerProvenance;
 
+import java.io.InvalidObjectException;
 import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.HashMap;
@@ -456,6 +462,63 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
      */
     @Override
     public TrainerProvenance getProvenance() {
-        return new DJLTrainerProvenance(this);
+        return new io.github.randomgradient.djl.DJLTrainerProvenance(this);
+    }
+
+    /**
+     * The trainer's provenance class as it was until commit 69dea6f moved it to its own file
+     * ({@link io.github.randomgradient.djl.DJLTrainerProvenance}), kept under its old name so
+     * that models Java-serialised by earlier builds still load with a plain
+     * {@link java.io.ObjectInputStream}. Its serial form is the old class's; deserialisation
+     * replaces each instance by the equal current provenance ({@link #readResolve()}), so none
+     * outlives the stream. Protobuf files are mapped by name instead
+     * ({@link ModelProtos#MOVED_PROVENANCE_CLASSES}). Never constructed; the model format is a
+     * contract, tested by {@code GoldenModelTest}.
+     * @deprecated Only for reading old files; use {@link io.github.randomgradient.djl.DJLTrainerProvenance}.
+     */
+    @Deprecated
+    private static final class DJLTrainerProvenance extends SkeletalTrainerProvenance {
+        private static final long serialVersionUID = 1L;
+
+        // The old class's serial fields: same names, types and serialVersionUID.
+        private final StringProvenance djlVersion;
+        private final StringProvenance engineVersion;
+        private final StringProvenance devices;
+        private final IntProvenance threads;
+
+        private DJLTrainerProvenance(ExtractedInfo info) {
+            super(info);
+            throw new UnsupportedOperationException("only read from old Java-serialised models");
+        }
+
+        @Override
+        public Map<String, PrimitiveProvenance<?>> getInstanceValues() {
+            Map<String, PrimitiveProvenance<?>> map = super.getInstanceValues();
+            map.put(io.github.randomgradient.djl.DJLTrainerProvenance.DJL_VERSION, djlVersion);
+            map.put(io.github.randomgradient.djl.DJLTrainerProvenance.ENGINE_VERSION, engineVersion);
+            map.put(io.github.randomgradient.djl.DJLTrainerProvenance.DEVICES, devices);
+            map.put(io.github.randomgradient.djl.DJLTrainerProvenance.THREADS, threads);
+            return map;
+        }
+
+        /**
+         * Replaces this by the current provenance class, built from the same values the way
+         * OLCUT unmarshals it.
+         * @return The equal {@link io.github.randomgradient.djl.DJLTrainerProvenance}.
+         * @throws InvalidObjectException If the values do not make a valid provenance.
+         */
+        private Object readResolve() throws InvalidObjectException {
+            Map<String, Provenance> map = new HashMap<>();
+            for (Pair<String, Provenance> p : this) {
+                map.put(p.getA(), p.getB());
+            }
+            try {
+                return new io.github.randomgradient.djl.DJLTrainerProvenance(map);
+            } catch (ProvenanceException e) {
+                InvalidObjectException ex = new InvalidObjectException("invalid DJLTrainer provenance in an old model: " + e.getMessage());
+                ex.initCause(e);
+                throw ex;
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.github.randomgradient.djl;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.config.protobuf.protos.ObjectProvenanceProto;
+import com.oracle.labs.mlrg.olcut.config.protobuf.protos.RootProvenanceProto;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
@@ -17,12 +19,26 @@ import org.tribuo.protos.core.ModelDataProto;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a {@link DJLModel} from its protobuf form ({@code tribuo-rg-djl.proto}), checking its
  * parameters' integrity, and converts a {@link TrainingHistory} to and from protobuf.
+ * <p>
+ * The format is a contract ({@code GoldenModelTest}): files written by earlier builds keep
+ * loading. OLCUT unmarshals provenance by the class names stored in the file, so a provenance
+ * class that moved is mapped to its new name here ({@link #MOVED_PROVENANCE_CLASSES}) before
+ * Tribuo unmarshals the model's provenance.
  */
 final class ModelProtos {
+
+    /**
+     * Provenance classes that moved, by their name in earlier files. Java serialisation needs a
+     * class under the old name instead: see the {@code DJLTrainer.DJLTrainerProvenance} shim.
+     */
+    static final Map<String, String> MOVED_PROVENANCE_CLASSES = Map.of(
+            // Nested in DJLTrainer before commit 69dea6f moved it to its own file (files of format version 0).
+            "io.github.randomgradient.djl.DJLTrainer$DJLTrainerProvenance", DJLTrainerProvenance.class.getName());
 
     private ModelProtos() {}
 
@@ -38,7 +54,7 @@ final class ModelProtos {
     @SuppressWarnings({"unchecked", "rawtypes"}) // guarded by the type-witness check below
     static DJLModel<?> read(int version, Any message) throws InvalidProtocolBufferException {
         DJLModelProto proto = message.unpack(DJLModelProto.class);
-        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(proto.getMetadata().unpack(ModelDataProto.class));
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(withMovedClassesRenamed(proto.getMetadata().unpack(ModelDataProto.class)));
         BlockFactory blockFactory = ComponentSerialization.fromProto(proto.getBlockFactory(), BlockFactory.class, "blockFactory");
         FeatureConverter featureConverter = ComponentSerialization.fromProto(proto.getFeatureConverter(), FeatureConverter.class, "featureConverter");
         OutputConverter<?> outputConverter = ComponentSerialization.fromProto(proto.getOutputConverter(), OutputConverter.class, "outputConverter");
@@ -58,6 +74,28 @@ final class ModelProtos {
             model.verify();
         }
         return model;
+    }
+
+    /**
+     * Renames the provenance classes that moved ({@link #MOVED_PROVENANCE_CLASSES}) to their
+     * current names, so that OLCUT finds them.
+     * @param data The model's metadata as read.
+     * @return The metadata with current class names (the same object if nothing moved).
+     */
+    static ModelDataProto withMovedClassesRenamed(ModelDataProto data) {
+        RootProvenanceProto provenance = data.getProvenance();
+        RootProvenanceProto.Builder renamed = null;
+        for (int i = 0; i < provenance.getOmpCount(); i++) {
+            ObjectProvenanceProto object = provenance.getOmp(i);
+            String current = MOVED_PROVENANCE_CLASSES.get(object.getProvenanceClassName());
+            if (current != null) {
+                if (renamed == null) {
+                    renamed = provenance.toBuilder();
+                }
+                renamed.setOmp(i, object.toBuilder().setProvenanceClassName(current));
+            }
+        }
+        return renamed == null ? data : data.toBuilder().setProvenance(renamed).build();
     }
 
     static TrainingHistoryProto toProto(TrainingHistory h) {
