@@ -155,7 +155,8 @@ public final class ExperimentCommand {
             // Runs on other data never share a directory with the configured data's runs.
             String suffix = DATA_KEYWORDS.contains(options.data) ? options.data
                     : Paths.get(options.data).toAbsolutePath().normalize().getFileName().toString();
-            output = output.resolveSibling(output.getFileName() + "-" + suffix);
+            // Bounded like every directory name the tool makes (RunFiles.boundedName).
+            output = output.resolveSibling(RunFiles.boundedName(output.getFileName() + "-" + suffix, RunFiles.MAX_NAME_BYTES));
         }
         long[] seeds = seedsOption != null ? seedsOption : experiment.getSeeds();
         int epochs = epochsOption.orElse(experiment.getEpochs());
