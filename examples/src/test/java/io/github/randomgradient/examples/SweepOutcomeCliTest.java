@@ -119,6 +119,20 @@ public class SweepOutcomeCliTest {
         assertFalse(r.out().contains("retrying"), r.out());
         assertEquals(3, runDirs(out).size());
         assertTrue(Files.readString(out.resolve("report").resolve("report.md")).contains("rg(" + name + ")"));
+
+        // Resume keys on identities: a finished run under another name (as an earlier version named it)
+        // is found by the identity in its sweep-run.json, renamed and kept, not trained again.
+        Path run = runDirs(out).get(0);
+        Path old = run.resolveSibling("lossScale=" + name.substring(0, 200) + "__seed=1__" + run.getFileName().toString()
+                .substring(run.getFileName().toString().length() - 12, run.getFileName().toString().length() - 4));
+        Files.move(run, old);
+        long modified = Files.getLastModifiedTime(old.resolve(RunFiles.MODEL)).toMillis();
+        BadInputFixtures.Result again = sweep(config, out);
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().contains("renamed 1 finished run directories") && again.out().contains("3 already done, 0 to train"),
+                again.out());
+        assertFalse(Files.exists(old));
+        assertEquals(modified, Files.getLastModifiedTime(run.resolve(RunFiles.MODEL)).toMillis(), "kept byte for byte, not retrained");
     }
 
     @Test

@@ -35,8 +35,11 @@ import java.util.TreeMap;
  * Expansion: for every point of the grid (the product of the declared axes other than
  * {@code lossScale}, in {@link Sweep#AXES} order), the baseline (loss scale 1), and for every loss
  * scale \( s \) of the {@code lossScale} axis that is not the constant 1 the RG arm (loss scale
- * \( s \)) and the lr-matched arm (loss scale 1, learning rate \( lr \times E_s[u] \)), each for every
- * seed. Every run is instantiated while planning, so a bad value fails before anything trains.
+ * \( s \)) and its control, each for every seed: the lr-matched arm (loss scale 1, learning rate
+ * \( lr \times E_s[u] \)) for an SGD-family optimiser, the mean-preserving arm (\( s / E_s[u] \) at
+ * \( lr \)) for an adaptive one. Every run is instantiated while planning, so a bad value fails before
+ * anything trains; so does an axis that lists one value twice once converted (e.g. {@code 0.05} and
+ * {@code 5e-2}). Runs are named by {@link #runDirName}, a function of their configuration.
  */
 public final class SweepPlan {
 

@@ -50,6 +50,23 @@ public class RunNamesTest {
     }
 
     @Test
+    public void aPublishedRunUnderAnotherNameIsFoundByItsIdentity(@TempDir Path output) throws IOException {
+        PlannedRun planned = run("learningRate=0.05__seed=1__0123456789ab");
+        Path old = output.resolve("runs").resolve("learningRate=5e-2__seed=1__01234567");
+        RunFiles.at(old).writeJson(SweepRunRecord.FILE, new SweepRunRecord(ID, planned.arm(), planned.rgScale(), Map.of(), Map.of(), 1,
+                "local-1", null, new io.github.randomgradient.history.Divergence(1, 0, Double.NaN, 1e30, 1.0)));
+        Path stranger = output.resolve("runs").resolve("learningRate=0.2__seed=1__fedcba98");
+        RunFiles.at(stranger).writeJson(SweepRunRecord.FILE, new SweepRunRecord("f".repeat(64), planned.arm(), "", Map.of(), Map.of(), 1,
+                "local-1", null, new io.github.randomgradient.history.Divergence(1, 0, Double.NaN, 1e30, 1.0)));
+        assertTrue(!RunExecutor.isDone(output, planned));
+        assertEquals(java.util.List.of("learningRate=5e-2__seed=1__01234567 -> " + planned.dirName()),
+                RunExecutor.adoptByIdentity(output, java.util.List.of(planned)));
+        assertTrue(RunExecutor.isDone(output, planned));
+        assertTrue(!Files.exists(old) && Files.exists(stranger), "a run the plan does not hold is left alone");
+        assertEquals(java.util.List.of(), RunExecutor.adoptByIdentity(output, java.util.List.of(planned)));
+    }
+
+    @Test
     public void attemptDirectoriesOfEveryEngineFitTheNameLimit(@TempDir Path output) throws IOException {
         PlannedRun longest = run("r".repeat(RunFiles.MAX_NAME_BYTES));   // the longest name a plan gives
         Path local = RunExecutor.attemptDir(output, longest, "local-2");
