@@ -56,6 +56,9 @@ import java.util.logging.Logger;
  * <p>
  * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
  * partial is redone from scratch. Files are written under temporary names and moved into place.
+ * Directory names stay within the file system's 255-byte limit: a longer trainer name (or
+ * {@code --data} output suffix) is shortened deterministically with a hash suffix
+ * ({@link RunFiles#boundedName(String, int)}), so it trains and resumes like any other.
  * <pre>
  * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full|bundled|DIR]
  *                      [--output-dir DIR] [--seeds 1,2,3] [--epochs N] [--experiment NAME]
@@ -155,7 +158,8 @@ public final class ExperimentCommand {
             // Runs on other data never share a directory with the configured data's runs.
             String suffix = DATA_KEYWORDS.contains(options.data) ? options.data
                     : Paths.get(options.data).toAbsolutePath().normalize().getFileName().toString();
-            output = output.resolveSibling(output.getFileName() + "-" + suffix);
+            // Bounded like every directory name the tool makes (RunFiles.boundedName).
+            output = output.resolveSibling(RunFiles.boundedName(output.getFileName() + "-" + suffix, RunFiles.MAX_NAME_BYTES));
         }
         long[] seeds = seedsOption != null ? seedsOption : experiment.getSeeds();
         int epochs = epochsOption.orElse(experiment.getEpochs());

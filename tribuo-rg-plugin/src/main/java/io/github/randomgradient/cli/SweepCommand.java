@@ -36,7 +36,15 @@ import java.util.stream.Stream;
  * Resuming: half-written runs (hidden attempt directories) are deleted and redone; published runs
  * are kept byte for byte; after an edit of the sweep file only runs whose identity (configuration
  * hash, seed included) is new are trained, and published runs no longer in the sweep are left
- * alone and left out of the report.
+ * alone and left out of the report. Runs are found by identity: a finished run directory under
+ * another name (an earlier version's naming) is renamed to the run's name and kept.
+ * <p>
+ * Exit status: 0 when every run is published and none diverged under {@code divergencePolicy=FAIL};
+ * 2 on a user error found while planning (nothing trains); 3 when every run is published and some
+ * diverged under {@code divergencePolicy=FAIL}: the report is written first and shows them as
+ * diverged, and a rerun trains none of them again (so it ends with 3 again until the sweep is
+ * changed); 4 when runs failed twice in their workers (they are missing from the report, which is
+ * written unless every run failed; a rerun trains them), which takes precedence over 3.
  * <pre>
  * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--data full|bundled|DIR] [--sweep NAME]
  * </pre>
@@ -121,6 +129,11 @@ public final class SweepCommand {
             if (cleared > 0) {
                 out.println("deleted " + cleared + " half-written run(s); they run again");
             }
+            List<String> adopted = RunExecutor.adoptByIdentity(output, plan.runs());
+            if (!adopted.isEmpty()) {
+                out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
+                        + "kept, not trained again): " + adopted);
+            }
             List<PlannedRun> todo = new ArrayList<>();
             for (PlannedRun run : plan.runs()) {
                 if (RunExecutor.isDone(output, run)) {
@@ -133,6 +146,7 @@ public final class SweepCommand {
             reportStrangers(output, plan, out);
             out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
                     plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
+            plan.notes().forEach(n -> out.println("note: " + n));
             List<String> failed;
             try {
                 failed = todo.isEmpty() ? List.of()
@@ -140,12 +154,7 @@ public final class SweepCommand {
             } catch (SweepException e) {
                 throw new CommandException(e.getMessage(), e);
             }
-            List<String> diverged = failed.stream().filter(f -> f.contains("Training diverged")).toList();
-        if (!diverged.isEmpty()) {
-            throw CommandException.divergedRuns(diverged.size() + " run(s) diverged under divergencePolicy=FAIL; the first: "
-                    + diverged.get(0));
-        }
-        if (!todo.isEmpty() && failed.size() == todo.size() && todo.size() == plan.runs().size()) {
+            if (!todo.isEmpty() && failed.size() == todo.size() && todo.size() == plan.runs().size()) {
                 // Nothing trained: a report of empty cells would only hide the cause.
                 throw CommandException.failedRuns("every one of the " + todo.size() + " runs failed twice, so no report was "
                         + "written; the first failure: " + failed.get(0) + ". Check the worker options and memory, then rerun");
@@ -156,12 +165,35 @@ public final class SweepCommand {
             report.write(reportDir);
             out.println(report.summary());
             out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
+            List<String> diverged = divergedUnderFail(output, plan);
+            String alsoDiverged = diverged.isEmpty() ? "" : "; besides, " + diverged.size() + " run(s) diverged under "
+                    + "divergencePolicy=FAIL (recorded in the report), the first: " + diverged.get(0);
             if (!failed.isEmpty()) {
                 throw CommandException.failedRuns(failed.size() + " run(s) failed twice and are missing from the report (rerun "
-                        + "to train them): " + failed);
+                        + "to train them): " + failed + alsoDiverged);
+            }
+            if (!diverged.isEmpty()) {
+                throw CommandException.divergedRuns(diverged.size() + " of the sweep's " + plan.runs().size() + " runs diverged under "
+                        + "divergencePolicy=FAIL; they are recorded as diverged in the report " + reportDir.resolve("report.html")
+                        + " and are not trained again on a rerun (lower learningRate, narrow the loss scale, or set "
+                        + "divergencePolicy=STOP to keep their last finite models); the first: " + diverged.get(0));
             }
             return reportDir;
         }
+    }
+
+    /** The planned runs recorded as diverged under divergencePolicy=FAIL, each as "directory: where it diverged". */
+    private static List<String> divergedUnderFail(Path output, SweepPlan plan) {
+        List<String> out = new ArrayList<>();
+        for (PlannedRun run : plan.runs()) {
+            if (RunExecutor.isDone(output, run)) {
+                SweepRunRecord r = RunExecutor.readRecord(RunExecutor.runDir(output, run));
+                if (r.divergence() != null) {
+                    out.add(run.dirName() + ": " + r.divergence().describe());
+                }
+            }
+        }
+        return out;
     }
 
     private static SweepEngine engine(String name) {

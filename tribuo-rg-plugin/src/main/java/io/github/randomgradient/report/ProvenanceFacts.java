@@ -272,6 +272,16 @@ public final class ProvenanceFacts {
      * @return The optimiser, if recorded.
      */
     public Optional<String> optimiser() {
+        return optimiserOf(trainer);
+    }
+
+    /**
+     * The optimiser named by a trainer's flattened configuration ({@link #configurationOf} or
+     * {@link #flatten}): DJLTrainer's {@code optimiser} value, or the class of Tribuo's optimiser.
+     * @param trainer The trainer's flattened configuration.
+     * @return The optimiser, if recorded.
+     */
+    public static Optional<String> optimiserOf(Map<String, String> trainer) {
         String own = trainer.get("optimiser");
         if (own != null) {
             return Optional.of(own);
@@ -298,7 +308,18 @@ public final class ProvenanceFacts {
      * @return True if the recorded optimiser is adaptive.
      */
     public boolean isAdaptive() {
-        String name = optimiser().orElse("").toUpperCase(Locale.ROOT);
+        return isAdaptive(trainer);
+    }
+
+    /**
+     * Is the optimiser of a trainer's flattened configuration adaptive (Adam, AdaGrad, AdaDelta,
+     * RMSProp and their kin), so that a constant loss factor cancels in its update? The one rule
+     * for reports and sweeps.
+     * @param trainer The trainer's flattened configuration ({@link #configurationOf} or {@link #flatten}).
+     * @return True if adaptive.
+     */
+    public static boolean isAdaptive(Map<String, String> trainer) {
+        String name = optimiserOf(trainer).orElse("").toUpperCase(Locale.ROOT);
         for (String adaptive : List.of("ADAM", "ADAGRAD", "ADADELTA", "RMSPROP")) {
             if (name.contains(adaptive)) {
                 return true;

@@ -71,17 +71,75 @@ public final class RunFiles {
     }
 
     /**
+     * The most bytes a file or directory name may have: 255, the limit of ext4, XFS, Btrfs, NTFS
+     * and APFS ({@code NAME_MAX}), counted in bytes of UTF-8, not in characters.
+     */
+    public static final int MAX_NAME_BYTES = 255;
+
+    /** Length of the hash suffix {@link #boundedName(String, int)} appends: {@code ~} and 16 hex digits. */
+    static final int HASH_SUFFIX_BYTES = 17;
+
+    /**
+     * A file or directory name the tool makes, kept within {@code maxBytes} bytes of UTF-8.
+     * <p>
+     * A name that fits is returned unchanged. A longer one is shortened deterministically: its longest
+     * prefix (whole code points) that leaves room for the suffix, then {@code ~} and the first 16 hex
+     * digits of the SHA-256 of the whole name. The name stays readable, the same name always gives the
+     * same result (so resuming finds the run again), and two long names that share their prefix still
+     * differ (in their hash).
+     * @param name The name.
+     * @param maxBytes The most bytes, at least {@value #HASH_SUFFIX_BYTES} + 4.
+     * @return The name, at most {@code maxBytes} bytes of UTF-8.
+     * @throws IllegalArgumentException If {@code maxBytes} leaves no room for a prefix and the suffix.
+     */
+    public static String boundedName(String name, int maxBytes) {
+        if (maxBytes < HASH_SUFFIX_BYTES + 4) {
+            throw new IllegalArgumentException("maxBytes must be >= " + (HASH_SUFFIX_BYTES + 4) + ", found " + maxBytes);
+        }
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= maxBytes) {
+            return name;
+        }
+        int budget = maxBytes - HASH_SUFFIX_BYTES;
+        StringBuilder prefix = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + bytes > budget) {
+                break;
+            }
+            prefix.appendCodePoint(cp);
+            used += bytes;
+            i += Character.charCount(cp);
+        }
+        return prefix + "~" + sha256(utf8).substring(0, HASH_SUFFIX_BYTES - 1);
+    }
+
+    /**
      * The run directory of a trainer and seed under an experiment's output directory.
+     * <p>
+     * The trainer's directory is its component name, shortened by {@link #boundedName(String, int)}
+     * when longer than {@value #MAX_NAME_BYTES} bytes of UTF-8 (the run record keeps the full name,
+     * so reports show it), so a long trainer name never fails on the file system after training.
      * @param output The experiment output directory.
      * @param trainer The trainer's component name.
      * @param seed The seed.
      * @return The run's files.
+     * @throws IllegalArgumentException If the name is empty, starts with '.' or would leave {@code runs/}.
      */
     public static RunFiles of(Path output, String trainer, long seed) {
         Path runs = output.resolve("runs");
-        Path dir = runs.resolve(trainer).resolve("seed-" + seed);
-        if (trainer.isEmpty() || trainer.startsWith(".") || !dir.normalize().getParent().equals(runs.resolve(trainer).normalize())
-                || !runs.resolve(trainer).normalize().getParent().equals(runs.normalize())) {
+        String name = boundedName(trainer, MAX_NAME_BYTES);
+        Path dir;
+        try {
+            dir = runs.resolve(name).resolve("seed-" + seed);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("trainer name '" + trainer + "' cannot name a run directory under " + runs
+                    + ": use letters, digits, '.', '_' and '-' only", e);
+        }
+        if (trainer.isEmpty() || name.startsWith(".") || !dir.normalize().getParent().equals(runs.resolve(name).normalize())
+                || !runs.resolve(name).normalize().getParent().equals(runs.normalize())) {
             throw new IllegalArgumentException("trainer name '" + trainer + "' cannot name a run directory under " + runs
                     + ": use letters, digits, '.', '_' and '-' only");
         }

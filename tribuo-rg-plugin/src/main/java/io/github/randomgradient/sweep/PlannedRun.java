@@ -8,14 +8,17 @@ import java.util.Map;
  *
  * @param id The identity: SHA-256 (hex) of the trainer's configured provenance (every {@code @Config}
  *           field, nested components included, seed and epochs among them) and of the data it trains on.
- * @param arm {@link #BASELINE}, {@link #RG} or {@link #LR_MATCHED}.
- * @param rgScale The RG loss scale's component name for {@link #RG} and {@link #LR_MATCHED}, empty for the baseline.
- * @param grid The grid point: axis field to the value in the sweep's lists (the lr-matched arm's
- *             {@code learningRate} here is the grid's, not the one it trains with), {@code lossScale} excluded.
+ * @param arm {@link #BASELINE}, {@link #RG}, {@link #LR_MATCHED} or {@link #MEAN_PRESERVING}.
+ * @param rgScale The RG loss scale's component name for {@link #RG} and its control ({@link #LR_MATCHED} or
+ *                {@link #MEAN_PRESERVING}), empty for the baseline.
+ * @param grid The grid point: axis field to the value of the sweep's lists as the trainer converted it
+ *             (e.g. {@code 0.05} for {@code 5e-2}; the lr-matched arm's {@code learningRate} here is the
+ *             grid's, not the one it trains with), {@code lossScale} excluded.
  * @param overrides The trainer fields this run sets on the base trainer, with the values it trains with.
  * @param seed The seed.
  * @param component The component name of the run's trainer in the plan's configuration manager.
- * @param dirName The run directory's name under {@code runs/}.
+ * @param dirName The run directory's name under {@code runs/}: a function of the run's configuration, so
+ *                every role of one identity has the same name (see {@code SweepPlan.runDirName}).
  */
 public record PlannedRun(String id, String arm, String rgScale, Map<String, String> grid, Map<String, String> overrides,
                          long seed, String component, String dirName) {
@@ -24,8 +27,26 @@ public record PlannedRun(String id, String arm, String rgScale, Map<String, Stri
     public static final String BASELINE = "baseline";
     /** The arm with an RG loss scale at the grid's learning rate. */
     public static final String RG = "rg";
-    /** The arm with loss scale 1 at the grid's learning rate × E[u] of an RG loss scale. */
+    /**
+     * The control of an RG loss scale for an SGD-family optimiser: loss scale 1 at the grid's
+     * learning rate × E[u], RG's mean step.
+     */
     public static final String LR_MATCHED = "lr-matched";
+    /**
+     * The control of an RG loss scale for an adaptive optimiser (Adam and its kin), where a constant
+     * loss scale cancels and lr × E[u] is not RG's step: the same scale made mean-preserving
+     * ({@code UniformLossScale} with {@code meanPreserving = true}, E[u] = 1) at the grid's learning rate.
+     */
+    public static final String MEAN_PRESERVING = "mean-preserving";
+
+    /**
+     * Is an arm the control of an RG loss scale ({@link #LR_MATCHED} or {@link #MEAN_PRESERVING})?
+     * @param arm The arm.
+     * @return True for a control arm.
+     */
+    public static boolean isControl(String arm) {
+        return LR_MATCHED.equals(arm) || MEAN_PRESERVING.equals(arm);
+    }
 
     /**
      * The arm's name in reports, e.g. {@code rg(rg-uniform)} or {@code baseline}.

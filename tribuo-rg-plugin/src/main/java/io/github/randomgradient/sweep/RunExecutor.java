@@ -1,6 +1,7 @@
 package io.github.randomgradient.sweep;
 
 import io.github.randomgradient.cli.RunRecorder;
+import io.github.randomgradient.history.DivergedRunException;
 import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import io.github.randomgradient.report.RunFiles;
 import org.tribuo.Model;
@@ -12,14 +13,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Trains one planned run and publishes its directory atomically.
  * <p>
- * Every attempt writes into its own hidden directory {@code runs/.attempt-<run>-<attempt>/} and,
+ * Every attempt writes into its own hidden directory {@code runs/.attempt-<run>-<attempt>/} (its name
+ * bounded, {@link #attemptDir}) and,
  * once every file is written, renames it to {@code runs/<run>/}. A run directory therefore comes
  * from exactly one attempt (recorded in {@value SweepRunRecord#FILE}); an attempt that finds the
  * run already published (a retried or speculative duplicate) discards its own files, and an
@@ -47,18 +52,72 @@ public final class RunExecutor {
     }
 
     /**
-     * Is the run published and complete?
+     * Is the run published: a complete run directory, or the record of a run that diverged under
+     * {@code divergencePolicy=FAIL}?
      * @param output The sweep output directory.
      * @param run The run.
-     * @return True if its directory exists with every file.
+     * @return True if its directory exists with every file, or with its divergence record.
      */
     public static boolean isDone(Path output, PlannedRun run) {
-        Path dir = runDir(output, run);
-        return RunFiles.at(dir).isComplete() && Files.isRegularFile(dir.resolve(SweepRunRecord.FILE));
+        return isPublished(runDir(output, run));
+    }
+
+    private static boolean isPublished(Path dir) {
+        Path record = dir.resolve(SweepRunRecord.FILE);
+        if (!Files.isRegularFile(record)) {
+            return false;
+        }
+        if (RunFiles.at(dir).isComplete()) {
+            return true;
+        }
+        try {
+            SweepRunRecord r = readRecord(dir);
+            return r.divergence() != null && !Files.exists(dir.resolve(RunFiles.RUN));
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a run directory's {@value SweepRunRecord#FILE}.
+     * @param dir The run directory.
+     * @return The record.
+     * @throws UncheckedIOException If it is missing or unreadable.
+     */
+    public static SweepRunRecord readRecord(Path dir) {
+        Path file = dir.resolve(SweepRunRecord.FILE);
+        try {
+            return RunFiles.JSON.readValue(file.toFile(), SweepRunRecord.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /** The prefix of every hidden attempt directory. */
+    static final String ATTEMPT_PREFIX = ".attempt-";
+
+    /**
+     * The hidden directory an attempt writes before it publishes: {@code .attempt-<run>-<attempt>},
+     * shortened with {@link RunFiles#boundedName(String, int)} to {@value RunFiles#MAX_NAME_BYTES} bytes
+     * of UTF-8 whatever the run's name and the engine's attempt name (e.g. {@code local-2},
+     * {@code spark-stage3-task17-attempt2}), so no engine fails on a long name after training.
+     * @param output The sweep output directory.
+     * @param run The run.
+     * @param attempt The attempt's name.
+     * @return The directory.
+     */
+    public static Path attemptDir(Path output, PlannedRun run, String attempt) {
+        return output.resolve("runs").resolve(ATTEMPT_PREFIX
+                + RunFiles.boundedName(run.dirName() + "-" + attempt, RunFiles.MAX_NAME_BYTES - ATTEMPT_PREFIX.length()));
     }
 
     /**
      * Trains a run (unless it is already published) and publishes its directory.
+     * <p>
+     * A run that diverges under {@code divergencePolicy=FAIL} (its trainer throws
+     * {@link DivergedRunException}) is published too, as its {@link SweepRunRecord} with the
+     * {@link io.github.randomgradient.history.Divergence} and no model: the divergence is the run's
+     * deterministic outcome (same configuration, same seed), so a rerun keeps it instead of training it again.
      * @param plan The plan.
      * @param run The run.
      * @param data The sweep's data.
@@ -72,19 +131,25 @@ public final class RunExecutor {
         if (isDone(output, run)) {
             return false;
         }
-        Path tmp = output.resolve("runs").resolve(".attempt-" + run.dirName() + "-" + attempt);
+        Path tmp = attemptDir(output, run, attempt);
         deleteTree(tmp);
         Trainer<Label> trainer = plan.trainer(run);
         long start = System.nanoTime();
-        Model<Label> model = trainer instanceof HeldOutEvaluatingTrainer
-                ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(data.train(), data.test(), "test", Map.of())
-                : trainer.train(data.train());
-        double seconds = (System.nanoTime() - start) / 1e9;
         RunFiles files = RunFiles.at(tmp);
-        RunRecorder.record(files, run.armLabel(), run.seed(), model, data.test(), data.train().size(), seconds);
-        crashHook();
-        files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
-                run.seed(), attempt, RunRecorder.evaluate(model, data.validation())));
+        try {
+            Model<Label> model = trainer instanceof HeldOutEvaluatingTrainer
+                    ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(data.train(), data.test(), "test", Map.of())
+                    : trainer.train(data.train());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            RunRecorder.record(files, run.armLabel(), run.seed(), model, data.test(), data.train().size(), seconds);
+            crashHook();
+            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+                    run.seed(), attempt, RunRecorder.evaluate(model, data.validation()), null));
+        } catch (DivergedRunException e) {
+            deleteTree(tmp);
+            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+                    run.seed(), attempt, null, e.getDivergence()));
+        }
         Path dir = runDir(output, run);
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -96,6 +161,49 @@ public final class RunExecutor {
             }
             throw new UncheckedIOException("could not publish " + tmp + " as " + dir, e);
         }
+    }
+
+    /**
+     * Resumes by identity: a published run directory whose {@value SweepRunRecord#FILE} names a
+     * planned run's identity under another name (written by an earlier version's naming, or moved by
+     * hand) is renamed to the run's name, so the run is kept, not trained again. Runs already under
+     * their name, unpublished directories and directories of runs the plan does not hold are left alone.
+     * @param output The sweep output directory.
+     * @param runs The planned runs.
+     * @return The renamed directories, {@code old -> new}.
+     * @throws UncheckedIOException If {@code runs/} cannot be listed or a directory cannot be renamed.
+     */
+    public static List<String> adoptByIdentity(Path output, List<PlannedRun> runs) {
+        Path root = output.resolve("runs");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        Map<String, PlannedRun> byId = new HashMap<>();
+        runs.forEach(r -> byId.put(r.id(), r));
+        List<String> renamed = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || !Files.isRegularFile(p.resolve(SweepRunRecord.FILE))) {
+                    continue;
+                }
+                SweepRunRecord record;
+                try {
+                    record = readRecord(p);
+                } catch (UncheckedIOException e) {
+                    continue;   // SweepCommand reports unreadable records of planned runs
+                }
+                PlannedRun run = byId.get(record.id());
+                if (run == null || run.dirName().equals(name) || Files.exists(runDir(output, run)) || !isPublished(p)) {
+                    continue;
+                }
+                Files.move(p, runDir(output, run), StandardCopyOption.ATOMIC_MOVE);
+                renamed.add(name + " -> " + run.dirName());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not rename run directories under " + root, e);
+        }
+        return renamed;
     }
 
     /**
@@ -111,7 +219,7 @@ public final class RunExecutor {
         int n = 0;
         try (Stream<Path> s = Files.list(runs)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.getFileName().toString().startsWith(".attempt-")) {
+                if (p.getFileName().toString().startsWith(ATTEMPT_PREFIX)) {
                     deleteTree(p);
                     n++;
                 }

@@ -21,6 +21,10 @@ import java.util.Map;
  * For every Random Gradient loss scale (any loss scale other than the constant 1) the sweep also
  * runs, at the same grid point, the baseline (loss scale 1) and the lr-matched baseline (loss scale
  * 1 at {@code learningRate × E[u]}), because RG's mean step is {@code lr × E[u]} (paper, section 4).
+ * At a grid point whose optimiser is adaptive (Adam and its kin) a constant loss scale cancels in the
+ * update, so {@code lr × E[u]} is not RG's step: there the control is mean-preserving RG instead (the
+ * same {@code UniformLossScale} with {@code meanPreserving = true}, E[u] = 1, at the same learning rate),
+ * and the plan output and the report say so.
  * Every run is trained once per seed for {@code epochs} epochs on the training data minus a seeded,
  * stratified validation split ({@code validationFraction}), which the report uses to tune each arm.
  * <p>

@@ -11,15 +11,19 @@ import io.github.randomgradient.report.ProvenanceFacts;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
+import io.github.randomgradient.rg.UniformLossScale;
 import org.tribuo.Trainer;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,8 +35,11 @@ import java.util.TreeMap;
  * Expansion: for every point of the grid (the product of the declared axes other than
  * {@code lossScale}, in {@link Sweep#AXES} order), the baseline (loss scale 1), and for every loss
  * scale \( s \) of the {@code lossScale} axis that is not the constant 1 the RG arm (loss scale
- * \( s \)) and the lr-matched arm (loss scale 1, learning rate \( lr \times E_s[u] \)), each for every
- * seed. Every run is instantiated while planning, so a bad value fails before anything trains.
+ * \( s \)) and its control, each for every seed: the lr-matched arm (loss scale 1, learning rate
+ * \( lr \times E_s[u] \)) for an SGD-family optimiser, the mean-preserving arm (\( s / E_s[u] \) at
+ * \( lr \)) for an adaptive one. Every run is instantiated while planning, so a bad value fails before
+ * anything trains; so does an axis that lists one value twice once converted (e.g. {@code 0.05} and
+ * {@code 5e-2}). Runs are named by {@link #runDirName}, a function of their configuration.
  */
 public final class SweepPlan {
 
@@ -41,9 +48,11 @@ public final class SweepPlan {
     private final ConfigurationManager cm;
     private final List<PlannedRun> roles;
     private final List<PlannedRun> runs;
+    private final List<String> notes;
 
-    private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles) {
+    private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles, List<String> notes) {
         this.sweepName = sweepName;
+        this.notes = notes;
         this.sweep = sweep;
         this.cm = cm;
         this.roles = roles;
@@ -92,59 +101,113 @@ public final class SweepPlan {
                 : List.of(base.get("lossScale").map(Property::toString).orElseThrow(() -> new SweepException("sweep '" + sweepName
                         + "' has no lossScale axis and trainer '" + sweep.getTrainer() + "' names no lossScale component")));
         String baselineScale = baselineScale(cm, sweep, sweepName, scales);
-        Map<String, Double> rgScales = new LinkedHashMap<>();
+        Map<String, LossScale> rgScales = new LinkedHashMap<>();
+        Map<Map<String, String>, String> configuredScales = new HashMap<>();
         for (String s : scales) {
             component(cm, s, "lossScale", LossScale.class);
             LossScale scale = lossScale(cm, s, sweepName, "lossScale");
+            String twin = configuredScales.putIfAbsent(ProvenanceFacts.configurationOf(scale.getProvenance()), s);
+            if (twin != null) {
+                throw new SweepException("sweep '" + sweepName + "': axis lossScale lists '" + twin + "' and '" + s + "', which are the "
+                        + "same loss scale (" + scale.describe() + ") once configured, so they would train the same runs: list each "
+                        + "loss scale once");
+            }
             if (!isOne(scale)) {
                 if (!scale.isStationary()) {
                     throw new SweepException("sweep '" + sweepName + "': lossScale '" + s + "' (" + scale.describe()
                             + ") is a schedule whose mean factor depends on the run's length, so the lr-matched "
                             + "baseline (learningRate x E[u]) is undefined; use a random scale (e.g. UniformLossScale)");
                 }
-                rgScales.put(s, scale.expectedValue());
+                rgScales.put(s, scale);
             }
         }
         component(cm, sweep.getTrainSource(), "trainSource", org.tribuo.DataSource.class);
         component(cm, sweep.getTestSource(), "testSource", org.tribuo.DataSource.class);
         String dataKey = dataKey(cm, sweep);
 
+        long[] seeds = sweep.getSeeds();
         List<PlannedRun> roles = new ArrayList<>();
-        for (Map<String, String> point : gridPoints(axes)) {
-            String lrText = point.getOrDefault("learningRate", baseConfig.get("learningRate"));
-            double lr;
+        Set<String> notes = new LinkedHashSet<>();
+        // Per axis: each value as the trainer converted it -> the value as written, to find values that repeat once converted.
+        Map<String, Map<String, String>> converted = new LinkedHashMap<>();
+        for (Map<String, String> written : gridPoints(axes)) {
+            String lrText = written.getOrDefault("learningRate", baseConfig.get("learningRate"));
             try {
-                lr = Double.parseDouble(lrText);
+                Double.parseDouble(lrText);
             } catch (NumberFormatException | NullPointerException e) {
                 throw new SweepException("sweep '" + sweepName + "': learningRate value '" + lrText + "' is not a number");
             }
+            // The grid point as the trainer converts it (OLCUT parses every value; postConfig validates it).
+            Map<String, String> reference = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep),
+                    PlannedRun.BASELINE, dataKey).config();
+            Map<String, String> point = new LinkedHashMap<>();
+            for (Map.Entry<String, String> axis : written.entrySet()) {
+                String canonical = reference.getOrDefault(axis.getKey(), axis.getValue());
+                String twin = converted.computeIfAbsent(axis.getKey(), k -> new LinkedHashMap<>()).putIfAbsent(canonical, axis.getValue());
+                if (twin != null && !twin.equals(axis.getValue())) {
+                    throw new SweepException("sweep '" + sweepName + "': axis " + axis.getKey() + " lists '" + twin + "' and '"
+                            + axis.getValue() + "', which are the same value (" + canonical + ") once converted to trainer '"
+                            + sweep.getTrainer() + "''s " + axis.getKey() + " field, so they would train the same runs: list each value once");
+                }
+                point.put(axis.getKey(), canonical);
+            }
+            double lr = Double.parseDouble(reference.get("learningRate"));
+            boolean adaptive = ProvenanceFacts.isAdaptive(reference);
             List<String[]> arms = new ArrayList<>();
             arms.add(new String[]{PlannedRun.BASELINE, "", baselineScale, null});
-            for (Map.Entry<String, Double> s : rgScales.entrySet()) {
+            for (Map.Entry<String, LossScale> s : rgScales.entrySet()) {
                 arms.add(new String[]{PlannedRun.RG, s.getKey(), s.getKey(), null});
-                arms.add(new String[]{PlannedRun.LR_MATCHED, s.getKey(), baselineScale, Double.toString(lr * s.getValue())});
+                if (adaptive) {
+                    String control = meanPreservingScale(cm, sweepName, s.getKey(), s.getValue(), baselineScale);
+                    arms.add(new String[]{PlannedRun.MEAN_PRESERVING, s.getKey(), control, null});
+                    notes.add("optimiser " + ProvenanceFacts.optimiserOf(reference).orElse("?") + " is adaptive: a constant loss "
+                            + "scale cancels in its update (apart from epsilon), so the control for " + s.getKey() + " ("
+                            + s.getValue().describe() + ") is mean-preserving RG (" + lossScale(cm, control, sweepName, "lossScale").describe()
+                            + ", E[u] = 1) at the same learning rate, not the lr-matched baseline (lr x E[u])");
+                } else {
+                    arms.add(new String[]{PlannedRun.LR_MATCHED, s.getKey(), baselineScale,
+                            Double.toString(lr * s.getValue().expectedValue())});
+                }
             }
             for (String[] arm : arms) {
-                for (long seed : sweep.getSeeds()) {
-                    Map<String, String> overrides = new LinkedHashMap<>(point);
-                    overrides.put("lossScale", arm[2]);
-                    if (arm[3] != null) {
-                        overrides.put("learningRate", arm[3]);
-                    }
-                    overrides.put("seed", Long.toString(seed));
-                    if (sweep.getEpochs() > 0) {
-                        overrides.put("epochs", Integer.toString(sweep.getEpochs()));
-                    }
-                    PlannedRun run = addRun(cm, sweepName, base, arm[0], arm[1], point, overrides, seed, dataKey);
-                    roles.add(run);
+                for (long seed : seeds) {
+                    Map<String, String> overrides = overrides(point, arm[2], arm[3], seed, sweep);
+                    Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey);
+                    LossScale scale = lossScale(cm, arm[2], sweepName, "lossScale");
+                    roles.add(new PlannedRun(run.id(), arm[0], arm[1], Map.copyOf(point), Collections.unmodifiableMap(overrides), seed,
+                            run.component(), runDirName(run.config(), scale, run.id())));
                 }
             }
         }
-        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles));
+        Map<String, String> names = new HashMap<>();
+        for (PlannedRun r : roles) {
+            String other = names.putIfAbsent(r.dirName(), r.id());
+            if (other != null && !other.equals(r.id())) {
+                throw new IllegalStateException("runs " + other + " and " + r.id() + " got the same directory name " + r.dirName());
+            }
+        }
+        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes));
     }
 
-    private static PlannedRun addRun(ConfigurationManager cm, String sweepName, ConfigurationData base, String arm, String rgScale,
-                                     Map<String, String> point, Map<String, String> overrides, long seed, String dataKey) {
+    /** The trainer fields a run sets: the grid point, its loss scale, its learning rate if not the grid's, seed and epochs. */
+    private static Map<String, String> overrides(Map<String, String> point, String lossScale, String learningRate, long seed, Sweep sweep) {
+        Map<String, String> overrides = new LinkedHashMap<>(point);
+        overrides.put("lossScale", lossScale);
+        if (learningRate != null) {
+            overrides.put("learningRate", learningRate);
+        }
+        overrides.put("seed", Long.toString(seed));
+        if (sweep.getEpochs() > 0) {
+            overrides.put("epochs", Integer.toString(sweep.getEpochs()));
+        }
+        return overrides;
+    }
+
+    /** A run's trainer configuration: its identity, its component in the configuration manager and its flattened configuration. */
+    private record Configured(String id, String component, Map<String, String> config) {}
+
+    private static Configured configure(ConfigurationManager cm, String sweepName, ConfigurationData base, Map<String, String> overrides,
+                                        String arm, String dataKey) {
         Map<String, Property> properties = new LinkedHashMap<>(base.getProperties());
         overrides.forEach((k, v) -> properties.put(k, new SimpleProperty(v)));
         String provisional = "sweep-run-" + Integer.toHexString(properties.hashCode()) + "-" + cm.getComponentNames().size();
@@ -156,17 +219,86 @@ public final class SweepPlan {
             cm.addConfiguration(new ConfigurationData(component, base.getClassName(), properties));
         }
         cm.removeConfigurable(provisional);
-        // Named by what it trains with, so a run that two arms share (the lr-matched baseline at lr
-        // is the baseline at lr x E[u] when that is on the grid) has one directory.
-        StringBuilder dir = new StringBuilder();
-        overrides.forEach((k, v) -> {
-            if (!k.equals("epochs")) {
-                dir.append(k).append('=').append(v).append("__");
+        return new Configured(id, component, config);
+    }
+
+    /** The fields a run directory is named by, in this order, where the trainer has them (seed always last). */
+    static final List<String> NAME_FIELDS = List.of("learningRate", "momentum", "batchSize", "optimiser", "lossScale", "seed");
+
+    /** Characters a run directory name keeps; runs of any other are written as one '_'. */
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9.+-]+");
+
+    /** Hex digits of the identity at the end of a run directory's name. */
+    static final int NAME_ID_DIGITS = 12;
+
+    /**
+     * A run directory's name, e.g. {@code learningRate=0.05__momentum=0.9__batchSize=64__optimiser=SGD__lossScale=U_0.0_1.0__seed=1__4aba57452c1e}.
+     * <p>
+     * It is built from the run's configuration as the trainer converted it, never from the values as
+     * written in the sweep, and always from the same fields ({@link #NAME_FIELDS}, those the trainer
+     * has; the loss scale by its {@link LossScale#describe()}), whichever axes the sweep declares. So a
+     * run has one name: "0.05" and "5e-2", an lr-matched 0.1 × 0.75 = 0.07500000000000001 and a grid's
+     * 0.075 (a float field), or an axis {@code batchSize = [64]} added over a base trainer of 64 all name
+     * the run they train. The name ends with the first {@value #NAME_ID_DIGITS} hex digits of the
+     * identity, and its readable part is shortened with {@link RunFiles#boundedName(String, int)} so the
+     * whole name stays within {@value RunFiles#MAX_NAME_BYTES} bytes of UTF-8, leaving room for the
+     * hidden attempt directory's prefix and suffix ({@link RunExecutor#attemptDir}).
+     * @param config The run's flattened configuration.
+     * @param lossScale The run's loss scale.
+     * @param id The run's identity.
+     * @return The name.
+     */
+    static String runDirName(Map<String, String> config, LossScale lossScale, String id) {
+        StringBuilder readable = new StringBuilder();
+        for (String field : NAME_FIELDS) {
+            String value = field.equals("lossScale") ? lossScale.describe() : config.get(field);
+            if (value != null) {
+                String safe = UNSAFE.matcher(value).replaceAll("_").replaceAll("^_+|_+$", "");
+                readable.append(field).append('=').append(safe).append("__");
             }
-        });
-        dir.append(id, 0, 8);
-        return new PlannedRun(id, arm, rgScale, Map.copyOf(point), Collections.unmodifiableMap(overrides), seed, component,
-                dir.toString().replaceAll("[^A-Za-z0-9._=-]", "_"));
+        }
+        String suffix = id.substring(0, NAME_ID_DIGITS);
+        return RunFiles.boundedName(readable.toString(), RunFiles.MAX_NAME_BYTES - suffix.length()) + suffix;
+    }
+
+    /**
+     * The control of an RG loss scale under an adaptive optimiser: the same scale with E[u] = 1, so the
+     * loss gradient keeps the baseline's mean weight (against the optimiser's epsilon and a weight decay
+     * that is added to the gradient) and only RG's noise differs. For a {@link UniformLossScale} it is a
+     * component the plan adds, {@code sweep-mean-preserving-<name>} (same low, high and apply probability,
+     * {@code meanPreserving = true}); a mean-preserving scale is its own control; for a
+     * {@link ConstantLossScale} c it is c / c = 1, the baseline's loss scale.
+     * @throws SweepException For another kind of loss scale, whose mean-preserving form the sweep cannot build.
+     */
+    private static String meanPreservingScale(ConfigurationManager cm, String sweepName, String name, LossScale scale, String baselineScale) {
+        if (scale instanceof ConstantLossScale) {
+            return baselineScale;
+        }
+        if (!(scale instanceof UniformLossScale)) {
+            throw new SweepException("sweep '" + sweepName + "': lossScale '" + name + "' (" + scale.describe() + ", a "
+                    + scale.getClass().getSimpleName() + ") is swept with an adaptive optimiser, whose control is mean-preserving "
+                    + "RG, which the sweep can build only from a UniformLossScale: use a UniformLossScale, or an SGD-family optimiser");
+        }
+        UniformLossScale u = (UniformLossScale) scale;
+        if (u.isMeanPreserving()) {
+            return name;
+        }
+        String control = "sweep-mean-preserving-" + name;
+        if (!cm.containsConfigurable(control)) {
+            Map<String, Property> properties = new LinkedHashMap<>();
+            properties.put("low", new SimpleProperty(Double.toString(u.getLow())));
+            properties.put("high", new SimpleProperty(Double.toString(u.getHigh())));
+            properties.put("applyProbability", new SimpleProperty(Double.toString(u.getApplyProbability())));
+            properties.put("meanPreserving", new SimpleProperty("true"));
+            cm.addConfiguration(new ConfigurationData(control, UniformLossScale.class.getName(), properties));
+        }
+        LossScale built = lossScale(cm, control, sweepName, "lossScale");
+        if (!(built instanceof UniformLossScale) || !((UniformLossScale) built).isMeanPreserving()
+                || ((UniformLossScale) built).getLow() != u.getLow() || ((UniformLossScale) built).getHigh() != u.getHigh()) {
+            throw new SweepException("sweep '" + sweepName + "': the config has a component named '" + control + "' that is not the "
+                    + "mean-preserving form of '" + name + "'; rename it (the sweep names its adaptive-optimiser controls so)");
+        }
+        return control;
     }
 
     /** The trainer's configured provenance, flattened: this instantiates it, so OLCUT and postConfig validate every value. */
@@ -284,6 +416,15 @@ public final class SweepPlan {
 
     private static String sha256(String text) {
         return RunFiles.sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the plan chose for the user that the plan output and the report must say, e.g. that an
+     * adaptive optimiser's control is mean-preserving RG instead of the lr-matched baseline.
+     * @return One sentence per note, empty if none.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** @return The sweep's component name. */

@@ -1,5 +1,6 @@
 package io.github.randomgradient.sweep;
 
+import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.report.EvaluationRecord;
 
 import java.util.Map;
@@ -7,6 +8,10 @@ import java.util.Map;
 /**
  * What a sweep adds to a run directory ({@value #FILE}): the run's identity, arm and grid point,
  * the attempt that wrote the directory, and the evaluation on the validation split used for tuning.
+ * <p>
+ * A run that diverged under {@code divergencePolicy=FAIL} has no model: its directory holds only
+ * this record, with {@link #divergence()} set and {@link #validation()} null. It is published like a
+ * finished run, so a rerun of the sweep keeps it instead of training it again.
  *
  * @param id The run identity ({@link PlannedRun#id()}).
  * @param arm The arm ({@link PlannedRun#arm()}).
@@ -15,10 +20,12 @@ import java.util.Map;
  * @param overrides The trainer fields set on the base trainer.
  * @param seed The seed.
  * @param attempt The attempt that wrote the directory, e.g. {@code local-1} or {@code spark-stage3-task7-attempt1}.
- * @param validation The evaluation on the validation split.
+ * @param validation The evaluation on the validation split, null for a run that diverged under {@code FAIL}.
+ * @param divergence Where the run diverged under {@code divergencePolicy=FAIL} (the trainer threw), null
+ *                   otherwise (a run that diverged under {@code STOP} records it in its history and provenance).
  */
 public record SweepRunRecord(String id, String arm, String rgScale, Map<String, String> grid, Map<String, String> overrides,
-                             long seed, String attempt, EvaluationRecord validation) {
+                             long seed, String attempt, EvaluationRecord validation, Divergence divergence) {
 
     /** The file name. */
     public static final String FILE = "sweep-run.json";

@@ -2,14 +2,13 @@ package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.TrainingHistory;
-import io.github.randomgradient.report.EvaluationRecord;
+import io.github.randomgradient.report.LoadedRun;
+import io.github.randomgradient.report.ReportData;
 import io.github.randomgradient.report.RunFiles;
-import io.github.randomgradient.report.RunRecord;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepRunRecord;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,19 +40,27 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
                          double epochsToTarget, boolean reachedTarget, double oscillation, List<Double> curve,
                          long testExamples, long validationExamples) {
 
-    /** A run that trained to the end above the collapse threshold. */
+    /** A run that trained to the end and did not collapse. */
     public static final String OK = "ok";
-    /** A run that stopped on a non-finite loss. */
-    public static final String DIVERGED = "diverged";
-    /** A run whose final test accuracy is below {@link #COLLAPSE_FACTOR} × chance (1 / number of classes). */
-    public static final String COLLAPSED = "collapsed";
+    /**
+     * A run that stopped on a non-finite value: under {@code divergencePolicy=STOP} (its model holds
+     * the last finite parameters) or {@code FAIL} (no model; its {@link SweepRunRecord#divergence()}
+     * says where), or whose test accuracy or final loss is not finite.
+     */
+    public static final String DIVERGED = LoadedRun.DIVERGED;
+    /** A run that collapsed, by the experiment report's rule ({@link LoadedRun#failure()}). */
+    public static final String COLLAPSED = LoadedRun.COLLAPSED;
     /** A run with no published directory (it failed twice). */
     public static final String MISSING = "missing";
-    /** A run below 1.5 × chance accuracy counts as collapsed. */
-    public static final double COLLAPSE_FACTOR = 1.5;
 
     /**
      * Reads a role's run.
+     * <p>
+     * Its status comes from {@link LoadedRun#failure()}, the one rule the experiment report also
+     * uses: diverged, or collapsed (it predicts a single class, or its test accuracy never rose
+     * clearly above the test set's majority-class share, which on an imbalanced test set is not
+     * \( 1/K \)). A run recorded as diverged under {@code divergencePolicy=FAIL} has no model: it is
+     * {@link #DIVERGED} with NaN metrics.
      * @param output The sweep output directory.
      * @param role The role.
      * @param epochs The sweep's epochs (for censoring epochs to target).
@@ -62,21 +69,24 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
      * @throws UncheckedIOException If a published run's files are unreadable.
      */
     public static RunOutcome read(Path output, PlannedRun role, int epochs, double target) {
+        String trainedLr = role.overrides().getOrDefault("learningRate", "base");
         if (!RunExecutor.isDone(output, role)) {
-            return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), role.overrides().getOrDefault("learningRate", "base"), role.dirName(), MISSING,
+            return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), MISSING,
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, List.of(), 0, 0);
         }
         Path dir = RunExecutor.runDir(output, role);
-        RunFiles files = RunFiles.at(dir);
-        RunRecord run = files.readRun();
-        EvaluationRecord test = files.readEvaluation();
-        SweepRunRecord sweepRun;
-        try {
-            sweepRun = RunFiles.JSON.readValue(dir.resolve(SweepRunRecord.FILE).toFile(), SweepRunRecord.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + dir.resolve(SweepRunRecord.FILE), e);
+        SweepRunRecord sweepRun = RunExecutor.readRecord(dir);
+        if (sweepRun.divergence() != null) {
+            return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), DIVERGED,
+                    Double.NaN, Double.NaN, Double.NaN, epochs + 1, false, Double.NaN, List.of(), 0, 0);
         }
-        TrainingHistory history = files.readHistory().orElse(null);
+        LoadedRun run;
+        try {
+            run = RunFiles.at(dir).read();
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+        }
+        TrainingHistory history = run.history();
         List<Double> curve = history == null ? List.of() : history.epochs().stream().map(EpochRecord::heldOutMetric).toList();
         int n = history == null ? epochs : Math.max(epochs, history.epochs().size());
         double toTarget = n + 1;
@@ -86,11 +96,10 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
                 break;
             }
         }
-        double chance = test.perClass().isEmpty() ? 0 : 1.0 / test.perClass().size();
-        String status = run.isDiverged() ? DIVERGED : test.accuracy() < COLLAPSE_FACTOR * chance ? COLLAPSED : OK;
-        return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), role.overrides().getOrDefault("learningRate", "base"), role.dirName(), status,
-                test.accuracy(), sweepRun.validation().accuracy(), curve.isEmpty() ? Double.NaN : curve.get(0), toTarget,
-                toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve, test.examples(),
+        String status = run.failure().map(ReportData.FailedRun::status).orElse(OK);
+        return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), status,
+                run.evaluation().accuracy(), sweepRun.validation().accuracy(), curve.isEmpty() ? Double.NaN : curve.get(0), toTarget,
+                toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve, run.evaluation().examples(),
                 sweepRun.validation().examples());
     }
 

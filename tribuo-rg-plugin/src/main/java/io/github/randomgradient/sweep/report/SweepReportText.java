@@ -32,8 +32,12 @@ final class SweepReportText {
                 + SignedRankTest.EXACT_MAX_PAIRS + " pairs, else from the normal approximation with tie and continuity corrections. "
                 + "Marks: ** p < 0.01, "
                 + "* p < 0.05 (paired two-sided t-test over seeds, Holm-corrected over the tested cells of each heatmap; the "
-                + "json holds raw and adjusted p-values); † runs left out of the cell (diverged, collapsed below %.1f × chance accuracy, or missing).",
-                r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(), RunOutcome.COLLAPSE_FACTOR);
+                + "json holds raw and adjusted p-values); † runs left out of the cell (diverged, collapsed or missing). A run is "
+                + "collapsed by the experiment report's rule: it predicts a single class, or its test accuracy never rose clearly "
+                + "above the test set's majority-class share (share + 3 binomial standard errors). A run that diverged under "
+                + "divergencePolicy=FAIL is recorded as diverged (where, in its sweep-run.json) and not trained again.%s",
+                r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(),
+                r.notes().isEmpty() ? "" : " Note: " + String.join("; ", r.notes()) + ".");
     }
 
     private static Table verdicts(SweepResults r) {
@@ -74,7 +78,7 @@ final class SweepReportText {
 
     private static String heatmapTitle(SweepResults.Heatmap h) {
         return SweepReport.shortName(h.metric()) + ": RG(" + h.rgScale() + ") − " + (h.reference().equals(PlannedRun.BASELINE) ? "baseline"
-                : "lr-matched baseline") + (h.slice().isEmpty() ? "" : " (" + h.slice() + ")") + (h.metric().higherIsBetter()
+                : h.reference().equals(PlannedRun.MEAN_PRESERVING) ? "mean-preserving RG" : "lr-matched baseline") + (h.slice().isEmpty() ? "" : " (" + h.slice() + ")") + (h.metric().higherIsBetter()
                 ? " — positive favours RG" : " — negative favours RG");
     }
 

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * The sweep report's numbers, computed from the run directories of a plan's roles.
  * <ul>
  *   <li>Heatmaps over learning rate × momentum of the paired (same seed) difference RG − baseline and
- *   RG − lr-matched baseline, for each {@link Metric}; diverged and collapsed runs are counted in
+ *   RG − its control (the lr-matched baseline for an SGD-family optimiser, mean-preserving RG for an
+ *   adaptive one: {@link PlannedRun#LR_MATCHED}, {@link PlannedRun#MEAN_PRESERVING}), for each {@link Metric}; diverged and collapsed runs are counted in
  *   the cell and left out of its pairs.</li>
  *   <li>Tuned vs tuned: each arm's best (learning rate, momentum) by mean validation accuracy over
  *   seeds, among cells whose runs all trained normally; the tuned arms are then compared on the
@@ -43,9 +44,11 @@ import java.util.stream.Collectors;
  * @param heatmaps The heatmaps.
  * @param tuned Each arm's tuned cell.
  * @param verdicts One verdict per claim, RG against each reference.
+ * @param notes The plan's notes ({@link SweepPlan#notes()}), e.g. which control an adaptive optimiser got.
  */
 public record SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
-                           List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts) {
+                           List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts,
+                           List<String> notes) {
 
     /** The non-inferiority margin for final test accuracy: 0.5 percentage points. */
     public static final double NON_INFERIORITY_MARGIN = 0.005;
@@ -54,7 +57,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * One heatmap: a metric's paired difference RG − reference over learning rate × momentum.
      * @param slice The other axes' values (batch size, optimiser), empty if not swept.
      * @param rgScale The RG loss scale.
-     * @param reference {@code baseline} or {@code lr-matched}.
+     * @param reference {@code baseline}, {@code lr-matched} or {@code mean-preserving}.
      * @param metric The metric.
      * @param cells Row per momentum, column per learning rate.
      */
@@ -139,7 +142,10 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             base.ifPresent(tuned::add);
             for (String scale : scales) {
                 String rgLabel = PlannedRun.RG + "(" + scale + ")";
-                String matchedLabel = PlannedRun.LR_MATCHED + "(" + scale + ")";
+                // The scale's control in this slice: lr-matched (SGD family) or mean-preserving (adaptive optimiser).
+                String controlArm = inSlice.stream().filter(r -> r.rgScale().equals(scale) && PlannedRun.isControl(r.arm()))
+                        .map(RunOutcome::arm).findFirst().orElse(PlannedRun.LR_MATCHED);
+                String matchedLabel = controlArm + "(" + scale + ")";
                 for (String reference : List.of(PlannedRun.BASELINE, matchedLabel)) {
                     for (Metric m : Metric.values()) {
                         heatmaps.add(heatmap(slice, scale, rgLabel, reference, m, inSlice, lrs, momenta, epochs));
@@ -157,7 +163,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             }
         }
         return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
-                decide(verdicts));
+                decide(verdicts), plan.notes());
     }
 
     /** The grid point without learning rate and momentum, e.g. {@code batchSize=64}. */
@@ -201,7 +207,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             }
             rows.add(row);
         }
-        return new Heatmap(slice, scale, reference.startsWith(PlannedRun.LR_MATCHED) ? PlannedRun.LR_MATCHED : PlannedRun.BASELINE, m, rows);
+        return new Heatmap(slice, scale, reference.equals(PlannedRun.BASELINE) ? PlannedRun.BASELINE
+                : reference.substring(0, reference.indexOf('(')), m, rows);
     }
 
     /**
@@ -244,8 +251,12 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 lower, upper);
     }
 
-    /** The arm's cell with the best mean validation accuracy, among cells whose runs all trained normally. */
-    private static Optional<TunedArm> tune(String slice, String arm, List<RunOutcome> runs) {
+    /**
+     * The arm's cell with the best mean validation accuracy, among cells whose runs all trained
+     * normally and whose mean validation accuracy is a number: a NaN mean never wins, wherever its
+     * cell comes in the grid. Ties keep the first cell in grid order.
+     */
+    static Optional<TunedArm> tune(String slice, String arm, List<RunOutcome> runs) {
         Map<String, List<RunOutcome>> cells = new LinkedHashMap<>();
         for (RunOutcome r : runs) {
             if (r.armLabel().equals(arm)) {
@@ -260,6 +271,9 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 continue;
             }
             double val = meanValidationAccuracy(rs);
+            if (!Double.isFinite(val)) {
+                continue;
+            }
             if (best == null || val > best.meanValidationAccuracy()) {
                 String[] key = c.getKey().split("\u0000");
                 best = new TunedArm(slice, arm, key[0], key[1], val, rs.stream().mapToDouble(RunOutcome::testAccuracy).average().orElse(Double.NaN), rs);

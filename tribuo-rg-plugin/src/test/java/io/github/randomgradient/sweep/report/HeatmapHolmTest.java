@@ -113,7 +113,7 @@ public class HeatmapHolmTest {
                 new SweepResults.TunedArm("", "baseline", "0.005", "0.95", 0.88, 0.87, base),
                 new SweepResults.TunedArm("", "rg(rg-uniform)", "0.1", "0.5", 0.86, 0.85, rg),
                 new SweepResults.TunedArm("", "lr-matched(rg-uniform)", "0.01", "0.95", 0.88, 0.87, List.of(base.get(1), base.get(0))));
-        SweepResults r = new SweepResults("t", 0.8, 3, 2, List.of(), List.of(), List.of(), List.of(), tuned, List.of());
+        SweepResults r = new SweepResults("t", 0.8, 3, 2, List.of(), List.of(), List.of(), List.of(), tuned, List.of(), List.of());
         assertEquals(List.of("The tuned cell of lr-matched(rg-uniform) is the tuned cell of baseline (the same runs), so their curves "
                 + "coincide and RG's comparisons with the two are one test."), SweepReportText.sharedCells(r));
     }
