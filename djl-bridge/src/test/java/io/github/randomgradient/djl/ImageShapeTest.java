@@ -111,6 +111,23 @@ public class ImageShapeTest {
     }
 
     @Test
+    public void resNetAndMobileNetRefuseImagesSmallerThanTheirDownsampling() {
+        // Without the check both trained on 1x1 images, and MobileNetV2 diverged on 8x8 ones.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new io.github.randomgradient.djl.block.ResNetBlockFactory(20).checkFits(new long[]{1, 2, 2}));
+        assertTrue(e.getMessage().contains("numLayers=20") && e.getMessage().contains("2x2") && e.getMessage().contains("at least 4x4"),
+                e.getMessage());
+        new io.github.randomgradient.djl.block.ResNetBlockFactory(20).checkFits(new long[]{1, 4, 4});
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new io.github.randomgradient.djl.block.ResNetBlockFactory(18).checkFits(new long[]{3, 29, 29}));
+        assertTrue(e.getMessage().contains("at least 32x32"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new io.github.randomgradient.djl.block.MobileNetV2BlockFactory().checkFits(new long[]{3, 8, 8}));
+        assertTrue(e.getMessage().contains("8x8") && e.getMessage().contains("at least 32x32"), e.getMessage());
+        new io.github.randomgradient.djl.block.MobileNetV2BlockFactory().checkFits(new long[]{3, 32, 32});
+    }
+
+    @Test
     public void aModelRefusesToScoreLargerImagesInsteadOfIgnoringTheirPixels() throws IOException {
         Dataset<Label> train = images("train4", 8, 4);
         try (DJLModel<Label> model = trainer(4).train(train)) {
