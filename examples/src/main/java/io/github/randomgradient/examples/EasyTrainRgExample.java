@@ -150,8 +150,10 @@ public final class EasyTrainRgExample {
                             new ImageConverter(28, 28, 1, new float[]{PIXEL_MEAN}, new float[]{PIXEL_STD}), new LabelConverter())
                     .optLossScale(scale).optLearningRate(settings.learningRate()).optMomentum(settings.momentum())
                     .optBatchSize(settings.batchSize()).optEpochs(settings.epochs()).optSeed(settings.seed()).build();
-            Dataset<Label> tribuoTest = first(new MutableDataset<>(dir.test()), settings.testImages());
-            DJLModel<Label> model = trainer.train(first(new MutableDataset<>(dir.train()), settings.trainImages()));
+            // Loaded by tribuo-rg's policy: the first example names every pixel (value 0 where absent), so the
+            // first n images still name all 784 pixels, as ImageConverter's exact shape check needs.
+            Dataset<Label> tribuoTest = first(dir.load("t10k"), settings.testImages());
+            DJLModel<Label> model = trainer.train(first(dir.load("train"), settings.trainImages()));
             djlAccuracy = new LabelEvaluator().evaluate(model, tribuoTest).accuracy();
             out.printf(Locale.ROOT, "DJLTrainer (same network, loss scale, lr, momentum, batch, epochs, seed): test accuracy %.4f, "
                     + "final mean loss %.4f, mean factor %.4f%n", djlAccuracy, model.getTrainingHistory().finalLoss(),

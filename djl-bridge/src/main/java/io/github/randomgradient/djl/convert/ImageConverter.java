@@ -19,10 +19,15 @@ import java.util.List;
  * <p>
  * Each feature is placed by the pixel index in its <em>name</em>, never by its position in the
  * feature map. Tribuo's {@code IDXDataSource} names pixels with zero-padded indices
- * ({@code "000"} to {@code "783"} for 28x28 images) and leaves zero pixels out, so a pixel that is
- * zero in every training image is absent from the feature map; it is still placed correctly (as 0,
- * normalised like any other 0). Index {@code i} is read as {@code c*H*W + h*W + w}, or as
- * {@code (h*W + w)*C + c} when {@code channelsLast} is set.
+ * ({@code "000"} to {@code "783"} for 28x28 images) and leaves zero pixels out of each example; an
+ * absent pixel is placed as 0, normalised like any other 0. Index {@code i} is read as
+ * {@code c*H*W + h*W + w}, or as {@code (h*W + w)*C + c} when {@code channelsLast} is set.
+ * <p>
+ * <b>Exact shape.</b> The training data's feature map must name exactly the {@code C*H*W} pixels
+ * ({@link #exampleShape}): without that, 20x20 images (400 pixels) would train a 28x28 network
+ * without any error. A pixel that is 0 in every training image is absent from Tribuo's feature map,
+ * so such data must name it explicitly with value 0, as {@code io.github.randomgradient.data.DataLoading}
+ * (used by every {@code tribuo-rg} command) does from the IDX header.
  * <p>
  * For Fashion-MNIST (pixel values 0-255) the configs use {@code mean = 72.94}, {@code std = 90.02},
  * the training set's pixel mean and standard deviation.
@@ -175,7 +180,7 @@ public final class ImageConverter implements FeatureConverter {
         return "expected images of shape [channels=" + channels + ", height=" + height + ", width=" + width + "] (" + pixels
                 + " pixels), but the data has " + features + " pixel features" + guess + ": images of another size must not be "
                 + "trained or scored (check width, height and channels; data that leaves out pixels that are 0 in every "
-                + "example must name them with value 0)";
+                + "example must name them with value 0, as io.github.randomgradient.data.DataLoading does from the IDX header)";
     }
 
     /**
