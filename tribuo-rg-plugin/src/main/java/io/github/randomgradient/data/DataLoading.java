@@ -96,7 +96,7 @@ public final class DataLoading {
                 throw new DataException("example " + index + " of the " + role + where + (e.size() == 0 ? " has no features"
                         : " has duplicate or non-finite features") + ": fix or remove it");
             }
-            if (pixels > 0) {
+            if (named.size() < pixels) {   // stops once every pixel has been seen (dense data: after a few images)
                 for (Feature f : e) {
                     named.add(f.getName());
                 }

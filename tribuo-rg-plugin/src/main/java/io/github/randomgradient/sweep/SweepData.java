@@ -98,11 +98,14 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
             }
         }
         if (!empty.isEmpty()) {
-            long needed = (long) Math.ceil(0.5 / fraction);
+            int needed = 2;   // the smallest class size that holds out at least one image and keeps at least one (fraction <= 0.5)
+            while (Math.round(fraction * needed) < 1) {
+                needed++;
+            }
             throw new SweepException("sweep '" + sweepName + "' holds out validationFraction=" + fraction + " of each class of the "
                     + data + " (" + all.size() + " images, " + split[1].length + " for validation), which leaves "
                     + empty.size() + " of " + sizes.size() + " classes without validation or training images (" + String.join("; ", empty)
-                    + "): each class needs at least " + Math.max(2, needed) + " images at this fraction; use more training data or "
+                    + "): each class needs at least " + needed + " images at this fraction; use more training data or "
                     + "a larger validationFraction");
         }
     }
