@@ -95,6 +95,12 @@ public class DataShapeCliTest {
         Path out = tmp.resolve("report-small-out");
         assertUserError(tribuoRg("report", "--models", model.toString(), "--data", small.toString(), "--output-dir", out.toString()),
                 List.of("model file", "mlp28.tribuo.pb", "[1, 28, 28] (784 pixels)", "20x20 (400 pixels)", TEST_IMAGES), out);
+        // A Tribuo linear model trained on 28x28 images: its input shape is not recorded, but it knows pixel 783.
+        Path linear = tmp.resolve("linear28.tribuo.pb");
+        new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new org.tribuo.classification.sgd.objectives.LogMulticlass(),
+                org.tribuo.math.optimisers.SGD.getSimpleSGD(0.1), 1, 1L).train(train).serializeToFile(linear);
+        assertUserError(tribuoRg("report", "--models", linear.toString(), "--data", small.toString(), "--output-dir", out.toString()),
+                List.of("model file", "linear28.tribuo.pb", "knows pixel 783", "20x20 (400 pixels)", TEST_IMAGES), out);
     }
 
     /** A CNN trainer whose kernel (29) is larger than the 28x28 images. */

@@ -123,4 +123,31 @@ public final class DataChecks {
                     + " (" + data.pixels() + " pixels): use data of the model's image size, or a model for this data");
         }
     }
+
+    /**
+     * The part of the image-shape check that holds for any model trained on IDX images, whose
+     * input shape is not known (e.g. a Tribuo linear model): a feature the model knows whose name
+     * is a pixel index at or beyond the images' pixel count proves the model was trained on larger
+     * images; scoring would silently treat its missing pixels as 0.
+     * @param who The model, e.g. {@code "model file /x/linear.tribuo.pb"}.
+     * @param features The names of the model's features.
+     * @param role What the data is, e.g. {@code "test data"}.
+     * @param data The data's checked IDX files.
+     * @throws CommandException If a model feature is a pixel beyond the images; the message names it and both sizes.
+     */
+    public static void checkPixelsWithin(String who, Iterable<String> features, String role, IdxPair data) {
+        int max = -1;
+        for (String name : features) {
+            try {
+                max = Math.max(max, Integer.parseInt(name.trim()));
+            } catch (NumberFormatException e) {
+                return;   // not a model of pixels
+            }
+        }
+        if (max >= data.pixels()) {
+            throw new CommandException(who + " knows pixel " + max + ", so it was trained on images of more than " + data.pixels()
+                    + " pixels, but the " + role + " " + data.describe() + " holds images of " + data.imageShape()[0] + "x"
+                    + data.imageShape()[1] + " (" + data.pixels() + " pixels): use data of the model's image size");
+        }
+    }
 }

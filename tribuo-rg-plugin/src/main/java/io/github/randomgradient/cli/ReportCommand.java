@@ -269,6 +269,9 @@ public final class ReportCommand {
                 // The one image-shape check: a 28x28 model would score 20x20 images without any error.
                 DataChecks.checkImageShape("model file " + file.toAbsolutePath(), ((HasExampleShape) loaded).getExampleShape(),
                         "test data", testFiles);
+            } else {
+                DataChecks.checkPixelsWithin("model file " + file.toAbsolutePath(), loaded.getFeatureIDMap().keySet(), "test data",
+                        testFiles);
             }
             checkKnowsTheData(file, loaded, test, o.data);
             models.put(file, loaded.castModel(Label.class));
