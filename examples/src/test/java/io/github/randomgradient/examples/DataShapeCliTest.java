@@ -167,7 +167,8 @@ public class DataShapeCliTest {
         Path out = tmp.resolve("four-sweep-out");
         BadInputFixtures.Result r = sweep(smoke, four, out);
         assertUserError(r, List.of("sweep 'sweep'", "validationFraction=0.1", "training data 'fashion-mnist-bundled-train'", TRAIN_IMAGES,
-                "40 images of 28x28", "(40 images, 0 for validation)", "10 of 10 classes", "'0' 4 images -> 4 training, 0 validation",
+                "40 images of 28x28", "0 of its 40 images for validation", "10 of 10 classes",
+                "'0': 4 images -> 4 training, 0 validation", "and 7 more",
                 "at least 5 images"), out);
         assertTrue(r.out().isEmpty() || !r.out().contains("runs planned"), r.out());
     }

@@ -94,7 +94,7 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
         for (Map.Entry<String, int[]> e : sizes.entrySet()) {
             int[] n = e.getValue();
             if (n[0] == 0 || n[1] == 0) {
-                empty.add("'" + e.getKey() + "' " + (n[0] + n[1]) + " images -> " + n[0] + " training, " + n[1] + " validation");
+                empty.add("'" + e.getKey() + "': " + (n[0] + n[1]) + " images -> " + n[0] + " training, " + n[1] + " validation");
             }
         }
         if (!empty.isEmpty()) {
@@ -102,11 +102,12 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
             while (Math.round(fraction * needed) < 1) {
                 needed++;
             }
+            String listed = String.join("; ", empty.subList(0, Math.min(3, empty.size())))
+                    + (empty.size() > 3 ? "; and " + (empty.size() - 3) + " more" : "");
             throw new SweepException("sweep '" + sweepName + "' holds out validationFraction=" + fraction + " of each class of the "
-                    + data + " (" + all.size() + " images, " + split[1].length + " for validation), which leaves "
-                    + empty.size() + " of " + sizes.size() + " classes without validation or training images (" + String.join("; ", empty)
-                    + "): each class needs at least " + needed + " images at this fraction; use more training data or "
-                    + "a larger validationFraction");
+                    + data + ": " + split[1].length + " of its " + all.size() + " images for validation, and " + empty.size() + " of "
+                    + sizes.size() + " classes get no validation or no training image (" + listed + "): each class needs at least "
+                    + needed + " images at this fraction; use more training data or a larger validationFraction");
         }
     }
 

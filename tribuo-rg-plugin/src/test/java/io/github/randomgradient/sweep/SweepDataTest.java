@@ -69,13 +69,13 @@ public class SweepDataTest {
                 () -> SweepData.checkSplit(four, SweepData.stratifiedSplit(four, 0.1, 1L), 0.1, "sweep", "training data 'tiny'"));
         String m = e.getMessage();
         assertTrue(m.contains("sweep 'sweep'") && m.contains("validationFraction=0.1") && m.contains("training data 'tiny'")
-                && m.contains("(9 images, 1 for validation)") && m.contains("1 of 2 classes")
-                && m.contains("'class1' 4 images -> 4 training, 0 validation") && m.contains("at least 5 images"), m);
+                && m.contains("1 of its 9 images for validation") && m.contains("1 of 2 classes")
+                && m.contains("'class1': 4 images -> 4 training, 0 validation") && m.contains("at least 5 images"), m);
         // A class of one image at fraction 0.5 is held out whole: no training image.
         MutableDataset<Label> one = classes(4, 1);
         e = assertThrows(SweepException.class,
                 () -> SweepData.checkSplit(one, SweepData.stratifiedSplit(one, 0.5, 1L), 0.5, "sweep", "training data 'tiny'"));
-        assertTrue(e.getMessage().contains("'class1' 1 images -> 0 training, 1 validation"), e.getMessage());
+        assertTrue(e.getMessage().contains("'class1': 1 images -> 0 training, 1 validation"), e.getMessage());
         MutableDataset<Label> five = classes(5, 5);
         SweepData.checkSplit(five, SweepData.stratifiedSplit(five, 0.1, 1L), 0.1, "sweep", "training data 'tiny'");
     }

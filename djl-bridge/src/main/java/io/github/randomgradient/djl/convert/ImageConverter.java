@@ -189,9 +189,10 @@ public final class ImageConverter implements FeatureConverter {
      * The plan's {@link Plan#fill} refuses an example with a feature that is not a pixel of this
      * image (a pixel index at or beyond {@code C*H*W}, or not a pixel index): it is an image of
      * another size, or not an image, never something to ignore. A pixel of the image that the
-     * domain does not know (zero in all the training data) is ignored, as it is 0 in training. (An image smaller than the domain's, whose pixel names all fall inside
-     * it, cannot be told from an image with zero pixels left out; {@link #exampleShape} and the
-     * commands, which know the data's image size, refuse such data.)
+     * domain does not know (zero in all the training data) is ignored, as it is 0 in training.
+     * (An image smaller than the domain's, whose pixel names all fall inside it, cannot be told
+     * from an image with zero pixels left out; {@link #exampleShape} and the commands, which know
+     * the data's image size, refuse such data.)
      * @throws IllegalArgumentException If a feature name is not a pixel index, the index is at or
      *                                  beyond {@code C*H*W}, or there are more features than pixels;
      *                                  the message names the feature.

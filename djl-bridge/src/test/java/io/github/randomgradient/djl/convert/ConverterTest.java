@@ -66,7 +66,8 @@ public class ConverterTest {
         // 2x2 images: 4 pixels. Data of 3 pixels (a smaller image, or one pixel left out) and of 9
         // (a 3x3 image) are both refused, naming the expected and found pixels; exactly 4 is accepted.
         ImageConverter conv = new ImageConverter(2, 2, 1);
-        MutableDataset<Label> three = dataset(List.of(new ArrayExample<>(new Label("a"), new String[]{"0", "1", "2"}, new double[]{1, 2, 3})));
+        MutableDataset<Label> three = dataset(List.of(new ArrayExample<>(new Label("a"), new String[]{"0", "1", "2"},
+                new double[]{1, 2, 3})));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv.exampleShape(three.getFeatureIDMap()));
         assertTrue(e.getMessage().contains("[channels=1, height=2, width=2] (4 pixels)") && e.getMessage().contains("3 pixel features"),
                 e.getMessage());
