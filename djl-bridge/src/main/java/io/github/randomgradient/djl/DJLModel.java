@@ -18,6 +18,7 @@ import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.protos.DJLModelProto;
+import io.github.randomgradient.config.HasExampleShape;
 import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Example;
@@ -72,7 +73,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * @param <T> The output type.
  */
-public final class DJLModel<T extends Output<T>> extends Model<T> implements HasTrainingHistory, AutoCloseable {
+public final class DJLModel<T extends Output<T>> extends Model<T> implements HasTrainingHistory, HasExampleShape, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -283,7 +284,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      * Predicts one example.
      * @param example The example.
      * @return The prediction.
-     * @throws IllegalArgumentException If none of the example's features is known to the model.
+     * @throws IllegalArgumentException If none of the example's features is known to the model, or one
+     *                                  does not fit its input (e.g. a pixel of a larger image).
      */
     @Override
     public Prediction<T> predict(Example<T> example) {
@@ -293,6 +295,24 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
             return predictBatch(Collections.singletonList(example)).get(0);
         } finally {
             lifetime.readLock().unlock();
+        }
+    }
+
+    /**
+     * Predicts a dataset in batches of {@code inferenceBatchSize}.
+     * @param examples The examples.
+     * @return One prediction per example, in order.
+     * @throws IllegalArgumentException If an example has no feature known to the model, or a feature
+     *                                  that does not fit its input (e.g. a pixel of a larger image);
+     *                                  the message names the dataset's file where its provenance records one.
+     */
+    @Override
+    public List<Prediction<T>> predict(org.tribuo.Dataset<T> examples) {
+        try {
+            return super.predict(examples);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("DJLModel '" + name + "' (input " + Arrays.toString(exampleShape)
+                    + ") cannot score the data" + DJLTrainer.describeSource(examples) + ": " + e.getMessage(), e);
         }
     }
 
@@ -417,6 +437,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
      * The shape of one input example, without the batch dimension.
      * @return The example shape, e.g. {@code [1, 28, 28]}.
      */
+    @Override
     public long[] getExampleShape() {
         return exampleShape.clone();
     }

@@ -296,15 +296,42 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("outputConverter " + outputConverter + ": " + e.getMessage(), e);
         }
+        long[] shape;
         try {
             featureConverter.plan(featureMap);
+            shape = featureConverter.exampleShape(featureMap);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("featureConverter " + featureConverter + ": " + e.getMessage(), e);
+        }
+        try {
+            blockFactory.checkFits(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("blockFactory " + blockFactory + ": " + e.getMessage(), e);
         }
         if (numDevices > 1 || !device.equals("auto") && !device.equals("cpu")) {
             DJLEngine.resolve(DJLEngine.engine(numThreads), device, numDevices);
         }
-        return featureConverter.exampleShape(featureMap);
+        return shape;
+    }
+
+    /**
+     * Where a dataset came from, for messages: the file its source read ({@code featuresPath} or
+     * {@code dataPath} in its provenance, as Tribuo's IDX and CSV sources record it), else the
+     * source's class.
+     * @param data The dataset.
+     * @return E.g. {@code " (/data/train-images-idx3-ubyte.gz)"}, or empty.
+     */
+    static String describeSource(Dataset<?> data) {
+        var source = data.getProvenance().getSourceProvenance();
+        if (source == null) {
+            return "";
+        }
+        for (var p : source) {
+            if ((p.getA().equals("featuresPath") || p.getA().equals("dataPath")) && p.getB() != null) {
+                return " (" + p.getB() + ")";
+            }
+        }
+        return " (" + source.getClassName() + ")";
     }
 
     @Override
@@ -368,13 +395,32 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
         ImmutableOutputInfo<T> outputInfo = examples.getOutputIDInfo();
         outputConverter.validate(outputInfo);
-        long[] exampleShape = featureConverter.exampleShape(featureMap);
-        FeatureConverter.Plan plan = featureConverter.plan(featureMap);
+        long[] exampleShape;
+        FeatureConverter.Plan plan;
+        try {
+            // The one shape check of the training data, before anything is converted or trained.
+            exampleShape = featureConverter.exampleShape(featureMap);
+            plan = featureConverter.plan(featureMap);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("featureConverter " + featureConverter + " cannot take the training data"
+                    + describeSource(examples) + ": " + e.getMessage(), e);
+        }
+        try {
+            blockFactory.checkFits(exampleShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("blockFactory " + blockFactory + ": " + e.getMessage(), e);
+        }
         int numOutputs = outputConverter.numOutputs(outputInfo);
 
         // Convert once, before taking the engine.
         TensorData trainData = TensorData.of(examples, plan, outputConverter, outputInfo, "training");
-        TensorData heldOutData = heldOut == null ? null : TensorData.of(heldOut, plan, outputConverter, outputInfo, heldOutName);
+        TensorData heldOutData;
+        try {
+            heldOutData = heldOut == null ? null : TensorData.of(heldOut, plan, outputConverter, outputInfo, heldOutName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + heldOutName + " data" + describeSource(heldOut) + " does not fit the "
+                    + "training data's input: " + e.getMessage(), e);
+        }
 
         Engine engine = DJLEngine.engine(numThreads);
         Device[] devices = DJLEngine.resolve(engine, device, numDevices);

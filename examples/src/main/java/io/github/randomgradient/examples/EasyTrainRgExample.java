@@ -27,10 +27,9 @@ import io.github.randomgradient.djl.rg.RandomGradientLoss;
 import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.tribuo.Dataset;
-import org.tribuo.MutableDataset;
+import org.tribuo.dataset.DatasetView;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -150,8 +149,9 @@ public final class EasyTrainRgExample {
                             new ImageConverter(28, 28, 1, new float[]{PIXEL_MEAN}, new float[]{PIXEL_STD}), new LabelConverter())
                     .optLossScale(scale).optLearningRate(settings.learningRate()).optMomentum(settings.momentum())
                     .optBatchSize(settings.batchSize()).optEpochs(settings.epochs()).optSeed(settings.seed()).build();
-            Dataset<Label> tribuoTest = first(new MutableDataset<>(dir.test()), settings.testImages());
-            DJLModel<Label> model = trainer.train(first(new MutableDataset<>(dir.train()), settings.trainImages()));
+            // Loaded by tribuo-rg's policy (every pixel named, value 0 where absent in the whole split).
+            Dataset<Label> tribuoTest = first(dir.load("t10k"), settings.testImages());
+            DJLModel<Label> model = trainer.train(first(dir.load("train"), settings.trainImages()));
             djlAccuracy = new LabelEvaluator().evaluate(model, tribuoTest).accuracy();
             out.printf(Locale.ROOT, "DJLTrainer (same network, loss scale, lr, momentum, batch, epochs, seed): test accuracy %.4f, "
                     + "final mean loss %.4f, mean factor %.4f%n", djlAccuracy, model.getTrainingHistory().finalLoss(),
@@ -169,13 +169,13 @@ public final class EasyTrainRgExample {
         return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(batchSize, shuffle).build();
     }
 
-    /** The first {@code n} examples of a dataset, in order. */
+    /**
+     * The first {@code n} examples of a dataset, in order, as a Tribuo {@link DatasetView}: a view keeps
+     * the whole dataset's feature domain, so the subset still names every pixel (a new dataset of the
+     * first {@code n} images would lack the pixels that are 0 in all of them, and ImageConverter's exact
+     * shape check would refuse it).
+     */
     private static Dataset<Label> first(Dataset<Label> data, int n) {
-        MutableDataset<Label> out = new MutableDataset<>(new SimpleDataSourceProvenance("first " + n + " of "
-                + data.getSourceDescription(), data.getOutputFactory()), data.getOutputFactory());
-        for (int i = 0; i < Math.min(n, data.size()); i++) {
-            out.add(data.getExample(i));
-        }
-        return out;
+        return new DatasetView<>(data, java.util.stream.IntStream.range(0, Math.min(n, data.size())).toArray(), "first " + n);
     }
 }

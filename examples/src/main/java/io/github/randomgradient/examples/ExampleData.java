@@ -2,7 +2,6 @@ package io.github.randomgradient.examples;
 
 import io.github.randomgradient.cli.IdxDirectory;
 import org.tribuo.Dataset;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 import java.nio.file.Path;
@@ -28,12 +27,13 @@ final class ExampleData {
     }
 
     /**
-     * Loads the training split.
+     * Loads the training split, every pixel of its images named (see {@code DataLoading}), as the
+     * exact image-shape check of {@code ImageConverter} needs.
      * @param args Program arguments.
      * @return The training data.
      */
     static Dataset<Label> train(String[] args) {
-        return new MutableDataset<>(dir(args).train());
+        return dir(args).load("train");
     }
 
     /**
@@ -42,6 +42,6 @@ final class ExampleData {
      * @return The test data.
      */
     static Dataset<Label> test(String[] args) {
-        return new MutableDataset<>(dir(args).test());
+        return dir(args).load("t10k");
     }
 }

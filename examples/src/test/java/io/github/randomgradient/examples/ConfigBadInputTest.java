@@ -102,13 +102,13 @@ public class ConfigBadInputTest {
                 bad("featureConverter", "fashion-mnist-image", value("bad-image")).apply(xml)), "bad-image", "width", "0"));
         c.add(new Case("image converter 32x32 for 28x28 images", xml -> bad("height", "28", value("32")).apply(bad("width", "28", value("32"))
                 .apply(bad("featureConverter", "fashion-mnist-image", value("bad-image")).apply(xml))),
-                "trainer 'bad'", "[1, 32, 32]", "28x28", "train-images-idx3-ubyte.gz"));
+                "trainer 'bad'", "[channels=1, height=32, width=32] (1024 pixels)", "784 pixel features", "28x28", "train-images-idx3-ubyte.gz"));
         c.add(new Case("image converter 20x20 for 28x28 images", xml -> bad("height", "28", value("20")).apply(bad("width", "28", value("20"))
                 .apply(bad("featureConverter", "fashion-mnist-image", value("bad-image")).apply(xml))),
                 "trainer 'bad'", "featureConverter", "train-images-idx3-ubyte.gz"));
         c.add(new Case("image converter with 3 channels", xml -> bad("channels", "1", value("3")).apply(
                 bad("featureConverter", "fashion-mnist-image", value("bad-image")).apply(xml)),
-                "trainer 'bad'", "[3, 28, 28]", "28x28"));
+                "trainer 'bad'", "[channels=3, height=28, width=28] (2352 pixels)", "784 pixel features", "28x28"));
         c.add(new Case("numDevices 2 on the CPU", bad("device", "auto", "<property name=\"device\" value=\"cpu\"/><property name=\"numDevices\" value=\"2\"/>"),
                 "trainer 'bad'", "numDevices=2"));
         // The experiment component.

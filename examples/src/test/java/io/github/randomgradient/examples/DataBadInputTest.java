@@ -105,7 +105,8 @@ public class DataBadInputTest {
         c.add(new DataCase("images 32x32 for a 28x28 converter", big, "trainer 'mlp-baseline'", "featureConverter",
                 "height=28, width=28", "32x32", TRAIN_IMAGES));
         Path small = BadInputFixtures.dataDir(tmp.resolve("d" + n++), images(40, 20, 20, 1), trainLabels, images(20, 20, 20, 2), labels(20));
-        c.add(new DataCase("images 20x20 for a 28x28 converter", small, "trainer 'mlp-baseline'", "[1, 28, 28]", "20x20", TRAIN_IMAGES));
+        c.add(new DataCase("images 20x20 for a 28x28 converter", small, "trainer 'mlp-baseline'",
+                "[channels=1, height=28, width=28] (784 pixels)", "400 pixel features", "20x20", TRAIN_IMAGES));
         byte[] extra = java.util.Arrays.copyOf(trainImages, trainImages.length + 10);
         c.add(new DataCase("trailing bytes", withFile(good, tmp.resolve("d" + n++), TRAIN_IMAGES, gzip(extra)),
                 TRAIN_IMAGES, "more data than its header declares"));

@@ -1,27 +1,21 @@
 package io.github.randomgradient.cli;
 
+import io.github.randomgradient.data.DataException;
+import io.github.randomgradient.data.DataLoading;
+import io.github.randomgradient.data.IdxFile;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
-import org.tribuo.Example;
-import org.tribuo.Feature;
-import org.tribuo.MutableDataset;
 import org.tribuo.Output;
-import org.tribuo.impl.ArrayExample;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Checks of the data an experiment trains and tests on, run before any training, and the loading
- * of a data source into a Tribuo dataset with messages that name the data.
- * <p>
- * <b>All-zero images.</b> An image whose pixels are all 0 is a valid image. Tribuo's
- * {@link org.tribuo.datasource.IDXDataSource} stores only non-zero pixels, so such an image
- * becomes an example without features, which Tribuo's datasets refuse ("Example had ... no
- * features"). The policy here is to <i>train and evaluate on it</i>, like any other image: it gets
- * one explicit feature, pixel 0 with value 0, which changes no pixel value the network sees (an
- * absent pixel is 0 as well). The number of such images is logged. Examples without features from
- * any other kind of data source are refused, naming the source and the example's index.
+ * Checks of the data an experiment or sweep trains and tests on, run before any training, and the
+ * loading of a data source into a Tribuo dataset, by {@link DataLoading}'s policy (all-zero images
+ * kept, every pixel of an IDX image named), with messages that name the data: the command line's
+ * face of {@link io.github.randomgradient.data}, whose {@link DataException}s become
+ * {@link CommandException}s with the same message.
  */
 public final class DataChecks {
 
@@ -40,16 +34,12 @@ public final class DataChecks {
 
         /** @return The number of pixels of one image, i.e. the number of features Tribuo names ("000".."783"). */
         public int pixels() {
-            int n = 1;
-            for (int d : images.itemShape()) {
-                n *= d;
-            }
-            return n;
+            return images.itemSize();
         }
 
         /** @return E.g. {@code train-images-idx3-ubyte.gz (10000 images of 28x28)}. */
         public String describe() {
-            return images.path().toAbsolutePath() + " (" + IdxFile.describeShape(images.shape()) + ")";
+            return images.describe();
         }
     }
 
@@ -64,8 +54,14 @@ public final class DataChecks {
      *                          and the expected and found values.
      */
     public static IdxPair checkIdxPair(Path images, Path labels, String role) {
-        IdxFile img = IdxFile.check(images, IdxFile.IMAGE_DIMENSIONS, "images of the " + role);
-        IdxFile lab = IdxFile.check(labels, IdxFile.LABEL_DIMENSIONS, "labels of the " + role);
+        IdxFile img;
+        IdxFile lab;
+        try {
+            img = IdxFile.check(images, IdxFile.IMAGE_DIMENSIONS, "images of the " + role);
+            lab = IdxFile.check(labels, IdxFile.LABEL_DIMENSIONS, "labels of the " + role);
+        } catch (DataException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
         if (img.count() != lab.count()) {
             throw new CommandException("the " + role + " has " + img.count() + " images in " + images.toAbsolutePath()
                     + " but " + lab.count() + " labels in " + labels.toAbsolutePath() + ": the counts must match");
@@ -87,51 +83,71 @@ public final class DataChecks {
     }
 
     /**
-     * Loads a data source into a dataset, applying the all-zero image policy (see the class comment).
+     * Loads a data source into a dataset by {@link DataLoading}'s policy (all-zero images kept,
+     * every pixel of an IDX image named).
      * @param source The data source.
      * @param role What the data is, for messages: e.g. {@code "training data 'fashion-mnist-bundled-train'"}.
-     * @param idx The source's IDX files when it is an IDX source (then examples without features are all-zero images).
+     * @param idx The source's IDX files when it is an IDX source.
      * @param <T> The output type.
      * @return The dataset, with the source's provenance.
      * @throws CommandException If the source is empty or holds an example Tribuo refuses; the message names the source.
      */
     public static <T extends Output<T>> Dataset<T> load(DataSource<T> source, String role, Optional<IdxPair> idx) {
-        MutableDataset<T> dataset = new MutableDataset<>(source.getProvenance(), source.getOutputFactory());
-        String where = idx.map(p -> " (" + p.describe() + ")").orElse(" (" + source + ")");
-        int index = 0;
-        int allZero = 0;
-        for (Example<T> e : source) {
-            if (e.size() == 0 && idx.isPresent()) {
-                Example<T> copy = new ArrayExample<>(e);
-                copy.add(new Feature(pixelName(idx.get().pixels(), 0), 0.0));
-                e = copy;
-                allZero++;
-            }
-            if (!e.validateExample()) {
-                throw new CommandException("example " + index + " of the " + role + where + (e.size() == 0 ? " has no features"
-                        : " has duplicate or non-finite features") + ": fix or remove it");
-            }
-            dataset.add(e);
-            index++;
+        try {
+            return DataLoading.load(source, role, idx.map(IdxPair::images));
+        } catch (DataException e) {
+            throw new CommandException(e.getMessage(), e);
         }
-        if (dataset.size() == 0) {
-            throw new CommandException("the " + role + " is empty" + where + ": it must hold at least one example");
-        }
-        if (allZero > 0) {
-            java.util.logging.Logger.getLogger(DataChecks.class.getName()).info("the " + role + " holds " + allZero
-                    + " all-zero image(s); they are trained and evaluated on like any other image");
-        }
-        return dataset;
     }
 
     /**
-     * The name Tribuo's {@code IDXDataSource} gives a pixel: its index, zero-padded to the width of
-     * the number of pixels ({@code "000"} .. {@code "783"} for 784 pixels).
-     * @param pixels The number of pixels of an image.
-     * @param index The pixel's index.
-     * @return The feature name.
+     * Checks that a model or trainer whose input has a fixed shape takes the images of IDX data:
+     * the one comparison of an input shape with the images' height and width, used before training
+     * ({@code experiment}, {@code sweep}) and before scoring ({@code report --models}).
+     * @param who What expects the shape, e.g. {@code "trainer 'mlp-baseline'"} or {@code "model file /x/model.tribuo.pb"}.
+     * @param shape Its input shape without the batch dimension, e.g. {@code [1, 28, 28]} or {@code [784]}.
+     * @param role What the data is, e.g. {@code "training data 'tiny-train'"}.
+     * @param data The data's checked IDX files.
+     * @throws CommandException If the shapes differ; the message names both shapes and the images file.
      */
-    static String pixelName(int pixels, int index) {
-        return String.format("%0" + Integer.toString(pixels).length() + "d", index);
+    public static void checkImageShape(String who, long[] shape, String role, IdxPair data) {
+        int[] image = data.imageShape();
+        long pixels = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        boolean fits = pixels == (long) image[0] * image[1];
+        if (fits && shape.length >= 2) {
+            fits = shape[shape.length - 2] == image[0] && shape[shape.length - 1] == image[1];
+        }
+        if (!fits) {
+            throw new CommandException(who + " expects images of shape " + java.util.Arrays.toString(shape) + " (" + pixels
+                    + " pixels), but the " + role + " " + data.describe() + " holds images of " + image[0] + "x" + image[1]
+                    + " (" + data.pixels() + " pixels): use data of the model's image size, or a model for this data");
+        }
+    }
+
+    /**
+     * The part of the image-shape check that holds for any model trained on IDX images, whose
+     * input shape is not known (e.g. a Tribuo linear model): a feature the model knows whose name
+     * is a pixel index at or beyond the images' pixel count proves the model was trained on larger
+     * images; scoring would silently treat its missing pixels as 0.
+     * @param who The model, e.g. {@code "model file /x/linear.tribuo.pb"}.
+     * @param features The names of the model's features.
+     * @param role What the data is, e.g. {@code "test data"}.
+     * @param data The data's checked IDX files.
+     * @throws CommandException If a model feature is a pixel beyond the images; the message names it and both sizes.
+     */
+    public static void checkPixelsWithin(String who, Iterable<String> features, String role, IdxPair data) {
+        int max = -1;
+        for (String name : features) {
+            try {
+                max = Math.max(max, Integer.parseInt(name.trim()));
+            } catch (NumberFormatException e) {
+                return;   // not a model of pixels
+            }
+        }
+        if (max >= data.pixels()) {
+            throw new CommandException(who + " knows pixel " + max + ", so it was trained on images of more than " + data.pixels()
+                    + " pixels, but the " + role + " " + data.describe() + " holds images of " + data.imageShape()[0] + "x"
+                    + data.imageShape()[1] + " (" + data.pixels() + " pixels): use data of the model's image size");
+        }
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -153,15 +152,8 @@ public final class Preflight {
             throw new CommandException("trainer '" + name + "' cannot train on the " + source.role() + " " + where + ": "
                     + e.getMessage(), e);
         }
-        if (source.idx().isPresent() && shape.length >= 2) {
-            int[] image = source.idx().get().imageShape();
-            long[] hw = Arrays.copyOfRange(shape, shape.length - 2, shape.length);
-            long pixels = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-            if (hw[0] != image[0] || hw[1] != image[1] || pixels != (long) image[0] * image[1]) {
-                throw new CommandException("trainer '" + name + "' expects images of shape " + Arrays.toString(shape)
-                        + " (its featureConverter), but the " + source.role() + " " + where + " holds images of "
-                        + image[0] + "x" + image[1]);
-            }
+        if (source.idx().isPresent()) {
+            DataChecks.checkImageShape("trainer '" + name + "' (its featureConverter)", shape, source.role(), source.idx().get());
         }
     }
 

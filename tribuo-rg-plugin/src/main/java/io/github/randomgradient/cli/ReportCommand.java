@@ -2,6 +2,7 @@ package io.github.randomgradient.cli;
 
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.config.HasExampleShape;
 import io.github.randomgradient.report.ComparisonReport;
 import io.github.randomgradient.report.ExperimentRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
@@ -252,7 +253,9 @@ public final class ReportCommand {
         if (o.data == null) {
             throw new CommandException("--models needs --data (bundled, full or a directory of IDX files) to evaluate them on");
         }
-        Dataset<Label> test = IdxDirectory.resolve(o.data).load("t10k");
+        IdxDirectory dir = IdxDirectory.resolve(o.data);
+        DataChecks.IdxPair testFiles = dir.check("t10k");
+        Dataset<Label> test = dir.load("t10k");
         // Every model is loaded and checked before any is evaluated or anything is written.
         Map<Path, Model<Label>> models = new LinkedHashMap<>();
         for (String entry : o.models) {
@@ -261,6 +264,14 @@ public final class ReportCommand {
             if (!loaded.validate(Label.class)) {
                 throw new CommandException("model file " + file.toAbsolutePath() + " holds a " + loaded.getClass().getSimpleName()
                         + " that does not predict class labels: report compares classifiers");
+            }
+            if (loaded instanceof HasExampleShape) {
+                // The one image-shape check: a 28x28 model would score 20x20 images without any error.
+                DataChecks.checkImageShape("model file " + file.toAbsolutePath(), ((HasExampleShape) loaded).getExampleShape(),
+                        "test data", testFiles);
+            } else {
+                DataChecks.checkPixelsWithin("model file " + file.toAbsolutePath(), loaded.getFeatureIDMap().keySet(), "test data",
+                        testFiles);
             }
             checkKnowsTheData(file, loaded, test, o.data);
             models.put(file, loaded.castModel(Label.class));

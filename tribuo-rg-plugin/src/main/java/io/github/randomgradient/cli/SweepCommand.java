@@ -15,6 +15,9 @@ import io.github.randomgradient.sweep.SweepPlan;
 import io.github.randomgradient.sweep.SweepRunRecord;
 import io.github.randomgradient.sweep.report.SweepReport;
 
+import org.tribuo.DataSource;
+import org.tribuo.classification.Label;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -110,8 +114,21 @@ public final class SweepCommand {
                 SweepData.useIdxDirectory(cm, options.sweep, idx);
             }
             plan = SweepPlan.expand(cm, options.sweep);
+            // The data files are checked as experiment checks them (file, byte), before OLCUT reads them.
+            String trainRole = "training data '" + plan.sweep().getTrainSource() + "'";
+            Optional<DataChecks.IdxPair> trainFiles = Preflight.checkDataComponent(cm, plan.sweep().getTrainSource(), trainRole);
+            Optional<DataChecks.IdxPair> testFiles = Preflight.checkDataComponent(cm, plan.sweep().getTestSource(),
+                    "test data '" + plan.sweep().getTestSource() + "'");
+            trainFiles.ifPresent(tr -> testFiles.ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
             SweepData data = SweepData.load(plan);   // the data must load before anything trains
             ExperimentCommand.checkTestLabels(data.train(), data.test());
+            // Every run's trainer must fit the data (image shape, kernel size, labels) before any run trains.
+            @SuppressWarnings("unchecked")
+            Preflight.Source source = new Preflight.Source((DataSource<Label>) cm.lookup(plan.sweep().getTrainSource()), trainRole,
+                    trainFiles);
+            for (PlannedRun run : plan.runs()) {
+                Preflight.checkFits(plan.sweep().getTrainer(), plan.trainer(run), data.train(), source);
+            }
         } catch (SweepException e) {
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }

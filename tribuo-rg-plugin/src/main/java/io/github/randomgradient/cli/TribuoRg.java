@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.UsageException;
+import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.history.DivergedRunException;
 
 import java.io.PrintStream;
@@ -121,6 +122,10 @@ public final class TribuoRg {
         } catch (CommandException e) {
             err.println("error: " + e.getMessage());
             return e.exitStatus();
+        } catch (DataException e) {
+            // Bad data found below the commands (io.github.randomgradient.data): a user error like any other.
+            err.println("error: " + e.getMessage());
+            return CommandException.EXIT_BAD_INPUT;
         } catch (DivergedRunException e) {
             err.println("error: " + e.getMessage());
             return CommandException.EXIT_DIVERGED;

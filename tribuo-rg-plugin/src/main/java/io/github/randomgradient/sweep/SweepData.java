@@ -5,10 +5,12 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.DataException;
+import io.github.randomgradient.data.DataLoading;
+import io.github.randomgradient.data.IdxFile;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.dataset.DatasetView;
 import org.tribuo.datasource.IDXDataSource;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -35,24 +38,77 @@ import java.util.TreeMap;
 public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {
 
     /**
-     * Loads a plan's data sources and splits the training data.
+     * Loads a plan's data sources, by the loading policy of every command ({@link DataLoading}), and
+     * splits the training data.
      * @param plan The plan.
      * @return The data.
-     * @throws SweepException If a source cannot be loaded.
+     * @throws SweepException If a source cannot be loaded, or the validation split would leave a class
+     *                        without validation or without training images; the message names the
+     *                        data, its file and the sizes.
      */
     @SuppressWarnings("unchecked")
     public static SweepData load(SweepPlan plan) {
         Sweep sweep = plan.sweep();
         Dataset<Label> all;
         Dataset<Label> test;
+        String trainRole = "training data '" + sweep.getTrainSource() + "'";
+        Optional<IdxFile> trainImages;
         try {
-            all = new MutableDataset<>((DataSource<Label>) plan.configurationManager().lookup(sweep.getTrainSource()));
-            test = new MutableDataset<>((DataSource<Label>) plan.configurationManager().lookup(sweep.getTestSource()));
+            DataSource<Label> trainSource = (DataSource<Label>) plan.configurationManager().lookup(sweep.getTrainSource());
+            trainImages = DataLoading.idxImages(trainSource, trainRole);
+            all = DataLoading.load(trainSource, trainRole, trainImages);
+            String testRole = "test data '" + sweep.getTestSource() + "'";
+            DataSource<Label> testSource = (DataSource<Label>) plan.configurationManager().lookup(sweep.getTestSource());
+            test = DataLoading.load(testSource, testRole, DataLoading.idxImages(testSource, testRole));
+        } catch (DataException e) {
+            throw new SweepException(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new SweepException("could not load the data of sweep '" + plan.sweepName() + "': " + e.getMessage(), e);
         }
         int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
+        checkSplit(all, split, sweep.getValidationFraction(), plan.sweepName(),
+                trainRole + trainImages.map(f -> " " + f.describe()).orElse(""));
         return new SweepData(new DatasetView<>(all, split[0], "sweep-train"), new DatasetView<>(all, split[1], "sweep-validation"), test);
+    }
+
+    /**
+     * Refuses a split that holds out no image of some class (the sweep tunes on validation accuracy,
+     * and an empty split would fail every run after training) or leaves a class no training image.
+     * @param all The training data.
+     * @param split {training indices, held-out indices}.
+     * @param fraction The validation fraction.
+     * @param sweepName The sweep's name.
+     * @param data The training data, named for messages.
+     * @throws SweepException If a class has no validation image or no training image; the message
+     *                        names the data, the classes and their sizes, and the smallest class size that works.
+     */
+    static void checkSplit(Dataset<Label> all, int[][] split, double fraction, String sweepName, String data) {
+        Map<String, int[]> sizes = new TreeMap<>();   // label -> {training, validation}
+        for (int i : split[0]) {
+            sizes.computeIfAbsent(all.getExample(i).getOutput().getLabel(), k -> new int[2])[0]++;
+        }
+        for (int i : split[1]) {
+            sizes.computeIfAbsent(all.getExample(i).getOutput().getLabel(), k -> new int[2])[1]++;
+        }
+        List<String> empty = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : sizes.entrySet()) {
+            int[] n = e.getValue();
+            if (n[0] == 0 || n[1] == 0) {
+                empty.add("'" + e.getKey() + "': " + (n[0] + n[1]) + " images -> " + n[0] + " training, " + n[1] + " validation");
+            }
+        }
+        if (!empty.isEmpty()) {
+            int needed = 2;   // the smallest class size that holds out at least one image and keeps at least one (fraction <= 0.5)
+            while (Math.round(fraction * needed) < 1) {
+                needed++;
+            }
+            String listed = String.join("; ", empty.subList(0, Math.min(3, empty.size())))
+                    + (empty.size() > 3 ? "; and " + (empty.size() - 3) + " more" : "");
+            throw new SweepException("sweep '" + sweepName + "' holds out validationFraction=" + fraction + " of each class of the "
+                    + data + ": " + split[1].length + " of its " + all.size() + " images for validation, and " + empty.size() + " of "
+                    + sizes.size() + " classes get no validation or no training image (" + listed + "): each class needs at least "
+                    + needed + " images at this fraction; use more training data or a larger validationFraction");
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.github.randomgradient.cli;
 
+import io.github.randomgradient.data.DataException;
+import io.github.randomgradient.data.DataLoading;
+import io.github.randomgradient.data.IdxFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -71,10 +74,33 @@ public class DataChecksTest {
     }
 
     @Test
+    public void everyPixelOfTheHeaderIsNamedEvenIfZeroInEveryImage() throws IOException {
+        // Two 2x2 images whose pixel 3 is 0 in both: Tribuo's IDXDataSource leaves it out of the
+        // feature map (3 features, like a 3-pixel image); loading names it on the first example, value 0.
+        Path images = tmp.resolve("sparse-images.idx.gz");
+        Path labels = tmp.resolve("sparse-labels.idx.gz");
+        IDXDataSource.IDXData.createIDXData(IDXDataSource.IDXType.UBYTE, new int[]{2, 2, 2},
+                new double[]{1, 2, 0, 0, 0, 5, 6, 0}).save(images, true);
+        IDXDataSource.IDXData.createIDXData(IDXDataSource.IDXType.UBYTE, new int[]{2}, new double[]{0, 1}).save(labels, true);
+        IDXDataSource<Label> source = new IDXDataSource<>(images, labels, new LabelFactory());
+        assertEquals(3, new org.tribuo.MutableDataset<>(source).getFeatureMap().size(), "Tribuo alone");
+        DataChecks.IdxPair pair = DataChecks.checkIdxPair(images, labels, "training data");
+        Dataset<Label> data = DataChecks.load(source, "training data", Optional.of(pair));
+        assertEquals(4, data.getFeatureMap().size());
+        Example<Label> first = data.getExample(0);
+        assertEquals(3, first.size());
+        assertEquals(0.0, first.lookup("3").getValue());
+        assertEquals(2, data.getExample(1).size(), "other images are unchanged");
+        // The same through the source alone (the sweep's workers): its images file is found from its provenance.
+        Dataset<Label> viaProvenance = DataLoading.load(source, "training data", DataLoading.idxImages(source, "training data"));
+        assertEquals(4, viaProvenance.getFeatureMap().size());
+    }
+
+    @Test
     public void pixelNamesMatchTribuos() {
-        assertEquals("000", DataChecks.pixelName(784, 0));
-        assertEquals("0000", DataChecks.pixelName(1024, 0));
-        assertEquals("0", DataChecks.pixelName(4, 0));
+        assertEquals("000", DataLoading.pixelName(784, 0));
+        assertEquals("0000", DataLoading.pixelName(1024, 0));
+        assertEquals("0", DataLoading.pixelName(4, 0));
     }
 
     @Test
@@ -99,7 +125,7 @@ public class DataChecksTest {
         Path raw = tmp.resolve("cut.idx");
         // header for 2 images of 2x2 (16 bytes) and only 5 of the 8 pixel bytes
         java.nio.file.Files.write(raw, new byte[]{0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5});
-        CommandException e = assertThrows(CommandException.class, () -> IdxFile.check(raw, 3, "images"));
+        DataException e = assertThrows(DataException.class, () -> IdxFile.check(raw, 3, "images"));
         assertTrue(e.getMessage().contains("truncated at byte 21") && e.getMessage().contains("2 images of 2x2, 24 bytes")
                 && e.getMessage().contains("cut.idx"), e.getMessage());
     }

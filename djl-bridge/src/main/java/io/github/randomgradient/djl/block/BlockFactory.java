@@ -24,4 +24,14 @@ public interface BlockFactory extends Configurable, Provenancable<ConfiguredObje
      * @throws IllegalArgumentException If the factory cannot handle this input shape; the message says why.
      */
     Block newBlock(long[] exampleShape, int numOutputs);
+
+    /**
+     * Checks, without building anything or starting an engine, that the network's geometry fits
+     * inputs of this shape (e.g. a convolution kernel no larger than the image). Trainers call it
+     * before any training; {@link #newBlock} checks the same.
+     * @param exampleShape The shape of one input example without the batch dimension.
+     * @throws IllegalArgumentException If it does not fit; the message names the field and its value.
+     */
+    default void checkFits(long[] exampleShape) {
+    }
 }

@@ -106,20 +106,35 @@ public final class CNNBlockFactory implements BlockFactory {
 
     /**
      * {@inheritDoc}
-     * @throws IllegalArgumentException If the example shape is not {@code [C, H, W]} or the image is
-     *                                  too small for the number of 2x2 pooling stages.
+     * @throws IllegalArgumentException If the example shape is not {@code [C, H, W]}, the image is
+     *                                  too small for the number of 2x2 pooling stages, or
+     *                                  {@code kernelSize} is larger than the image's height or width.
      */
     @Override
-    public Block newBlock(long[] exampleShape, int numOutputs) {
+    public void checkFits(long[] exampleShape) {
         if (exampleShape.length != 3) {
             throw new IllegalArgumentException("CNNBlockFactory needs image inputs [C, H, W], found shape "
                     + Arrays.toString(exampleShape) + ": use an ImageConverter as featureConverter");
+        }
+        if (kernelSize > exampleShape[1] || kernelSize > exampleShape[2]) {
+            throw new IllegalArgumentException("kernelSize=" + kernelSize + " is larger than the images of " + exampleShape[1] + "x"
+                    + exampleShape[2] + ": the kernel would mostly cover padding; use a kernelSize of at most "
+                    + Math.min(exampleShape[1], exampleShape[2]));
         }
         long minSide = 1L << channels.length;
         if (exampleShape[1] < minSide || exampleShape[2] < minSide) {
             throw new IllegalArgumentException("images of " + exampleShape[1] + "x" + exampleShape[2] + " are too small for "
                     + channels.length + " pooling stages (need at least " + minSide + "x" + minSide + "): use fewer channels stages");
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     * @throws IllegalArgumentException If the input does not fit (see {@link #checkFits}).
+     */
+    @Override
+    public Block newBlock(long[] exampleShape, int numOutputs) {
+        checkFits(exampleShape);
         SequentialBlock net = new SequentialBlock();
         int pad = kernelSize / 2;
         for (int c : channels) {

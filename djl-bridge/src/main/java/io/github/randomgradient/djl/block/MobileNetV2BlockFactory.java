@@ -39,12 +39,37 @@ public final class MobileNetV2BlockFactory implements BlockFactory {
         }
     }
 
+    /** DJL's MobileNetV2 downsamples by 32: a stride-2 stem and four stride-2 bottleneck stages. */
+    private static final long DOWNSAMPLING = 32;
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * An image smaller than the network's 32x downsampling would leave its later stages maps of
+     * padding only (an 8x8 image diverges with non-finite gradients in the first step; smaller ones
+     * train on nothing); PyTorch does not refuse them, so this does.
+     * @throws IllegalArgumentException If the input is not an image, or is smaller than 32x32.
+     */
     @Override
-    public Block newBlock(long[] exampleShape, int numOutputs) {
+    public void checkFits(long[] exampleShape) {
         if (exampleShape.length != 3) {
             throw new IllegalArgumentException("MobileNetV2BlockFactory needs image inputs [C, H, W], found shape "
                     + Arrays.toString(exampleShape) + ": use an ImageConverter as featureConverter");
         }
+        if (exampleShape[1] < DOWNSAMPLING || exampleShape[2] < DOWNSAMPLING) {
+            throw new IllegalArgumentException("images of " + exampleShape[1] + "x" + exampleShape[2] + " are smaller than the "
+                    + DOWNSAMPLING + "x downsampling of DJL's MobileNetV2: its later stages would see only padding; use images of at "
+                    + "least " + DOWNSAMPLING + "x" + DOWNSAMPLING + " or another blockFactory");
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * @throws IllegalArgumentException If the input does not fit (see {@link #checkFits}).
+     */
+    @Override
+    public Block newBlock(long[] exampleShape, int numOutputs) {
+        checkFits(exampleShape);
         return MobileNetV2.builder().setOutSize(numOutputs).optBatchNormMomentum(batchNormMomentum).build();
     }
 

@@ -71,11 +71,17 @@ public final class ResNetBlockFactory implements BlockFactory {
 
     /**
      * {@inheritDoc}
-     * @throws IllegalArgumentException If the input is not an image, or {@code numLayers} is not a
-     *                                  depth DJL builds for this image height.
+     * <p>
+     * DJL builds a CIFAR ResNet for images of at most 28 px (two stride-2 stages: it downsamples by
+     * 4) and an ImageNet ResNet above (stride-2 stem, pooling and three stride-2 stages: by 32). An
+     * image smaller than that factor would be downsampled to maps of padding only; PyTorch would
+     * still train on it without an error, so it is refused here.
+     * @throws IllegalArgumentException If the input is not an image, {@code numLayers} is not a
+     *                                  depth DJL builds for this image height, or the image is
+     *                                  smaller than the network's downsampling factor.
      */
     @Override
-    public Block newBlock(long[] exampleShape, int numOutputs) {
+    public void checkFits(long[] exampleShape) {
         if (exampleShape.length != 3) {
             throw new IllegalArgumentException("ResNetBlockFactory needs image inputs [C, H, W], found shape "
                     + Arrays.toString(exampleShape) + ": use an ImageConverter as featureConverter");
@@ -89,6 +95,21 @@ public final class ResNetBlockFactory implements BlockFactory {
             throw new IllegalArgumentException("numLayers=" + numLayers + ": for images of height " + exampleShape[1]
                     + " (over 28 px) DJL builds ImageNet ResNets of depth " + IMAGENET_DEPTHS + "; use one of those");
         }
+        long factor = small ? 4 : 32;
+        if (exampleShape[1] < factor || exampleShape[2] < factor) {
+            throw new IllegalArgumentException("numLayers=" + numLayers + ": images of " + exampleShape[1] + "x" + exampleShape[2]
+                    + " are smaller than the " + factor + "x downsampling of DJL's " + (small ? "CIFAR" : "ImageNet")
+                    + " ResNet: its later stages would see only padding; use images of at least " + factor + "x" + factor);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * @throws IllegalArgumentException If the input does not fit (see {@link #checkFits}).
+     */
+    @Override
+    public Block newBlock(long[] exampleShape, int numOutputs) {
+        checkFits(exampleShape);
         return ResNetV1.builder()
                 .setImageShape(new Shape(exampleShape))
                 .setNumLayers(numLayers)

@@ -46,10 +46,13 @@ public interface FeatureConverter extends Configurable, Provenancable<Configured
 
         /**
          * Writes examples densely into {@code out}, row-major, example {@code i} starting at
-         * {@code i * exampleSize()}. Features unknown to the domain are ignored (as Tribuo models do).
+         * {@code i * exampleSize()}. Features unknown to the domain are ignored (as Tribuo models do),
+         * unless the converter can tell they do not belong to its input (an {@link ImageConverter} refuses a
+         * feature that is not one of its image's pixels).
          * @param examples The examples.
          * @param out The destination, of length at least {@code examples.size() * exampleSize()}.
          * @return The number of known (used) features of each example, for {@link org.tribuo.Prediction}.
+         * @throws IllegalArgumentException If an example does not fit the input (see the converter); the message names the feature.
          */
         int[] fill(List<? extends Example<?>> examples, float[] out);
     }

@@ -19,10 +19,15 @@ import java.util.List;
  * <p>
  * Each feature is placed by the pixel index in its <em>name</em>, never by its position in the
  * feature map. Tribuo's {@code IDXDataSource} names pixels with zero-padded indices
- * ({@code "000"} to {@code "783"} for 28x28 images) and leaves zero pixels out, so a pixel that is
- * zero in every training image is absent from the feature map; it is still placed correctly (as 0,
- * normalised like any other 0). Index {@code i} is read as {@code c*H*W + h*W + w}, or as
- * {@code (h*W + w)*C + c} when {@code channelsLast} is set.
+ * ({@code "000"} to {@code "783"} for 28x28 images) and leaves zero pixels out of each example; an
+ * absent pixel is placed as 0, normalised like any other 0. Index {@code i} is read as
+ * {@code c*H*W + h*W + w}, or as {@code (h*W + w)*C + c} when {@code channelsLast} is set.
+ * <p>
+ * <b>Exact shape.</b> The training data's feature map must name exactly the {@code C*H*W} pixels
+ * ({@link #exampleShape}): without that, 20x20 images (400 pixels) would train a 28x28 network
+ * without any error. A pixel that is 0 in every training image is absent from Tribuo's feature map,
+ * so such data must name it explicitly with value 0, as {@code io.github.randomgradient.data.DataLoading}
+ * (used by every {@code tribuo-rg} command) does from the IDX header.
  * <p>
  * For Fashion-MNIST (pixel values 0-255) the configs use {@code mean = 72.94}, {@code std = 90.02},
  * the training set's pixel mean and standard deviation.
@@ -139,28 +144,64 @@ public final class ImageConverter implements FeatureConverter {
 
     /**
      * {@inheritDoc}
+     * <p>
+     * This is the shape check of every path that trains on images: the training data must name
+     * exactly the {@code C*H*W} pixels of the image, each once. Images of another size are refused
+     * here, larger ones (more features, or a pixel index beyond the image) and smaller ones (fewer
+     * features) alike: a 20x20 image has 400 pixels, and placing them into a 28x28 input would train
+     * on a scrambled image without any error. Data whose zero pixels are left out (Tribuo's
+     * {@code IDXDataSource} stores only non-zero pixels) must name the pixels that are zero in every
+     * example explicitly, with value 0, as the {@code tribuo-rg} commands do from the IDX header.
      * @return {@code [C, H, W]}.
-     * @throws IllegalArgumentException If the feature map has more features than {@code C*H*W} pixels.
+     * @throws IllegalArgumentException If the feature map does not name exactly {@code C*H*W} pixels;
+     *                                  the message gives the expected and the found number of pixels.
      */
     @Override
     public long[] exampleShape(ImmutableFeatureMap featureMap) {
+        plan(featureMap);
         long pixels = (long) channels * height * width;
-        if (featureMap.size() > pixels) {
-            throw new IllegalArgumentException("image shape [channels=" + channels + ", height=" + height + ", width=" + width
-                    + "] holds " + pixels + " pixels, but the dataset has " + featureMap.size()
-                    + " features: check width, height and channels");
+        if (featureMap.size() != pixels) {
+            throw new IllegalArgumentException(shapeMismatch(featureMap.size()));
         }
         return new long[]{channels, height, width};
     }
 
     /**
+     * The message for data with another number of pixels than the image.
+     * @param features The number of features (pixels) the data names.
+     * @return E.g. "expected images of shape [channels=1, height=28, width=28] (784 pixels), but the data has 400
+     *         pixel features (e.g. images of 20x20)".
+     */
+    private String shapeMismatch(long features) {
+        long pixels = (long) channels * height * width;
+        long side = Math.round(Math.sqrt((double) features / channels));
+        String guess = side * side * channels == features ? " (e.g. images of " + side + "x" + side
+                + (channels > 1 ? "x" + channels : "") + ")" : "";
+        return "expected images of shape [channels=" + channels + ", height=" + height + ", width=" + width + "] (" + pixels
+                + " pixels), but the data has " + features + " pixel features" + guess + ": images of another size must not be "
+                + "trained or scored (check width, height and channels; data that leaves out pixels that are 0 in every "
+                + "example must name them with value 0, as io.github.randomgradient.data.DataLoading does from the IDX header)";
+    }
+
+    /**
      * {@inheritDoc}
-     * @throws IllegalArgumentException If a feature name is not a pixel index, or the index is at or
-     *                                  beyond {@code C*H*W}; the message names the feature.
+     * <p>
+     * The plan's {@link Plan#fill} refuses an example with a feature that is not a pixel of this
+     * image (a pixel index at or beyond {@code C*H*W}, or not a pixel index): it is an image of
+     * another size, or not an image, never something to ignore. A pixel of the image that the
+     * domain does not know (zero in all the training data) is ignored, as it is 0 in training.
+     * (An image smaller than the domain's, whose pixel names all fall inside it, cannot be told
+     * from an image with zero pixels left out; {@link #exampleShape} and the commands, which know
+     * the data's image size, refuse such data.)
+     * @throws IllegalArgumentException If a feature name is not a pixel index, the index is at or
+     *                                  beyond {@code C*H*W}, or there are more features than pixels;
+     *                                  the message names the feature.
      */
     @Override
     public Plan plan(ImmutableFeatureMap featureMap) {
-        exampleShape(featureMap);
+        if (featureMap.size() > (long) channels * height * width) {
+            throw new IllegalArgumentException(shapeMismatch(featureMap.size()));
+        }
         final int hw = height * width;
         final int size = channels * hw;
         // Tribuo feature id -> tensor offset within one example.
@@ -220,6 +261,8 @@ public final class ImageConverter implements FeatureConverter {
                             int c = channelOfId[id];
                             out[base + offsetOfId[id]] = ((float) f.getValue() - shift[c]) * scale[c];
                             used[row]++;
+                        } else if (pixelIndex(f.getName(), size) < 0) {
+                            throw new IllegalArgumentException(outsideTheImage(f.getName(), size));
                         }
                     }
                     row++;
@@ -227,6 +270,25 @@ public final class ImageConverter implements FeatureConverter {
                 return used;
             }
         };
+    }
+
+    /** The pixel index a feature name gives, or -1 if it is not an index within an image of {@code size} pixels. */
+    private static int pixelIndex(String name, int size) {
+        try {
+            int i = Integer.parseInt(name.trim());
+            return i >= 0 && i < size ? i : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The message for a feature of an example to convert that is not one of the domain's pixels.
+     */
+    private String outsideTheImage(String name, int size) {
+        return "feature '" + name + "' is not one of the " + size + " pixels of the images of shape [channels=" + channels
+                + ", height=" + height + ", width=" + width + "] this converter was planned for: the example is an image of "
+                + "another size or not an image";
     }
 
     @Override

@@ -47,7 +47,6 @@ public class ConverterTest {
         ImmutableFeatureMap fmap = data.getFeatureIDMap();
         assertEquals(3, fmap.size());
         ImageConverter conv = new ImageConverter(3, 2, 2, new float[]{1f, 2f}, new float[]{2f, 4f});
-        assertArrayEquals(new long[]{2, 2, 3}, conv.exampleShape(fmap));
         FeatureConverter.Plan plan = conv.plan(fmap);
         assertEquals(12, plan.exampleSize());
         float[] out = new float[24];
@@ -60,6 +59,29 @@ public class ConverterTest {
         float[] gotB = java.util.Arrays.copyOfRange(out, 12, 24);
         assertArrayEquals(expectedA, gotA, 0f);
         assertArrayEquals(expectedB, gotB, 0f);
+    }
+
+    @Test
+    public void trainingDataMustNameExactlyThePixelsOfTheImage() {
+        // 2x2 images: 4 pixels. Data of 3 pixels (a smaller image, or one pixel left out) and of 9
+        // (a 3x3 image) are both refused, naming the expected and found pixels; exactly 4 is accepted.
+        ImageConverter conv = new ImageConverter(2, 2, 1);
+        MutableDataset<Label> three = dataset(List.of(new ArrayExample<>(new Label("a"), new String[]{"0", "1", "2"},
+                new double[]{1, 2, 3})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv.exampleShape(three.getFeatureIDMap()));
+        assertTrue(e.getMessage().contains("[channels=1, height=2, width=2] (4 pixels)") && e.getMessage().contains("3 pixel features"),
+                e.getMessage());
+        String[] nine = {"0", "1", "2", "3", "4", "5", "6", "7", "8"};
+        MutableDataset<Label> big = dataset(List.of(new ArrayExample<>(new Label("a"), nine, new double[]{1, 2, 3, 4, 5, 6, 7, 8, 9})));
+        e = assertThrows(IllegalArgumentException.class, () -> conv.exampleShape(big.getFeatureIDMap()));
+        assertTrue(e.getMessage().contains("9 pixel features") && e.getMessage().contains("images of 3x3"), e.getMessage());
+        MutableDataset<Label> four = dataset(List.of(new ArrayExample<>(new Label("a"), new String[]{"0", "1", "2", "3"},
+                new double[]{1, 2, 3, 4})));
+        assertArrayEquals(new long[]{1, 2, 2}, conv.exampleShape(four.getFeatureIDMap()));
+        // A plan over the 4 pixels refuses an example with a pixel outside the image, and ignores nothing silently.
+        ArrayExample<Label> outside = new ArrayExample<>(new Label("a"), new String[]{"0", "7"}, new double[]{1, 2});
+        e = assertThrows(IllegalArgumentException.class, () -> conv.plan(four.getFeatureIDMap()).fill(List.of(outside), new float[4]));
+        assertTrue(e.getMessage().contains("feature '7'"), e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -45,24 +45,24 @@ public final class IdxFile {
      * @param dimensions The number of dimensions it must have: {@link #IMAGE_DIMENSIONS} or {@link #LABEL_DIMENSIONS}.
      * @param role What the file is for, for messages, e.g. {@code "training images (featuresPath of 'train')"}.
      * @return The checked file.
-     * @throws CommandException If the file is missing, empty, not IDX, has the wrong number of
+     * @throws DataException If the file is missing, empty, not IDX, has the wrong number of
      *                          dimensions, declares no items, or holds less or more data than its
      *                          header declares; the message names the file and what was expected and found.
      */
     public static IdxFile check(Path path, int dimensions, String role) {
         String where = path.toAbsolutePath() + " (" + role + ")";
         if (Files.isDirectory(path)) {
-            throw new CommandException("data file " + where + " is a directory, expected an IDX file");
+            throw new DataException("data file " + where + " is a directory, expected an IDX file");
         }
         if (!Files.isRegularFile(path)) {
-            throw new CommandException("data file not found: " + where);
+            throw new DataException("data file not found: " + where);
         }
         try {
             if (Files.size(path) == 0) {
-                throw new CommandException("data file " + where + " is empty (0 bytes), expected an IDX file");
+                throw new DataException("data file " + where + " is empty (0 bytes), expected an IDX file");
             }
         } catch (IOException e) {
-            throw new CommandException("could not read data file " + where + ": " + e.getMessage(), e);
+            throw new DataException("could not read data file " + where + ": " + e.getMessage(), e);
         }
         int expectedMagic = 0x0800 | dimensions;
         long offset = 0;
@@ -72,13 +72,13 @@ public final class IdxFile {
             int found = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
             int type = magic[2] & 0xFF;
             if (magic[0] != 0 || magic[1] != 0 || elementSize(type) == 0) {
-                throw new CommandException("data file " + where + " is not an IDX file: expected magic number "
+                throw new DataException("data file " + where + " is not an IDX file: expected magic number "
                         + hex(expectedMagic) + ", found " + hex(found) + " (" + printable(magic) + ")"
                         + (path.toString().endsWith(".gz") && !isGzip(path) ? "; the name ends in .gz but it is not gzip data"
                         + " (an HTML page from a failed download?)" : ""));
             }
             if (magic[3] != dimensions) {
-                throw new CommandException("data file " + where + " has the wrong IDX magic number: expected "
+                throw new DataException("data file " + where + " has the wrong IDX magic number: expected "
                         + hex((type << 8) | dimensions) + " (" + dimensions + "-D, " + describe(dimensions) + "), found " + hex(found)
                         + " (" + magic[3] + "-D, " + describe(magic[3]) + ")");
             }
@@ -90,7 +90,7 @@ public final class IdxFile {
                 shape[i] = ((dims[4 * i] & 0xFF) << 24) | ((dims[4 * i + 1] & 0xFF) << 16) | ((dims[4 * i + 2] & 0xFF) << 8)
                         | (dims[4 * i + 3] & 0xFF);
                 if (shape[i] < 1) {
-                    throw new CommandException("data file " + where + (i == 0
+                    throw new DataException("data file " + where + (i == 0
                             ? " declares 0 " + (dimensions == 1 ? "labels" : "images") + ": the dataset would be empty"
                             : " declares dimension " + (i + 1) + " as " + shape[i] + ": every dimension must be >= 1"));
                 }
@@ -99,20 +99,20 @@ public final class IdxFile {
             long expectedBytes = elements * elementSize(type);
             long data = skip(in, expectedBytes);
             if (data < expectedBytes) {
-                throw new CommandException("data file " + where + " is truncated at byte " + (offset + data) + ": its header declares "
+                throw new DataException("data file " + where + " is truncated at byte " + (offset + data) + ": its header declares "
                         + describeShape(shape) + ", " + (offset + expectedBytes) + " bytes" + decompressed(path));
             }
             if (in.read() != -1) {
-                throw new CommandException("data file " + where + " holds more data than its header declares ("
+                throw new DataException("data file " + where + " holds more data than its header declares ("
                         + describeShape(shape) + ", " + (offset + expectedBytes) + " bytes" + decompressed(path)
                         + "): it is not a well-formed IDX file");
             }
             return new IdxFile(path, type, shape);
-        } catch (CommandException e) {
+        } catch (DataException e) {
             throw e;
         } catch (IOException e) {
             // A gzip stream that ends early or is corrupt.
-            throw new CommandException("data file " + where + " is not readable gzip data: " + e.getMessage()
+            throw new DataException("data file " + where + " is not readable gzip data: " + e.getMessage()
                     + " (corrupt or truncated download?)", e);
         }
     }
@@ -132,6 +132,20 @@ public final class IdxFile {
         return shape.clone();
     }
 
+    /** @return The number of values of one item, e.g. 784 pixels for a 28x28 image; 1 for a label. */
+    public int itemSize() {
+        int n = 1;
+        for (int i = 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    /** @return E.g. {@code /data/train-images-idx3-ubyte.gz (10000 images of 28x28)}. */
+    public String describe() {
+        return path.toAbsolutePath() + " (" + describeShape(shape) + ")";
+    }
+
     /** @return The IDX type byte, e.g. {@code 0x08} for unsigned bytes. */
     public int type() {
         return type;
@@ -147,7 +161,7 @@ public final class IdxFile {
      * @param shape The dimensions, count first.
      * @return The description.
      */
-    static String describeShape(int[] shape) {
+    public static String describeShape(int[] shape) {
         if (shape.length == 1) {
             return shape[0] + " labels";
         }
@@ -219,7 +233,7 @@ public final class IdxFile {
             // a gzip stream that ends early: reported below as a truncation
         }
         if (read < n) {
-            throw new CommandException("data file " + where + " is truncated at byte " + (offset + read) + ": too short for " + what);
+            throw new DataException("data file " + where + " is truncated at byte " + (offset + read) + ": too short for " + what);
         }
         return b;
     }
