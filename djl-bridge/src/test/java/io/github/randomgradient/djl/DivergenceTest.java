@@ -249,4 +249,53 @@ public class DivergenceTest {
                 () -> frozenBatchNorm().optDivergencePolicy(DivergencePolicy.STOP).build().train(CIRCLES));
         assertEquals(d.what(), s.getDivergence().what());
     }
+
+    /** Factor 1 at step 0, then 3e38: with one mini-batch per epoch, epoch 1 is healthy and epoch 2's update breaks the network. */
+    private static final class HugeFromStepOne implements io.github.randomgradient.rg.LossScale {
+        @Override
+        public Sampler newSampler(java.util.SplittableRandom rng) {
+            return step -> step == 0 ? 1.0 : 3e38;
+        }
+
+        @Override
+        public double expectedValue() {
+            return Double.NaN;
+        }
+
+        @Override
+        public double min() {
+            return 1.0;
+        }
+
+        @Override
+        public double max() {
+            return 3e38;
+        }
+
+        @Override
+        public String describe() {
+            return "1 then 3e38";
+        }
+
+        @Override
+        public com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance getProvenance() {
+            return new com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl(this, "LossScale");
+        }
+    }
+
+    @Test
+    public void stopReturnsTheDivergingEpochsStartWhenTheCurrentParametersAreNotHealthy() {
+        byte[] afterEpochOne = TestData.mlp().optEpochs(1).optBatchSize(200).optLossScale(new ConstantLossScale(1.0)).build()
+                .train(CIRCLES).getParameterBytes();
+        DJLModel<Label> stopped = TestData.mlp().optEpochs(2).optBatchSize(200).optLossScale(new HugeFromStepOne())
+                .optDivergencePolicy(DivergencePolicy.STOP).build().train(CIRCLES);
+        assertTrue(stopped.isDiverged());
+        Divergence d = stopped.getTrainingHistory().divergence();
+        assertEquals(2, d.epoch());
+        assertEquals(1L, d.step());
+        assertEquals("logits on the training data (inference mode)", d.what());
+        assertArrayEquals(afterEpochOne, stopped.getParameterBytes(), "the parameters at the start of epoch 2, not the initial ones");
+        assertFalse(java.util.Arrays.equals(initialParameters(), stopped.getParameterBytes()));
+        assertFinitePredictions(stopped, CIRCLES_HELD_OUT);
+    }
 }
