@@ -61,16 +61,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code u}; RG's mean factor \( E[u] \) scales the mean step, so compare against a baseline at
  * {@code learningRate * E[u]}. The engine itself lives in {@link io.github.randomgradient.djl.train}.
  * <p>
- * With {@code numDevices > 1} each mini-batch is split across the devices (DJL data parallelism):
- * every split's loss is weighted by its share of the mini-batch before {@code backward}, the
- * gradients are summed on the first device, and the update equals the single-device one. The splits run
- * sequentially inside one gradient collector, avoiding the executor path of DJL's
- * {@code EasyTrain} whose gradients can be lost (DJL issue #2459).
+ * With {@code numDevices > 1} each mini-batch is split across the devices (DJL data parallelism;
+ * split sizes differ by at most one example): each device runs its split on its own copy of the
+ * parameters and back-propagates the split's mean loss weighted by the split's share
+ * \( n_d / n \) of the mini-batch, so its gradient is \( \frac{1}{n} \sum_{i \in d} \nabla \ell_i \).
+ * Before the finiteness check and the update, every device's gradient is summed onto the first
+ * device (a sum of share-weighted gradients, which is exactly the single-device gradient of the
+ * mini-batch mean loss, uneven splits included); the first device's parameters are updated and
+ * copied back to every other device, batch-norm running statistics included (taken from the first
+ * device, as PyTorch's {@code DataParallel} does). Batch normalisation sees per-device statistics,
+ * so a network with it is not bitwise the single-device one. The splits run sequentially inside
+ * one gradient collector, avoiding the executor path of DJL's {@code EasyTrain} whose gradients
+ * can be lost (DJL issue #2459).
  * <p>
- * A NaN or infinite loss, gradient or updated parameter is caught in the step where it appears
- * and handled by {@code divergencePolicy}: {@code FAIL} throws a {@link DivergedRunException}
- * naming what was not finite, the epoch, step, loss, learning rate and loss scale; {@code STOP}
- * returns a model with the last finite parameters, flagged as diverged. DJL allows one
+ * Every NaN or infinity is a divergence, wherever it appears: a mini-batch loss or logits, a
+ * gradient (after the sum over devices), a parameter after an update (caught in the step where it
+ * appears), the held-out logits or metric (after each epoch, when held-out data is given) and the
+ * final network's inference-mode logits on the training data (at the end of training: finite
+ * parameters can still predict NaN, e.g. after a huge but finite loss scale or through batch-norm
+ * running statistics). {@code divergencePolicy} handles it: {@code FAIL} throws a
+ * {@link DivergedRunException} naming what was not finite, the epoch, step, loss, learning rate
+ * and loss scale; {@code STOP} returns a model with the last healthy parameters (see
+ * {@link DivergencePolicy}), flagged as diverged. DJL allows one
  * gradient collector per JVM, so concurrent {@code train} calls queue on a JVM-wide lock.
  * <p>
  * Every setting is an OLCUT {@code @Config} field, so the model's provenance records the loss
@@ -160,7 +172,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     @Config(description = "PyTorch intra-op threads, >= 1.")
     int numThreads = 1;
 
-    @Config(description = "What to do on a NaN or infinite loss, gradient or parameter: FAIL (throw) or STOP (return the last finite parameters).")
+    @Config(description = "What to do on a NaN or infinite loss, logit, gradient, parameter or held-out metric: FAIL (throw) or STOP (return the last healthy parameters, flagged as diverged).")
     DivergencePolicy divergencePolicy = DivergencePolicy.FAIL;
 
     @Config(description = "Examples per forward pass when predicting, >= 1.")
@@ -194,8 +206,9 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
     /**
      * Test hook for the data-parallel path on a machine without several GPUs: each mini-batch is
-     * split {@code splits} times per device, exactly as it is split across devices, so the
-     * accumulation and weighting of split gradients can be checked against the unsplit update.
+     * split {@code splits} times per device, each split on its own copy of the parameters (with its
+     * own gradient), exactly as it is split across devices, so the weighting and the reduction of
+     * the split gradients can be checked against the unsplit update.
      * @param splits Splits per device, at least 1.
      */
     void setSplitsPerDeviceForTesting(int splits) {
@@ -352,7 +365,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
      * @return The trained model.
      * @throws IllegalArgumentException If the dataset is empty or does not fit the converters, block
      *                                  factory or {@code lastBatch}, or the device is unavailable; the message names the field.
-     * @throws DivergedRunException If a loss, gradient or parameter is NaN or infinite and {@code divergencePolicy=FAIL}.
+     * @throws DivergedRunException If a loss, logit, gradient, parameter or held-out metric is NaN or infinite and
+     *                              {@code divergencePolicy=FAIL} (or {@code STOP} with no healthy parameters left).
      */
     @Override
     public DJLModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
@@ -367,7 +381,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
      * @param runProvenance Extra provenance for this run.
      * @return The trained model.
      * @throws IllegalArgumentException As {@link #train(Dataset, Map, int)}, or if the held-out set is empty or its name blank.
-     * @throws DivergedRunException If a loss, gradient or parameter is NaN or infinite and {@code divergencePolicy=FAIL}.
+     * @throws DivergedRunException If a loss, logit, gradient, parameter or held-out metric is NaN or infinite and
+     *                              {@code divergencePolicy=FAIL} (or {@code STOP} with no healthy parameters left).
      */
     @Override
     public DJLModel<T> train(Dataset<T> train, Dataset<T> heldOut, String heldOutName, Map<String, Provenance> runProvenance) {

@@ -9,13 +9,21 @@ import org.tribuo.Dataset;
 import org.tribuo.Prediction;
 import io.github.randomgradient.djl.block.MLPBlockFactory;
 import io.github.randomgradient.djl.convert.DenseFeatureConverter;
+import io.github.randomgradient.djl.convert.LabelConverter;
 import io.github.randomgradient.djl.convert.RegressorConverter;
+import org.tribuo.Example;
+import org.tribuo.Feature;
 import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.example.NonlinearGaussianDataSource;
 import org.tribuo.test.Helpers;
 
 import java.util.List;
+import java.util.Map;
 
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A diverging run (learning rate 1e4) is reported, never hidden: FAIL throws a message naming the
  * epoch, step, loss, learning rate and loss scale; STOP returns a model flagged as diverged, with
- * finite parameters.
+ * finite parameters. Every way a non-finite value can reach a model is a member of this family: a
+ * loss, an overflowing gradient, an overflowing update, the final network's inference-mode logits
+ * (a huge but finite loss scale; batch-norm running statistics), held-out logits and the held-out
+ * metric; each is tested under both policies.
  */
 public class DivergenceTest {
 
@@ -118,5 +129,173 @@ public class DivergenceTest {
                 assertTrue(Double.isFinite(p.getOutput().getValues()[0]), p.toString());
             }
         }
+    }
+
+    /** Two circles, 200 training and 100 held-out examples. */
+    private static final Dataset<Label> CIRCLES = TestData.circles(200, 1L);
+    private static final Dataset<Label> CIRCLES_HELD_OUT = TestData.circles(100, 2L);
+
+    /**
+     * One step over all 200 examples with the finite loss scale 3e38 (the issue's case): the update
+     * leaves every parameter finite but so large that every logit of the final network is NaN, and
+     * no training forward pass ever sees those parameters.
+     */
+    private static DJLTrainerBuilder<Label> hugeLossScale() {
+        return TestData.mlp().optEpochs(1).optBatchSize(200).optLossScale(new ConstantLossScale(3e38));
+    }
+
+    /** The initial parameters of {@link #hugeLossScale()}'s network (same seed; a loss scale of 0 and no momentum never move them). */
+    private static byte[] initialParameters() {
+        return TestData.mlp().optEpochs(1).optBatchSize(200).optMomentum(0f).optLossScale(new ConstantLossScale(0.0)).build()
+                .train(CIRCLES).getParameterBytes();
+    }
+
+    private static void assertFinitePredictions(DJLModel<Label> model, Dataset<Label> data) {
+        for (Prediction<Label> p : model.predict(data)) {
+            assertTrue(Double.isFinite(p.getOutput().getScore()), p.toString());
+        }
+    }
+
+    @Test
+    public void aHugeFiniteLossScaleThatLeavesNaNPredictionsIsADivergenceUnderBothPolicies() {
+        DivergedRunException e = assertThrows(DivergedRunException.class,
+                () -> hugeLossScale().optDivergencePolicy(DivergencePolicy.FAIL).build().train(CIRCLES));
+        Divergence d = e.getDivergence();
+        assertEquals("logits on the training data (inference mode)", d.what());
+        assertEquals(1, d.epoch());
+        assertEquals(0L, d.step());
+        assertEquals(3e38, d.lossScale(), 0.0);
+        assertTrue(Double.isFinite(d.loss()), "the training loss itself was finite: " + d.loss());
+        assertTrue(e.getMessage().contains("non-finite logits on the training data (inference mode) at epoch 1, step 0"), e.getMessage());
+
+        DJLModel<Label> stopped = hugeLossScale().optDivergencePolicy(DivergencePolicy.STOP).build().train(CIRCLES);
+        assertTrue(stopped.isDiverged());
+        assertEquals(d.what(), stopped.getTrainingHistory().divergence().what());
+        assertEquals("true", stopped.getProvenance().getInstanceProvenance().getMap().get("diverged").toString());
+        // The final parameters predict NaN; the last healthy ones are the initial ones.
+        assertArrayEquals(initialParameters(), stopped.getParameterBytes());
+        assertFinitePredictions(stopped, CIRCLES_HELD_OUT);
+    }
+
+    @Test
+    public void nonFiniteHeldOutLogitsAreADivergenceUnderBothPolicies() {
+        DivergedRunException e = assertThrows(DivergedRunException.class,
+                () -> hugeLossScale().optDivergencePolicy(DivergencePolicy.FAIL).build()
+                        .train(CIRCLES, CIRCLES_HELD_OUT, "test", Map.of()));
+        assertEquals("test logits (inference mode)", e.getDivergence().what());
+        assertEquals(1, e.getDivergence().epoch());
+
+        DJLModel<Label> stopped = hugeLossScale().optDivergencePolicy(DivergencePolicy.STOP).build()
+                .train(CIRCLES, CIRCLES_HELD_OUT, "test", Map.of());
+        assertTrue(stopped.isDiverged());
+        assertEquals("test logits (inference mode)", stopped.getTrainingHistory().divergence().what());
+        assertEquals(1, stopped.getTrainingHistory().epochs().size(), "the epoch's steps all ran and are recorded");
+        assertArrayEquals(initialParameters(), stopped.getParameterBytes());
+        assertFinitePredictions(stopped, CIRCLES_HELD_OUT);
+    }
+
+    /**
+     * Held-out examples far outside the training range (features times 1e21): the linear model's
+     * held-out predictions (about 1e21) are finite, their squared errors overflow float32, so the
+     * held-out rmse is infinite.
+     */
+    private static Dataset<Regressor> farOutside() {
+        RegressionFactory factory = new RegressionFactory();
+        MutableDataset<Regressor> out = new MutableDataset<>(new SimpleDataSourceProvenance("far outside", factory), factory);
+        for (Example<Regressor> e : new MutableDataset<>(new NonlinearGaussianDataSource(20, 2L))) {
+            ArrayExample<Regressor> copy = new ArrayExample<>(e.getOutput());
+            for (Feature f : e) {
+                copy.add(f.getName(), f.getValue() * 1e21);
+            }
+            out.add(copy);
+        }
+        return out;
+    }
+
+    @Test
+    public void aNonFiniteHeldOutMetricIsADivergenceUnderBothPolicies() {
+        Dataset<Regressor> heldOut = farOutside();
+        DivergedRunException e = assertThrows(DivergedRunException.class,
+                () -> linearRegression().optLearningRate(0.01f).optEpochs(2).optDivergencePolicy(DivergencePolicy.FAIL).build()
+                        .train(DATA, heldOut, "validation", Map.of()));
+        assertEquals("validation rmse", e.getDivergence().what());
+        assertEquals(1, e.getDivergence().epoch());
+
+        DJLModel<Regressor> stopped = linearRegression().optLearningRate(0.01f).optEpochs(2)
+                .optDivergencePolicy(DivergencePolicy.STOP).build().train(DATA, heldOut, "validation", Map.of());
+        assertTrue(stopped.isDiverged());
+        assertEquals("validation rmse", stopped.getTrainingHistory().divergence().what());
+        assertEquals(1, stopped.getTrainingHistory().epochs().size(), "training stopped after the first epoch");
+        assertTrue(Double.isInfinite(stopped.getTrainingHistory().epochs().get(0).heldOutMetric()));
+    }
+
+    private static DJLTrainerBuilder<Label> frozenBatchNorm() {
+        return DJLTrainer.builder(new FrozenBatchNormBlockFactory(), new DenseFeatureConverter(), new LabelConverter())
+                .optLearningRate(0.1f).optEpochs(2).optBatchSize(50).optSeed(7L).optDevice("cpu");
+    }
+
+    @Test
+    public void finiteParametersWhoseBatchNormStatisticsBreakInferenceAreADivergenceUnderBothPolicies() {
+        DivergedRunException e = assertThrows(DivergedRunException.class,
+                () -> frozenBatchNorm().optDivergencePolicy(DivergencePolicy.FAIL).build().train(CIRCLES));
+        Divergence d = e.getDivergence();
+        assertEquals("logits on the training data (inference mode)", d.what());
+        assertEquals(2, d.epoch());
+        assertEquals(7L, d.step(), "after the last of 2 x 4 steps, all of which were finite");
+        assertTrue(Double.isFinite(d.loss()));
+        // Under STOP there is nothing healthy to return: even the initial running statistics break
+        // inference, so the run is refused as under FAIL rather than returning a NaN model.
+        DivergedRunException s = assertThrows(DivergedRunException.class,
+                () -> frozenBatchNorm().optDivergencePolicy(DivergencePolicy.STOP).build().train(CIRCLES));
+        assertEquals(d.what(), s.getDivergence().what());
+    }
+
+    /** Factor 1 at step 0, then 3e38: with one mini-batch per epoch, epoch 1 is healthy and epoch 2's update breaks the network. */
+    private static final class HugeFromStepOne implements io.github.randomgradient.rg.LossScale {
+        @Override
+        public Sampler newSampler(java.util.SplittableRandom rng) {
+            return step -> step == 0 ? 1.0 : 3e38;
+        }
+
+        @Override
+        public double expectedValue() {
+            return Double.NaN;
+        }
+
+        @Override
+        public double min() {
+            return 1.0;
+        }
+
+        @Override
+        public double max() {
+            return 3e38;
+        }
+
+        @Override
+        public String describe() {
+            return "1 then 3e38";
+        }
+
+        @Override
+        public com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance getProvenance() {
+            return new com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl(this, "LossScale");
+        }
+    }
+
+    @Test
+    public void stopReturnsTheDivergingEpochsStartWhenTheCurrentParametersAreNotHealthy() {
+        byte[] afterEpochOne = TestData.mlp().optEpochs(1).optBatchSize(200).optLossScale(new ConstantLossScale(1.0)).build()
+                .train(CIRCLES).getParameterBytes();
+        DJLModel<Label> stopped = TestData.mlp().optEpochs(2).optBatchSize(200).optLossScale(new HugeFromStepOne())
+                .optDivergencePolicy(DivergencePolicy.STOP).build().train(CIRCLES);
+        assertTrue(stopped.isDiverged());
+        Divergence d = stopped.getTrainingHistory().divergence();
+        assertEquals(2, d.epoch());
+        assertEquals(1L, d.step());
+        assertEquals("logits on the training data (inference mode)", d.what());
+        assertArrayEquals(afterEpochOne, stopped.getParameterBytes(), "the parameters at the start of epoch 2, not the initial ones");
+        assertFalse(java.util.Arrays.equals(initialParameters(), stopped.getParameterBytes()));
+        assertFinitePredictions(stopped, CIRCLES_HELD_OUT);
     }
 }

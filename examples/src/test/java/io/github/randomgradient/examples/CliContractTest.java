@@ -57,6 +57,44 @@ public class CliContractTest {
         assertFalse(Files.exists(out.resolve("report")), "no report");
     }
 
+    /**
+     * A huge but finite loss scale and one mini-batch per epoch: the single update leaves finite
+     * parameters that predict NaN, which no training step sees. Under FAIL the experiment exits 3
+     * naming the non-finite logits; under STOP it records the run as diverged (with the last
+     * healthy parameters) and exits 0.
+     */
+    @Test
+    public void aHugeFiniteLossScaleIsADivergenceUnderBothPolicies() throws IOException {
+        Path data = BadInputFixtures.goodData(tmp.resolve("huge-data"));
+        for (String policy : List.of("FAIL", "STOP")) {
+            Path out = tmp.resolve("huge-" + policy);
+            String xml = experimentXml(data, out);
+            xml = replace(xml, "<item>mlp-baseline</item><item>bad</item>", "<item>bad</item>");
+            xml = replace(xml, "<property name=\"batchSize\" value=\"8\"/>", "<property name=\"batchSize\" value=\"64\"/>");
+            xml = replace(xml, "<property name=\"divergencePolicy\" value=\"STOP\"/>",
+                    "<property name=\"divergencePolicy\" value=\"" + policy + "\"/>");
+            xml = replace(xml, "<component name=\"bad-scale\" type=\"io.github.randomgradient.rg.UniformLossScale\">\n"
+                            + "    <property name=\"low\" value=\"0.0\"/>\n    <property name=\"high\" value=\"1.0\"/>\n"
+                            + "    <property name=\"applyProbability\" value=\"1.0\"/>",
+                    "<component name=\"bad-scale\" type=\"io.github.randomgradient.rg.ConstantLossScale\">\n"
+                            + "    <property name=\"value\" value=\"3e38\"/>");
+            Path cfg = Files.writeString(tmp.resolve("huge-" + policy + ".xml"), xml);
+            BadInputFixtures.Result r = tribuoRg("experiment", "-c", cfg.toString(), "--seeds", "7");
+            if (policy.equals("FAIL")) {
+                assertEquals(3, r.status(), r.err());
+                assertTrue(r.err().contains("non-finite"), r.err());
+                assertTrue(r.err().contains("logits"), r.err());
+                assertFalse(RunFiles.of(out, "bad", 7L).isComplete());
+            } else {
+                assertEquals(0, r.status(), r.err());
+                RunFiles run = RunFiles.of(out, "bad", 7L);
+                assertTrue(run.isComplete());
+                String what = run.readHistory().orElseThrow().divergenceIfAny().orElseThrow().what();
+                assertTrue(what.contains("logits"), what);
+            }
+        }
+    }
+
     @Test
     public void anAllZeroImageIsTrainedOnLikeAnyOther() throws IOException {
         Path good = BadInputFixtures.goodData(tmp.resolve("zero-good"));

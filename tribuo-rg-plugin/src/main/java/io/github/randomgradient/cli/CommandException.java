@@ -53,7 +53,9 @@ public final class CommandException extends RuntimeException {
 
     /**
      * The exception for a run that diverged under {@code divergencePolicy=FAIL}: exit status
-     * {@value #EXIT_DIVERGED}, one line naming trainer, seed, epoch, step, loss, learning rate and loss scale.
+     * {@value #EXIT_DIVERGED}, one line naming what was not finite (e.g. {@code loss}, {@code gradient of
+     * 01Linear_weight}, {@code logits on the training data (inference mode)}), trainer, seed, epoch,
+     * step, loss, learning rate and loss scale.
      * @param trainer The trainer's component name.
      * @param seed The run's seed.
      * @param e The trainer's exception.
@@ -61,7 +63,7 @@ public final class CommandException extends RuntimeException {
      */
     public static CommandException diverged(String trainer, long seed, DivergedRunException e) {
         Divergence d = e.getDivergence();
-        return new CommandException(EXIT_DIVERGED, "training diverged (divergencePolicy=FAIL): trainer '" + trainer + "', seed " + seed
+        return new CommandException(EXIT_DIVERGED, "training diverged (divergencePolicy=FAIL): non-finite " + d.what() + "; trainer '" + trainer + "', seed " + seed
                 + ", epoch " + d.epoch() + ", step " + d.step() + ", loss " + d.loss() + ", learning rate " + d.learningRate()
                 + ", loss scale " + d.lossScale() + ". Lower learningRate, narrow the loss scale, or set divergencePolicy=STOP "
                 + "to record the run as diverged and go on", e);

@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.randomgradient.djl.optim.TorchOptimiser;
@@ -19,57 +18,103 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The parameters of a network during training: their mirrors on each training device (DJL's
- * {@link ParameterStore}), the reduction of gradients onto the first device, the update by a
- * {@link TorchOptimiser} and the finiteness checks.
+ * The parameters of a network during training: one replica of every parameter per split of a
+ * mini-batch (per training device; several on one device only in tests of the data-parallel
+ * path), the store the forward passes read them from, and the update through a
+ * {@link ReplicaServer}: reduce every replica's gradient onto the first, check the reduced
+ * gradients, update the first replica with a {@link TorchOptimiser}, copy it back to every other
+ * replica, check the parameters ({@link #step}).
+ * <p>
+ * Replica 0 holds the network's own parameter arrays (on the first device); every other replica
+ * holds its own copy, with its own gradient, even when it shares a device with another. So the
+ * reduction is exercised, and tested, on a machine with one CPU as it is on several GPUs.
  * <p>
  * The update is applied here, never through DJL's {@code Trainer.step()}: that method rejects a
  * first step whose gradients are all zero, which is a legal step when the loss scale is 0.
  * <p>
- * Host synchronisation: {@link #firstNonFiniteGradient()} and {@link #firstNonFiniteParameter()}
- * each read one small array back from the device; they are the only per-step reads here.
+ * Host synchronisation: {@link #step} reads two small arrays back from the first device (the
+ * reduced gradients' and the parameters' largest magnitudes); they are the only per-step reads here.
  */
 public final class Parameters {
 
     private final Block block;
-    private final Device[] devices;
-    private final ParameterStore store;
+    private final Device[] replicaDevices;
+    private final ReplicaStore store;
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> all = new ArrayList<>();
     private final List<Integer> trainable = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    /** {@code mirrors[r][i]}: parameter {@code i} on replica {@code r}; {@code mirrors[0][i]} is the parameter's own array. */
+    private final NDArray[][] mirrors;
 
     /**
-     * Wraps an initialised network.
+     * Wraps an initialised network with one replica per device.
      * @param block The network, initialised on {@code devices[0]}.
-     * @param manager The training manager (on {@code devices[0]}); mirrors are attached to it.
-     * @param devices The training devices, the first holding the master parameters.
+     * @param manager The training manager (on {@code devices[0]}); replicas are attached to it.
+     * @param devices The training devices, the first holding the master parameters; distinct.
      */
     public Parameters(Block block, NDManager manager, Device[] devices) {
+        this(block, manager, devices, 1);
+    }
+
+    /**
+     * Wraps an initialised network with {@code replicasPerDevice} replicas per device; replica
+     * {@code r} lives on {@code devices[r % devices.length]}.
+     * @param block The network, initialised on {@code devices[0]}.
+     * @param manager The training manager (on {@code devices[0]}); replicas are attached to it.
+     * @param devices The training devices, the first holding the master parameters; distinct.
+     * @param replicasPerDevice Replicas per device, >= 1 (more than 1 only in tests).
+     * @throws IllegalArgumentException If {@code replicasPerDevice < 1}.
+     */
+    public Parameters(Block block, NDManager manager, Device[] devices, int replicasPerDevice) {
+        if (replicasPerDevice < 1) {
+            throw new IllegalArgumentException("replicasPerDevice must be >= 1, found " + replicasPerDevice);
+        }
         this.block = block;
-        this.devices = devices.clone();
-        this.store = new ParameterStore(manager, false);
-        // The server only registers the devices for mirroring; updates go through update() below.
-        store.setParameterServer(new MirrorsOnly(), this.devices);
+        this.replicaDevices = new Device[devices.length * replicasPerDevice];
+        for (int r = 0; r < replicaDevices.length; r++) {
+            replicaDevices[r] = devices[r % devices.length];
+        }
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 trainable.add(all.size());
             }
+            index.put(p.getValue().getId(), all.size());
             names.add(p.getKey());
             all.add(p.getValue());
         }
-        // Create the mirrors now, the first device first, so that its mirror is the parameter itself.
-        for (Device d : this.devices) {
-            for (Parameter p : all) {
-                store.getValue(p, d, true);
+        this.mirrors = new NDArray[replicaDevices.length][all.size()];
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (int i = 0; i < all.size(); i++) {
+                NDArray master = all.get(i).getArray();
+                mirrors[0][i] = master;
+                for (int r = 1; r < replicaDevices.length; r++) {
+                    // A copy even on the same device (duplicate, not toDevice, which may alias): its own storage and gradient.
+                    NDArray copy = replicaDevices[r].equals(master.getDevice()) ? master.duplicate()
+                            : master.toDevice(replicaDevices[r], true);
+                    copy.attach(manager);
+                    if (all.get(i).requiresGradient()) {
+                        copy.setRequiresGradient(true);
+                    }
+                    mirrors[r][i] = copy;
+                }
             }
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
+        this.store = new ReplicaStore(manager);
     }
 
     /**
-     * The parameter store for forward passes.
+     * The parameter store for forward passes: it hands out the current replica's arrays
+     * ({@link #useReplica}), replica 0 unless a split's forward pass is running.
      * @return The store.
      */
     public ParameterStore store() {
@@ -77,37 +122,102 @@ public final class Parameters {
     }
 
     /**
-     * Sums the gradients of every device's mirror into the first device's gradient.
+     * The number of replicas.
+     * @return Devices times replicas per device.
      */
-    public void reduceGradients() {
-        if (devices.length == 1) {
-            return;
-        }
-        for (int i : trainable) {
-            Parameter p = all.get(i);
-            try (NDArray master = store.getValue(p, devices[0], true).getGradient()) {
-                for (int d = 1; d < devices.length; d++) {
-                    try (NDArray g = store.getValue(p, devices[d], true).getGradient();
-                         NDArray moved = g.toDevice(devices[0], true)) {
-                        master.addi(moved);
-                    }
-                }
-            }
-        }
+    public int replicas() {
+        return replicaDevices.length;
     }
 
     /**
-     * The first trainable parameter whose (reduced) gradient holds a NaN or an infinity.
-     * @return {@code gradient of NAME}, or null if every gradient is finite.
+     * The device of a replica.
+     * @param replica The replica, from 0.
+     * @return Its device.
      */
-    public String firstNonFiniteGradient() {
-        List<NDArray> grads = new ArrayList<>();
-        for (int i : trainable) {
-            grads.add(store.getValue(all.get(i), devices[0], true).getGradient());
+    public Device device(int replica) {
+        return replicaDevices[replica];
+    }
+
+    /**
+     * Makes the store hand out replica {@code replica}'s arrays to the following forward passes.
+     * @param replica The replica, from 0.
+     */
+    void useReplica(int replica) {
+        store.current = replica;
+    }
+
+    /**
+     * One parameter's array on one replica (for tests of the reduction).
+     * @param replica The replica, from 0.
+     * @param parameter The parameter, in {@code block.getParameters()} order.
+     * @return The array.
+     */
+    NDArray mirror(int replica, int parameter) {
+        return mirrors[replica][parameter];
+    }
+
+    /**
+     * One optimiser step after the backward passes: sums every replica's gradient onto replica 0
+     * ({@link ReplicaServer#reduce}), checks the reduced gradients, and only if all are finite
+     * updates replica 0 at {@code learningRate}, copies every parameter (batch-norm running
+     * statistics included) back to the other replicas, and checks the parameters.
+     * @param server The update rule's server.
+     * @param learningRate \( \eta_t \).
+     * @return {@code gradient of NAME} when a reduced gradient holds a NaN or an infinity (no
+     *         parameter was changed), {@code parameter NAME} when a parameter does after the update,
+     *         or null when every value is finite.
+     */
+    String step(ReplicaServer server, double learningRate) {
+        List<NDArray> reduced = new ArrayList<>(trainable.size());
+        try {
+            for (int i : trainable) {
+                NDArray[] grads = new NDArray[replicaDevices.length];
+                grads[0] = mirrors[0][i].getGradient();
+                reduced.add(grads[0]);
+                for (int r = 1; r < grads.length; r++) {
+                    grads[r] = mirrors[r][i].getGradient();
+                }
+                try {
+                    ReplicaServer.reduce(grads);
+                } finally {
+                    for (int r = 1; r < grads.length; r++) {
+                        grads[r].close();
+                    }
+                }
+            }
+            int bad = firstNonFinite(reduced);
+            if (bad >= 0) {
+                return "gradient of " + names.get(trainable.get(bad));
+            }
+            server.setLearningRate(learningRate);
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                for (int k = 0; k < trainable.size(); k++) {
+                    server.apply(all.get(trainable.get(k)).getId(), replicasOf(trainable.get(k)), reduced.get(k));
+                }
+                if (replicaDevices.length > 1) {
+                    for (int i = 0; i < all.size(); i++) {
+                        if (!all.get(i).requiresGradient()) {
+                            ReplicaServer.broadcast(replicasOf(i));
+                        }
+                    }
+                }
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+        } finally {
+            reduced.forEach(NDArray::close);
         }
-        int bad = firstNonFinite(grads);
-        grads.forEach(NDArray::close);
-        return bad < 0 ? null : "gradient of " + names.get(trainable.get(bad));
+        return firstNonFiniteParameter();
+    }
+
+    private NDArray[] replicasOf(int parameter) {
+        NDArray[] arrays = new NDArray[replicaDevices.length];
+        for (int r = 0; r < arrays.length; r++) {
+            arrays[r] = mirrors[r][parameter];
+        }
+        return arrays;
     }
 
     /**
@@ -155,36 +265,11 @@ public final class Parameters {
         }
     }
 
-    /**
-     * Applies one update to every trainable parameter from its reduced gradient, then copies the
-     * result to the other devices' mirrors.
-     * @param optimiser The update rule.
-     * @param learningRate \( \eta_t \).
-     */
-    public void update(TorchOptimiser optimiser, double learningRate) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            for (int i : trainable) {
-                Parameter p = all.get(i);
-                NDArray weight = store.getValue(p, devices[0], true);
-                try (NDArray grad = weight.getGradient()) {
-                    optimiser.update(p.getId(), weight, grad, learningRate);
-                }
-                for (int d = 1; d < devices.length; d++) {
-                    weight.copyTo(store.getValue(p, devices[d], true));
-                }
-            }
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
-    }
-
-    /** Sets every mirror's gradient to zero (also a NaN one). */
+    /** Sets every replica's gradient to zero (also a NaN one). */
     public void zeroGradients() {
         for (int i : trainable) {
-            for (Device d : devices) {
-                JniUtils.zeroGrad((PtNDArray) store.getValue(all.get(i), d, true));
+            for (NDArray[] replica : mirrors) {
+                JniUtils.zeroGrad((PtNDArray) replica[i]);
             }
         }
     }
@@ -212,21 +297,44 @@ public final class Parameters {
         return bytes.toByteArray();
     }
 
-    /** Registers the devices with the store; updates never come through it. */
-    private static final class MirrorsOnly implements ParameterServer {
-        @Override
-        public void init(String parameterId, NDArray[] value) {
-            // nothing to set up: Parameters keeps the optimiser state
+    /**
+     * DJL's {@link ParameterStore} over the replicas: a block's forward pass asks for a parameter on
+     * its input's device and gets the current replica's array. DJL's own store keys mirrors by
+     * device, which allows one mirror per device and none on a second CPU "device".
+     */
+    private final class ReplicaStore extends ParameterStore {
+
+        private int current;
+
+        ReplicaStore(NDManager manager) {
+            super(manager, false);
         }
 
         @Override
-        public void update(String parameterId, NDArray[] grads, NDArray[] params) {
-            throw new UnsupportedOperationException("updates are applied by Parameters.update, not by DJL's parameter server");
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            if (parameter == null) {
+                return null;
+            }
+            Integer i = index.get(parameter.getId());
+            if (i == null) {
+                throw new IllegalStateException("parameter " + parameter.getName() + " is not a parameter of the network being trained");
+            }
+            NDArray value = mirrors[current][i];
+            if (!value.getDevice().equals(device)) {
+                throw new IllegalStateException("replica " + current + " of " + parameter.getName() + " is on " + value.getDevice()
+                        + " but the input is on " + device);
+            }
+            return value;
         }
 
         @Override
-        public void close() {
-            // nothing to free
+        public void updateAllParameters() {
+            throw new UnsupportedOperationException("updates go through Parameters.step, which reduces and checks the gradients");
+        }
+
+        @Override
+        public void sync() {
+            // replica 0 is the network's own parameters: nothing to copy back
         }
     }
 }

@@ -27,9 +27,9 @@ import java.util.Objects;
  * @param epochs             Passes over the training data.
  * @param batchSize          Examples per optimiser step.
  * @param lastBatch          What happens to a short trailing mini-batch.
- * @param divergencePolicy   What happens on a non-finite loss, gradient or parameter.
+ * @param divergencePolicy   What happens on a non-finite loss, logit, gradient, parameter or held-out metric.
  * @param inferenceBatchSize Examples per forward pass when evaluating.
- * @param splitsPerDevice    Splits of each mini-batch per device (1 except in tests of the data-parallel path).
+ * @param splitsPerDevice    Splits (and parameter replicas) of each mini-batch per device (1 except in tests of the data-parallel path).
  */
 public record RunSettings(LossScale lossScale, OptimiserType optimiser, float learningRate, float momentum, float beta1,
                           float beta2, float weightDecay, LearningRateSchedule lrSchedule, float lrPower, int stepEpochs,

@@ -1,6 +1,7 @@
 package io.github.randomgradient.djl.train;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import io.github.randomgradient.djl.DJLEngine;
 import io.github.randomgradient.djl.DivergencePolicy;
@@ -23,6 +25,9 @@ import io.github.randomgradient.rg.LossScale;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,15 +37,26 @@ import java.util.SplittableRandom;
 
 /**
  * The training loop: epochs of shuffled mini-batches; per mini-batch one loss-scale draw, the
- * forward and backward passes ({@link Step}), the finiteness checks of loss, gradients and
- * updated parameters, and the {@code torch.optim} update ({@link TorchOptimiser}) at the
- * scheduled learning rate; per epoch the held-out metric and an {@link EpochRecord}.
+ * forward and backward passes ({@link Step}), the reduction of every replica's gradients and the
+ * {@code torch.optim} update ({@link Parameters#step}, {@link TorchOptimiser}) at the scheduled
+ * learning rate; per epoch the held-out metric and an {@link EpochRecord}.
  * <p>
- * A non-finite loss, gradient or parameter is caught in the step where it appears and handled by
- * the {@link DivergencePolicy}: {@code FAIL} throws {@link DivergedRunException}; {@code STOP}
- * returns the last finite parameters (the current ones when the loss or a gradient was not
- * finite, since no update was applied; those from the start of the epoch when an update produced
- * a non-finite parameter) with the divergence recorded.
+ * Every non-finite value (NaN or infinity) is a divergence, wherever it appears:
+ * <ul>
+ * <li>after each step: the mini-batch loss, the mini-batch logits (training mode), the reduced
+ *     gradients (a NaN or an overflow on any device, or in their sum) and every parameter after
+ *     the update, batch-norm running statistics included; caught in the step where it appears;</li>
+ * <li>after each epoch, when held-out data is given: its logits in inference mode and the metric;</li>
+ * <li>at the end of training: the logits of the final parameters on the training data in
+ *     inference mode (the last update is never seen by a training forward pass, and inference
+ *     uses the batch-norm running statistics, so finite parameters can still predict NaN, e.g.
+ *     after a huge but finite loss scale).</li>
+ * </ul>
+ * The {@link DivergencePolicy} handles it: {@code FAIL} throws {@link DivergedRunException};
+ * {@code STOP} returns the last parameters known to be healthy (finite, and with finite
+ * inference-mode logits on the training and held-out data), trying in turn the current ones, those
+ * from the start of the diverging epoch and the initial ones, with the divergence recorded. When
+ * not even the initial parameters are healthy, {@code STOP} throws as well.
  * <p>
  * The caller holds DJL's one-gradient-collector-per-JVM lock.
  *
@@ -73,11 +89,12 @@ public final class TrainingLoop<T extends Output<T>> {
      * @param block The uninitialised network.
      * @param train The training data.
      * @param heldOut Data evaluated after every epoch, or null.
-     * @param heldOutName What {@code heldOut} is (for the log line).
+     * @param heldOutName What {@code heldOut} is (for the log line and a divergence's description).
      * @param devices The training devices.
      * @param rng The run's generator (split for initialisation, shuffling and the loss scale).
      * @return The parameters and history.
-     * @throws DivergedRunException On a non-finite value under {@code FAIL}.
+     * @throws DivergedRunException On a non-finite value under {@code FAIL}, or under {@code STOP}
+     *                              when no healthy parameters remain.
      * @throws IllegalArgumentException If the mini-batch policy leaves no mini-batch, or the network rejects a mini-batch.
      */
     public TrainingResult run(Block block, TensorData train, TensorData heldOut, String heldOutName, Device[] devices,
@@ -95,6 +112,7 @@ public final class TrainingLoop<T extends Output<T>> {
         int stepsPerEpoch = batches.perEpoch();
         Schedule schedule = settings.schedule(Math.multiplyExact((long) stepsPerEpoch, settings.epochs()));
         EpochReporter reporter = new EpochReporter(settings.epochs(), outputConverter.metricName(), heldOutName);
+        boolean stop = settings.divergencePolicy() == DivergencePolicy.STOP;
 
         long[] batchShape = new long[exampleShape.length + 1];
         batchShape[0] = 1;
@@ -104,48 +122,46 @@ public final class TrainingLoop<T extends Output<T>> {
         Divergence divergence = null;
         try (NDManager manager = NDManager.newBaseManager(devices[0], DJLEngine.ENGINE_NAME);
              TorchOptimiser optimiser = TorchOptimiser.of(settings.optimiser(), manager, settings.momentum(), settings.beta1(),
-                     settings.beta2(), settings.weightDecay())) {
+                     settings.beta2(), settings.weightDecay());
+             ReplicaServer server = new ReplicaServer(optimiser)) {
             block.initialize(manager, DataType.FLOAT32, new Shape(batchShape));
-            Parameters parameters = new Parameters(block, manager, devices);
+            Parameters parameters = new Parameters(block, manager, devices, settings.splitsPerDevice());
             Map<Device, NDArray[]> onDevice = new HashMap<>();
             for (Device d : devices) {
                 onDevice.computeIfAbsent(d, k -> train.toDevice(manager, k, exampleShape, outputConverter));
             }
+            NDArray[] trainTensors = onDevice.get(devices[0]);
             NDArray[] heldOutTensors = heldOut == null ? null : heldOut.toDevice(manager, devices[0], exampleShape, outputConverter);
-            Device[] splitDevices = new Device[devices.length * settings.splitsPerDevice()];
-            for (int i = 0; i < splitDevices.length; i++) {
-                splitDevices[i] = devices[i % devices.length];
-            }
             Loss loss = outputConverter.loss();
-            Step step = new Step(block, parameters, loss, outputConverter, splitDevices, onDevice, manager);
+            Step step = new Step(block, parameters, loss, outputConverter, onDevice, manager);
 
             int[] order = new int[n];
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
             long t = 0;
+            double lastLoss = Double.NaN;
+            double lastScale = Double.NaN;
+            double lr = schedule.learningRate(0, 0);
+            byte[] initial = stop ? parameters.save() : null;
             byte[] epochStart = null;
             for (int epoch = 1; epoch <= settings.epochs() && divergence == null; epoch++) {
-                if (settings.divergencePolicy() == DivergencePolicy.STOP) {
-                    epochStart = parameters.save();
+                if (stop) {
+                    epochStart = epoch == 1 ? initial : parameters.save();
                 }
                 MiniBatches.shuffle(order, shuffleRNG);
                 float[] stepLosses = new float[stepsPerEpoch];
                 double scaleSum = 0;
                 double metricSum = 0;
                 int completed = 0;
-                double lr = schedule.learningRate(t, epoch - 1);
+                lr = schedule.learningRate(t, epoch - 1);
                 long start = System.nanoTime();
                 reporter.startEpoch(epoch, stepsPerEpoch);
                 for (int s = 0; s < stepsPerEpoch; s++, t++) {
                     double u = sampler.scale(t);
                     lr = schedule.learningRate(t, epoch - 1);
                     Step.Result r = step.run(order, batches.from(s), batches.to(s), u);
-                    String nonFinite = Double.isFinite(r.loss()) ? parameters.firstNonFiniteGradient() : Divergence.LOSS;
-                    if (nonFinite == null) {
-                        parameters.update(optimiser, lr);
-                        nonFinite = parameters.firstNonFiniteParameter();
-                    }
+                    String nonFinite = r.nonFinite() != null ? r.nonFinite() : parameters.step(server, lr);
                     if (r.backward()) {
                         parameters.zeroGradients();
                     }
@@ -156,16 +172,14 @@ public final class TrainingLoop<T extends Output<T>> {
                     stepLosses[s] = (float) r.loss();
                     scaleSum += u;
                     metricSum += r.metricSum();
+                    lastLoss = r.loss();
+                    lastScale = u;
                     completed++;
                     reporter.step(r.loss());
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 reporter.endEpoch(seconds);
                 if (divergence != null) {
-                    if (settings.divergencePolicy() == DivergencePolicy.FAIL) {
-                        throw new DivergedRunException(divergence);
-                    }
-                    reporter.stopped(divergence.describe());
                     if (completed > 0) {
                         int seen = batches.to(completed - 1);
                         records.add(record(epoch, Arrays.copyOf(stepLosses, completed), scaleSum, metricSum, seen, Double.NaN,
@@ -173,37 +187,116 @@ public final class TrainingLoop<T extends Output<T>> {
                     }
                     break;
                 }
-                double heldOutMetric = heldOutTensors == null ? Double.NaN
-                        : evaluate(block, parameters, heldOutTensors, heldOut.size(), manager);
+                double heldOutMetric = Double.NaN;
+                if (heldOutTensors != null) {
+                    Inference h = infer(block, parameters.store(), heldOutTensors, heldOut.size(), true);
+                    heldOutMetric = h.metric();
+                    String what = h.logitsFinite() ? (Double.isFinite(heldOutMetric) ? null
+                            : heldOutName + " " + outputConverter.metricName()) : heldOutName + " logits (inference mode)";
+                    if (what != null) {
+                        divergence = new Divergence(epoch, t - 1, lastLoss, decimal(lr), lastScale, what);
+                    }
+                }
                 EpochRecord record = record(epoch, stepLosses, scaleSum, metricSum, batches.examplesPerEpoch(), heldOutMetric,
                         seconds, lr);
                 records.add(record);
                 reporter.log(record, batches.examplesPerEpoch());
             }
+            if (divergence == null && !infer(block, parameters.store(), trainTensors, n, false).logitsFinite()) {
+                divergence = new Divergence(records.size(), t - 1, lastLoss, decimal(lr), lastScale,
+                        "logits on the training data (inference mode)");
+            }
             byte[] bytes = parameters.save();
-            if (divergence != null && parameters.firstNonFiniteParameter() != null) {
-                bytes = epochStart;
+            if (divergence != null) {
+                if (!stop) {
+                    throw new DivergedRunException(divergence);
+                }
+                reporter.stopped(divergence.describe());
+                bytes = lastHealthy(block, manager, divergence, trainTensors, n, heldOutTensors, heldOut == null ? 0 : heldOut.size(),
+                        bytes, epochStart, initial);
             }
             return new TrainingResult(bytes, ParameterIntegrity.shapes(block), records, divergence);
         }
     }
 
-    private double evaluate(Block block, Parameters parameters, NDArray[] tensors, int size, NDManager manager) {
-        double sum = 0;
-        int batch = settings.inferenceBatchSize();
-        for (int from = 0; from < size; from += batch) {
-            int to = Math.min(size, from + batch);
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = tensors[0].get(from + ":" + to);
-                x.attach(scope);
-                NDArray y = tensors[1].get(from + ":" + to);
-                y.attach(scope);
-                NDList out = block.forward(parameters.store(), new NDList(x), false);
-                out.attach(scope);
-                sum += outputConverter.metricSum(out.singletonOrThrow(), y);
+    /**
+     * Under {@code STOP}: the first of {@code candidates} whose parameters are finite and whose
+     * inference-mode logits on the training and held-out data are finite. Leaves the block holding it.
+     */
+    private byte[] lastHealthy(Block block, NDManager manager, Divergence divergence, NDArray[] train, int trainSize,
+                               NDArray[] heldOut, int heldOutSize, byte[]... candidates) {
+        byte[] loaded = null;
+        for (byte[] candidate : candidates) {
+            if (candidate == null || candidate == loaded) {
+                continue;
+            }
+            if (loaded != null) {
+                load(block, manager, candidate);
+            }
+            loaded = candidate;
+            // A fresh store reads the block's own (possibly just loaded) arrays.
+            ParameterStore store = new ParameterStore(manager, false);
+            if (allFinite(block) && infer(block, store, train, trainSize, false).logitsFinite()
+                    && (heldOut == null || infer(block, store, heldOut, heldOutSize, false).logitsFinite())) {
+                return candidate;
             }
         }
-        return outputConverter.finishMetric(sum, size, outputInfo);
+        throw new DivergedRunException(divergence);
+    }
+
+    private static boolean allFinite(Block block) {
+        List<NDArray> arrays = new ArrayList<>();
+        block.getParameters().values().forEach(p -> arrays.add(p.getArray()));
+        return Parameters.firstNonFinite(arrays) < 0;
+    }
+
+    private static void load(Block block, NDManager manager, byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            block.loadParameters(manager, in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("could not reload parameters saved during this run", e);
+        }
+    }
+
+    /**
+     * The metric and whether every logit is finite.
+     * @param metric       The finished metric, NaN when not computed.
+     * @param logitsFinite Whether every logit was finite.
+     */
+    private record Inference(double metric, boolean logitsFinite) {}
+
+    /**
+     * An inference-mode pass (as {@code DJLModel.predict}) over {@code tensors} in batches of
+     * {@code inferenceBatchSize}; one read per batch for the metric (when asked) and one in all for
+     * the logits' largest magnitude.
+     */
+    private Inference infer(Block block, ParameterStore store, NDArray[] tensors, int size, boolean metric) {
+        double sum = 0;
+        int batch = settings.inferenceBatchSize();
+        try (NDManager outer = tensors[0].getManager().newSubManager()) {
+            NDArray largest = null;
+            for (int from = 0; from < size; from += batch) {
+                int to = Math.min(size, from + batch);
+                try (NDManager scope = outer.newSubManager()) {
+                    NDArray x = tensors[0].get(from + ":" + to);
+                    x.attach(scope);
+                    NDList out = block.forward(store, new NDList(x), false);
+                    out.attach(scope);
+                    NDArray logits = out.singletonOrThrow();
+                    NDArray m = logits.abs().max();
+                    NDArray next = largest == null ? m : largest.maximum(m);
+                    next.attach(outer);
+                    largest = next;
+                    if (metric) {
+                        NDArray y = tensors[1].get(from + ":" + to);
+                        y.attach(scope);
+                        sum += outputConverter.metricSum(logits, y);
+                    }
+                }
+            }
+            boolean finite = largest == null || Float.isFinite(largest.getFloat());
+            return new Inference(metric ? outputConverter.finishMetric(sum, size, outputInfo) : Double.NaN, finite);
+        }
     }
 
     private EpochRecord record(int epoch, float[] stepLosses, double scaleSum, double metricSum, int examples,

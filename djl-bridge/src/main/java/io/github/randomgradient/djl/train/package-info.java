@@ -8,8 +8,11 @@
  * {@link io.github.randomgradient.djl.train.Parameters}); and the epoch reporting (log line,
  * progress bar). The update rules are in {@link io.github.randomgradient.djl.optim}.
  * <p>
- * Per-step host synchronisation is confined to four small reads: the mini-batch loss and its
- * metric contribution ({@code Step}), and the gradient and parameter finiteness checks, one
- * stacked array each ({@code Parameters}).
+ * Per-step host synchronisation is confined to small reads: two per device split, the mini-batch
+ * loss read together with its logits' largest magnitude, and its metric contribution
+ * ({@code Step}); and two per step, the reduced-gradient and parameter finiteness checks, one
+ * stacked array each ({@code Parameters}). The multi-device update (sum the replicas' gradients,
+ * check, update, copy back) is {@code ReplicaServer}, in the manner of DJL's
+ * {@code LocalParameterServer}.
  */
 package io.github.randomgradient.djl.train;

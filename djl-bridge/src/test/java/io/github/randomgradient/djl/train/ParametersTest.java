@@ -1,0 +1,132 @@
+package io.github.randomgradient.djl.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import io.github.randomgradient.djl.DJLEngine;
+import io.github.randomgradient.djl.optim.OptimiserType;
+import io.github.randomgradient.djl.optim.TorchOptimiser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The reduction of {@link Parameters#step} on replicas that are distinct arrays on the CPU, standing
+ * in for the mirrors of several GPUs: each replica gets its own gradient by back-propagating
+ * {@code sum(c_r * w_r)} (so its gradient is exactly {@code c_r}), then one plain-SGD step (lr 1,
+ * no momentum) must give {@code w - sum_r c_r} on every replica. Values are small integers, so the
+ * comparisons are exact.
+ */
+public class ParametersTest {
+
+    private NDManager manager;
+    private Block block;
+    private TorchOptimiser sgd;
+    private ReplicaServer server;
+
+    @BeforeEach
+    public void setUp() {
+        DJLEngine.engine();
+        manager = NDManager.newBaseManager(Device.cpu(), DJLEngine.ENGINE_NAME);
+        block = Linear.builder().setUnits(2).build();
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
+        sgd = TorchOptimiser.of(OptimiserType.SGD, manager, 0f, 0.9f, 0.999f, 0f);
+        server = new ReplicaServer(sgd);
+    }
+
+    @AfterEach
+    public void tearDown() {
+        server.close();
+        sgd.close();
+        manager.close();
+    }
+
+    /** Back-propagates {@code sum(c[r] * w_r)} on each replica's copy of every parameter. */
+    private static void backward(Parameters p, float[] c) {
+        try (GradientCollector gc = p.store().getManager().getEngine().newGradientCollector()) {
+            for (int r = 0; r < p.replicas(); r++) {
+                for (int i = 0; i < 2; i++) {
+                    NDArray w = p.mirror(r, i);
+                    gc.backward(w.mul(c[r]).sum());
+                }
+            }
+        }
+    }
+
+    private float[] values(Parameters p, int replica, int parameter) {
+        return p.mirror(replica, parameter).toFloatArray();
+    }
+
+    @Test
+    public void replicasAreDistinctArraysWithTheMastersValues() {
+        Parameters p = new Parameters(block, manager, new Device[]{Device.cpu()}, 3);
+        assertEquals(3, p.replicas());
+        for (int i = 0; i < 2; i++) {
+            for (int r = 1; r < 3; r++) {
+                assertNotSame(p.mirror(0, i), p.mirror(r, i));
+                assertArrayEquals(values(p, 0, i), values(p, r, i), 0f);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertSame(block.getParameters().get(0).getValue().getArray(), p.mirror(0, 0), "replica 0 is the network's own array");
+    }
+
+    @Test
+    public void theUpdateUsesTheSumOfEveryReplicasGradientAndReachesEveryReplica() {
+        Parameters p = new Parameters(block, manager, new Device[]{Device.cpu()}, 3);
+        float[][] before = {values(p, 0, 0), values(p, 0, 1)};
+        backward(p, new float[]{1f, 2f, 4f});
+        assertNull(p.step(server, 1.0));
+        for (int i = 0; i < 2; i++) {
+            for (int r = 0; r < 3; r++) {
+                float[] after = values(p, r, i);
+                for (int k = 0; k < after.length; k++) {
+                    // Without the reduction the update would use replica 0's gradient only: w - 1.
+                    assertEquals(before[i][k] - 7f, after[k], 0f, "replica " + r + ", parameter " + i + ", element " + k);
+                }
+            }
+        }
+        // Gradients are then zeroed on every replica.
+        p.zeroGradients();
+        for (int r = 0; r < 3; r++) {
+            assertEquals(0f, p.mirror(r, 0).getGradient().abs().sum().getFloat(), 0f);
+        }
+    }
+
+    @Test
+    public void aNaNGradientOnANonFirstReplicaIsCaughtBeforeAnyUpdate() {
+        Parameters p = new Parameters(block, manager, new Device[]{Device.cpu()}, 2);
+        float[] before = values(p, 0, 0);
+        backward(p, new float[]{1f, Float.NaN});
+        assertEquals("gradient of weight", p.step(server, 1.0));
+        assertArrayEquals(before, values(p, 0, 0), 0f, "no parameter changed");
+    }
+
+    @Test
+    public void gradientsFiniteOnEachReplicaButInfiniteInTheirSumAreCaught() {
+        Parameters p = new Parameters(block, manager, new Device[]{Device.cpu()}, 2);
+        backward(p, new float[]{3e38f, 3e38f});
+        assertEquals("gradient of weight", p.step(server, 1.0));
+    }
+
+    @Test
+    public void djlsUpdateContractReducesUpdatesAndCopiesBack() {
+        NDArray[] grads = {manager.create(new float[]{1, 2}), manager.create(new float[]{10, 20}), manager.create(new float[]{100, 200})};
+        NDArray[] params = {manager.create(new float[]{0, 0}), manager.create(new float[]{5, 5}), manager.create(new float[]{7, 7})};
+        server.setLearningRate(1.0);
+        server.update("w", grads, params);
+        assertArrayEquals(new float[]{111, 222}, grads[0].toFloatArray(), 0f, "summed onto the first replica");
+        for (NDArray w : params) {
+            assertArrayEquals(new float[]{-111, -222}, w.toFloatArray(), 0f);
+        }
+    }
+}
