@@ -164,14 +164,16 @@ public final class TribuoRg {
                 cm = new ConfigurationManager(files.args(), options);
             } catch (UsageException e) {
                 throw e;
-            } catch (ArgumentException e) {
-                throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
-            } catch (PropertyException e) {
-                throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
             } catch (RuntimeException e) {
                 invalidPath(e).ifPresent(p -> {
                     throw unencodablePath(args, p);
                 });
+                if (e instanceof ArgumentException) {
+                    throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
+                }
+                if (e instanceof PropertyException) {
+                    throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
+                }
                 // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
                 throw new CommandException("could not load config " + configFiles(args) + ": " + files.real(rootMessage(e))
                         + inheritHint(rootMessage(e)), e);
