@@ -199,6 +199,20 @@ public class CliArgumentsTest {
         return new Result(p.waitFor(), output);
     }
 
+    /** A user error found once the data is loaded leaves no output directory (it held the lock file only). */
+    @Test
+    public void aUserErrorFoundAfterLoadingTheDataLeavesNoOutputDirectory() throws IOException {
+        byte[] nineClasses = new byte[40];
+        for (int i = 0; i < nineClasses.length; i++) {
+            nineClasses[i] = (byte) (i % 9);
+        }
+        Path nine = BadInputFixtures.dataDir(tmp.resolve("nine-classes"), BadInputFixtures.images(40, 28, 28, 1),
+                BadInputFixtures.idx(0x08, new int[]{40}, nineClasses), BadInputFixtures.images(20, 28, 28, 2), BadInputFixtures.labels(20));
+        Path out = tmp.resolve("unseen-out");
+        Path cfg = Files.writeString(tmp.resolve("unseen.xml"), experimentXml(nine, out));
+        assertUserError(tribuoRg("experiment", "-c", cfg.toString()), List.of("test data has labels [9]"), out);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // report
 
