@@ -199,7 +199,7 @@ public final class TribuoRg {
             if (args[i].isBlank()) {
                 String after = i > 0 && args[i - 1].startsWith("-") ? "the value of " + args[i - 1] : "argument " + (i + 1);
                 throw new CommandException(after + " is " + (args[i].isEmpty() ? "empty" : "blank ('" + args[i] + "')")
-                        + ": give a value (for a directory, e.g. '.' for the working directory, said explicitly)");
+                        + ": give a value (for a directory, '.' names the working directory)");
             }
         }
     }
