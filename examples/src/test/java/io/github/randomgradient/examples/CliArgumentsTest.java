@@ -371,8 +371,11 @@ public class CliArgumentsTest {
                 Files.copy(f, configs.resolve(f.getFileName()));
             }
         }
+        Path recipe = ROOT.resolve("examples/src/test/resources/readme/my-variants.xml");
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("```xml\n" + Files.readString(recipe).strip() + "\n```"),
+                "README.md's recipe must be " + recipe + ", verbatim");
         Path mine = Files.createDirectories(clone.resolve("my-configs")).resolve("my-variants.xml");
-        Files.copy(ROOT.resolve("examples/src/test/resources/readme/my-variants.xml"), mine);
+        Files.copy(recipe, mine);
         Path out = tmp.resolve("my-variants-out");
         clearLog();
         BadInputFixtures.Result r = tribuoRg("experiment", "-c", mine.toString(), "--data", data.toString(), "--epochs", "1",
