@@ -1,5 +1,6 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.config.Digests;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
@@ -176,7 +177,7 @@ final class RunFixtures {
         for (String name : List.of(RunFiles.MODEL, RunFiles.PROVENANCE, RunFiles.EVALUATION, RunFiles.HISTORY)) {
             try {
                 if (Files.exists(files.file(name))) {
-                    out.put(name, RunFiles.sha256(Files.readAllBytes(files.file(name))));
+                    out.put(name, Digests.sha256(Files.readAllBytes(files.file(name))));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
