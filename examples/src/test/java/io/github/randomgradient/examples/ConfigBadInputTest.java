@@ -76,12 +76,25 @@ public class ConfigBadInputTest {
         c.add(new Case("batch size 0", bad("batchSize", "8", value("0")), "bad", "batchSize", "0"));
         c.add(new Case("batch size not an integer", bad("batchSize", "8", value("8.5")), "bad", "batchSize", "8.5"));
         c.add(new Case("momentum 1.5", bad("momentum", "0.9", value("1.5")), "bad", "momentum", "1.5"));
-        c.add(new Case("optimiser lower case", bad("optimiser", "SGD", value("sgd")), "bad", "optimiser", "sgd"));
-        c.add(new Case("optimiser unknown", bad("optimiser", "SGD", value("LAMB")), "bad", "optimiser", "LAMB"));
-        c.add(new Case("schedule unknown", bad("lrSchedule", "FIXED", value("LINEAR")), "bad", "lrSchedule", "LINEAR"));
+        c.add(new Case("optimiser lower case", bad("optimiser", "SGD", value("sgd")), "bad", "optimiser", "sgd", "write 'SGD'",
+                "SGD, NESTEROV, ADAM, ADAMW", "experiment.xml"));
+        c.add(new Case("optimiser unknown", bad("optimiser", "SGD", value("LAMB")), "bad", "optimiser", "LAMB",
+                "the allowed values are SGD, NESTEROV, ADAM, ADAMW", "experiment.xml"));
+        c.add(new Case("schedule unknown", bad("lrSchedule", "FIXED", value("LINEAR")), "bad", "lrSchedule", "LINEAR",
+                "the allowed values are FIXED, POLY, STEP, COSINE"));
+        // Every enum a config can name lists its values: the network's activation and a cyclical loss scale's mode.
+        c.add(new Case("activation unknown", xml -> bad("blockFactory", "mlp", value("bad-mlp")).apply(xml).replace("</config>",
+                "  <component name=\"bad-mlp\" type=\"io.github.randomgradient.djl.block.MLPBlockFactory\">"
+                        + "<property name=\"activation\" value=\"SWISH\"/></component>\n</config>"),
+                "bad-mlp", "activation", "SWISH", "the allowed values are RELU, TANH, SIGMOID, GELU"));
+        c.add(new Case("cyclical mode unknown", xml -> bad("lossScale", "bad-scale", value("bad-cycle")).apply(xml).replace("</config>",
+                "  <component name=\"bad-cycle\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
+                        + "<property name=\"mode\" value=\"SAWTOOTH\"/></component>\n</config>"),
+                "bad-cycle", "mode", "SAWTOOTH", "the allowed values are TRIANGULAR, TRIANGULAR2, EXP_RANGE"));
         c.add(new Case("device unknown", bad("device", "auto", value("tpu")), "bad", "device", "tpu"));
         c.add(new Case("numThreads 0", bad("numThreads", "1", value("0")), "bad", "numThreads", "0"));
-        c.add(new Case("divergence policy unknown", bad("divergencePolicy", "STOP", value("IGNORE")), "bad", "divergencePolicy", "IGNORE"));
+        c.add(new Case("divergence policy unknown", bad("divergencePolicy", "STOP", value("IGNORE")), "bad", "divergencePolicy", "IGNORE",
+                "the allowed values are FAIL, STOP"));
         c.add(new Case("misspelt property", bad("learningRate", "0.05", "<property name=\"learningRte\" value=\"0.05\"/>"),
                 "bad", "learningRte"));
         c.add(new Case("undefined component reference", bad("featureConverter", "fashion-mnist-image", value("no-such-converter")),

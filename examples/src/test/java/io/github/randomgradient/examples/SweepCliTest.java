@@ -131,7 +131,16 @@ public class SweepCliTest {
         cases.put("long-triangle", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
                 + "<propertylist name=\"lossScale\"><item>long-triangle</item></propertylist>", "long-triangle", "TRIANGULAR step 2000",
                 "lr-matched"});
-        String halving = "  <component name=\"halving\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
+        // Enum names, in the sweep's own axes and in the components its axes name, list the allowed values.
+        cases.put("optimiser-unknown", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"optimiser\"><item>SGD</item><item>LAMB</item></propertylist>", "component 'sweep2'", "optimiser",
+                "'LAMB'", "the allowed values are SGD, NESTEROV, ADAM, ADAMW", "optimiser-unknown.xml"});
+        cases.put("cyclical-mode-unknown", new String[]{"<property name=\"trainer\" value=\"smoke-mlp-baseline\"/>"
+                + "<propertylist name=\"lossScale\"><item>saw</item></propertylist>", "component 'saw'", "mode", "'SAWTOOTH'",
+                "the allowed values are TRIANGULAR, TRIANGULAR2, EXP_RANGE"});
+        String halving = "  <component name=\"saw\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
+                + "<property name=\"mode\" value=\"SAWTOOTH\"/></component>\n"
+                + "  <component name=\"halving\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
                 + "<property name=\"stepSize\" value=\"10\"/><property name=\"mode\" value=\"TRIANGULAR2\"/></component>\n"
                 + "  <component name=\"long-triangle\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
                 + "<property name=\"stepSize\" value=\"2000\"/></component>\n";
@@ -262,6 +271,49 @@ public class SweepCliTest {
         for (Map.Entry<String, FileTime> t : times.entrySet()) {
             assertEquals(t.getValue(), Files.getLastModifiedTime(runs.get(t.getKey()).resolve(RunFiles.MODEL)), t.getKey() + " was rewritten");
         }
+    }
+
+    @Test
+    @Order(7)
+    public void withoutFontsTheSweepReportSaysSoAndMoreWorkerThreadsThanCoresAreWarned() throws IOException {
+        Path one = tmp.resolve("one");
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.logging.Logger project = java.util.logging.Logger.getLogger("io.github.randomgradient");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().equals(java.util.logging.Level.WARNING)) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        project.addHandler(capture);
+        System.setProperty("tribuo.rg.simulateNoFonts", "true");
+        BadInputFixtures.Result r;
+        try {
+            // Every run is done, so nothing trains: the report is rewritten, and the workers only counted.
+            r = sweep(SMOKE, one, "--workers", Integer.toString(cores + 1));
+        } finally {
+            System.clearProperty("tribuo.rg.simulateNoFonts");
+            project.removeHandler(capture);
+        }
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("10 already done, 0 to train"), r.out());
+        assertTrue(warnings.contains((cores + 1) + " workers x 1 PyTorch thread = " + (cores + 1) + " threads on " + cores + " core"
+                + (cores == 1 ? "" : "s") + ": the runs compete for the CPU and each takes longer (results are unchanged); use --workers "
+                + cores + " or lower numThreads"), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("charts cannot be drawn in this JVM")), warnings.toString());
+        Path report = one.resolve("report");
+        assertTrue(Files.readString(report.resolve(io.github.randomgradient.sweep.report.SweepReport.MARKDOWN)).contains("Charts were not drawn"));
+        assertTrue(Files.readString(report.resolve(io.github.randomgradient.sweep.report.SweepReport.HTML)).contains("Charts were not drawn"));
+        assertFalse(Files.exists(report.resolve(io.github.randomgradient.sweep.report.SweepReport.CURVES_PNG)), "no chart of an earlier report");
     }
 
     @Test

@@ -82,6 +82,10 @@ public final class Experiment implements Configurable {
             }
         }
         ConfigChecks.requireDistinctSeeds(seeds);
+        if (outputDirectory.toString().isBlank()) {
+            throw new PropertyException("", "outputDirectory", "outputDirectory is empty: give a directory ('.' for the working "
+                    + "directory), or leave the property out for " + Paths.get("runs", "experiment"));
+        }
         if (epochs < 0) {
             throw new PropertyException("", "epochs", "epochs must be >= 0 (0 keeps the trainers' own), found " + epochs);
         }

@@ -134,7 +134,11 @@ public final class ExperimentCommand {
             throw new CommandException("component '" + options.experiment + "' is a " + experimentData.getClassName()
                     + ", not an " + Experiment.class.getName());
         }
-        Preflight.checkPropertyKinds(cm, options.experiment);
+        try {
+            Preflight.checkPropertyKinds(cm, options.experiment);
+        } catch (CommandException e) {
+            throw new CommandException("config " + TribuoRg.configFiles(args) + ": " + e.getMessage(), e);
+        }
         checkTrainers(cm, experimentData);
         Map<String, Optional<DataChecks.IdxPair>> idx = prepareData(cm, experimentData, dataDir);
         if (options.outputDir != null) {
@@ -174,11 +178,20 @@ public final class ExperimentCommand {
                 new Preflight.Source(experiment.getTestSource(), "test data '" + sourceName(experimentData, "testSource") + "'",
                         idx.get("testSource")),
                 output);
+        checkTestLabels(checked.train(), checked.test());
+        for (Map.Entry<String, Map<Long, Trainer<Label>>> t : checked.trainers().entrySet()) {
+            for (String w : Preflight.trainerWarnings("trainer '" + t.getKey() + "'", t.getValue().values().iterator().next(),
+                    Preflight.sets(cm, t.getKey(), "momentum"), checked.train().size())) {
+                logger.warning(w);
+            }
+        }
+        // Before training, not after: a JVM without fonts gets a report without charts rather than none.
+        ReportWriter.chartsUnavailable().ifPresent(why -> logger.warning("charts cannot be drawn in this JVM (" + why
+                + "): the report will be written without them, and will say so"));
         // One command at a time per output directory: a second one stops here with exit status 2.
         try (OutputLock lock = OutputLock.acquire(output, "output directory")) {
             Dataset<Label> train = checked.train();
             Dataset<Label> test = checked.test();
-            checkTestLabels(train, test);
             List<RunFiles> runs = new ArrayList<>();
             for (String trainerName : experiment.getTrainers()) {
                 for (long seed : seeds) {

@@ -17,10 +17,14 @@ import org.tribuo.datasource.IDXDataSource;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -129,6 +133,74 @@ public final class Preflight {
         return new Checked(trainData, testData, trainers);
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Warnings: settings that are legal but almost certainly not what the user meant. One line each;
+    // training goes on.
+
+    /** Optimisers that ignore {@code momentum} (their first-moment decay is {@code beta1}). */
+    private static final Set<String> ADAPTIVE = Set.of("ADAM", "ADAMW");
+
+    /**
+     * The warnings about one trainer's settings against the data it will train on: {@code momentum} set
+     * in the config for an optimiser that ignores it (Adam, AdamW), and a {@code batchSize} larger than
+     * the training data (every epoch is then a single mini-batch).
+     * @param who Who the warning is about, e.g. {@code "trainer 'cnn-rg'"}.
+     * @param trainer The configured trainer.
+     * @param momentumSet Whether the config sets {@code momentum} for it (the field's default is not a choice).
+     * @param trainExamples The number of training examples it will see.
+     * @return The warnings, one line each; empty if none.
+     */
+    public static List<String> trainerWarnings(String who, Trainer<Label> trainer, boolean momentumSet, int trainExamples) {
+        Map<String, String> config = configuredValues(trainer);
+        List<String> out = new ArrayList<>();
+        String optimiser = config.getOrDefault("optimiser", "");
+        if (momentumSet && ADAPTIVE.contains(optimiser) && config.containsKey("momentum")) {
+            out.add(who + " sets momentum=" + config.get("momentum") + ", but optimiser=" + optimiser
+                    + " ignores momentum (its first-moment decay is beta1, " + config.getOrDefault("beta1", "0.9")
+                    + "): remove momentum, or set beta1 instead");
+        }
+        try {
+            int batch = Integer.parseInt(config.getOrDefault("batchSize", "0"));
+            if (batch > trainExamples) {
+                out.add(who + " has batchSize=" + batch + ", larger than the " + trainExamples + " training examples: "
+                        + "every epoch is one mini-batch of all " + trainExamples + " (one optimiser step per epoch)");
+            }
+        } catch (NumberFormatException e) {
+            // not an integer batch size: the trainer's own check reports it
+        }
+        return out;
+    }
+
+    /**
+     * The warning for more PyTorch threads than cores: {@code workers} processes of {@code threads}
+     * intra-op threads each compete for the CPU (results are unchanged, runs are slower).
+     * @param workers The worker processes (or concurrent tasks).
+     * @param threads The largest {@code numThreads} of the runs.
+     * @param cores The available processors.
+     * @return The warning, if {@code workers * threads > cores}.
+     */
+    public static Optional<String> threadsWarning(int workers, int threads, int cores) {
+        if ((long) workers * threads <= cores) {
+            return Optional.empty();
+        }
+        return Optional.of(workers + " workers x " + threads + " PyTorch thread" + (threads == 1 ? "" : "s") + " = "
+                + (long) workers * threads + " threads on " + cores + " core" + (cores == 1 ? "" : "s")
+                + ": the runs compete for the CPU and each takes longer (results are unchanged); use --workers "
+                + Math.max(1, cores / threads) + " or lower numThreads");
+    }
+
+    /** Whether a component's config sets a property itself (or inherits it from a component of its file). */
+    static boolean sets(ConfigurationManager cm, String component, String property) {
+        return cm.getConfigurationData(component).map(d -> d.get(property).isPresent()).orElse(false);
+    }
+
+    /** A trainer's configured values, from its provenance (the values OLCUT set, defaults included). */
+    static Map<String, String> configuredValues(Trainer<Label> trainer) {
+        Map<String, String> out = new LinkedHashMap<>();
+        trainer.getProvenance().getConfiguredParameters().forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
     /**
      * Checks that a trainer can train on the data: through {@link PreflightCheckable} if it
      * implements it, and, for IDX images, that its input shape is the images' shape.
@@ -192,9 +264,14 @@ public final class Preflight {
      * directory, or its nearest existing ancestor does.
      * @param dir The directory.
      * @param what What it is, for messages, e.g. {@code "output directory"}.
-     * @throws CommandException If it cannot be written to; the message names the path.
+     * @throws CommandException If it is empty ({@code Paths.get("")}, which would mean the working directory) or
+     *                          cannot be written to; the message names the path.
      */
     public static void checkWritableDirectory(Path dir, String what) {
+        if (dir.toString().isBlank()) {
+            // Paths.get("") is the working directory: an empty value in a config must not write into it unasked.
+            throw new CommandException("the " + what + " is empty (''): give a directory (write '.' for the working directory)");
+        }
         Path abs = dir.toAbsolutePath().normalize();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
@@ -284,7 +361,86 @@ public final class Preflight {
                     throw new CommandException("property '" + p.getKey() + "' of component '" + name + "' takes one value, found the list "
                             + p.getValue() + ": write <property name=\"" + p.getKey() + "\" value=\"...\"/>");
                 }
+                Class<?> element = elementType(f);
+                for (String v : values(p.getValue())) {
+                    if (element.isEnum()) {
+                        checkEnumValue(name, d.getClassName(), p.getKey(), v, element);
+                    } else if (element == Path.class || element == java.io.File.class) {
+                        checkPathValue(name, p.getKey(), v);
+                    }
+                }
             }
+        }
+    }
+
+    /**
+     * Checks a sweep's axes that vary an enum field of its base trainer (e.g. {@code optimiser}): every
+     * value must name a constant, before any run is planned.
+     * @param cm The configuration.
+     * @param sweep The sweep component's name.
+     * @throws CommandException On the first value that is not a constant; the message lists the allowed ones.
+     */
+    public static void checkSweepAxes(ConfigurationManager cm, String sweep) {
+        Optional<ConfigurationData> d = cm.getConfigurationData(sweep);
+        Optional<String> trainer = d.flatMap(x -> x.get("trainer")).map(Property::toString);
+        Optional<ConfigurationData> t = trainer.flatMap(cm::getConfigurationData);
+        if (d.isEmpty() || t.isEmpty()) {
+            return; // the sweep itself reports a missing trainer
+        }
+        Map<String, Field> fields = configFields(t.get().getClassName());
+        if (fields == null) {
+            return;
+        }
+        for (Map.Entry<String, Property> p : d.get().getProperties().entrySet()) {
+            Field f = fields.get(p.getKey());
+            if (f != null && elementType(f).isEnum()) {
+                for (String v : values(p.getValue())) {
+                    checkEnumValue(sweep, d.get().getClassName(), p.getKey(), v, elementType(f));
+                }
+            }
+        }
+    }
+
+    /** The type of a field's values: the field's type, or its element type for an array or a collection. */
+    private static Class<?> elementType(Field f) {
+        if (f.getType().isArray()) {
+            return f.getType().getComponentType();
+        }
+        if (Collection.class.isAssignableFrom(f.getType()) && f.getGenericType() instanceof ParameterizedType pt
+                && pt.getActualTypeArguments().length == 1 && pt.getActualTypeArguments()[0] instanceof Class<?> c) {
+            return c;
+        }
+        return f.getType();
+    }
+
+    /**
+     * Checks that a value names a constant of an enum field, as OLCUT's {@code Enum.valueOf} needs it (exact
+     * case); OLCUT's own message names neither the allowed values nor, for a typo's case, the fix.
+     * @param component The component's name.
+     * @param className Its class.
+     * @param field The field.
+     * @param value The value written in the config.
+     * @param type The field's enum type.
+     * @throws CommandException If the value is not one of the constants; the message lists them.
+     */
+    static void checkEnumValue(String component, String className, String field, String value, Class<?> type) {
+        List<String> allowed = Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList();
+        if (value.startsWith("${") || allowed.contains(value)) {
+            return; // ${...} is an OLCUT variable, resolved and checked by OLCUT itself
+        }
+        String near = allowed.stream().filter(a -> a.equalsIgnoreCase(value.trim())).findFirst()
+                .map(a -> " (names are case-sensitive: write '" + a + "')").orElse("");
+        throw new CommandException("component '" + component + "' (" + simple(className) + "), property '" + field + "': '" + value
+                + "' is not a value of " + type.getSimpleName() + "; the allowed values are " + String.join(", ", allowed) + near);
+    }
+
+    /** Checks that a path from a config can be a file name here (it cannot under LANG=C if it is not ASCII). */
+    private static void checkPathValue(String component, String field, String value) {
+        try {
+            Paths.get(value);
+        } catch (InvalidPathException e) {
+            CommandException c = TribuoRg.unencodablePath(new String[0], e);
+            throw new CommandException("component '" + component + "', property '" + field + "': " + c.getMessage(), e);
         }
     }
 

@@ -117,6 +117,7 @@ public final class ReportCommand {
             throw new CommandException("--target-accuracy must be in [0, 1], found " + o.targetAccuracy);
         }
         Preflight.checkWritableDirectory(o.outputDir, "output directory (--output-dir)");
+        checkNotBeingWritten(o.runs, o.outputDir);
         // Arguments first, then the runs: a malformed --compare is found before any model is evaluated.
         List<ReportOptions.Comparison> comparisons = new ArrayList<>();
         if (o.compare != null) {
@@ -193,7 +194,14 @@ public final class ReportCommand {
         return found.stream().findFirst();
     }
 
-    /** Finds run directories: given directly, under runs/, or under runs/TRAINER/. */
+    /**
+     * Finds run directories: given directly, under runs/, or under runs/TRAINER/. A run directory
+     * that has not finished (no {@value RunFiles#RUN}: a {@code seed-N} directory, or one holding other
+     * run files) is an error rather than silently left out: a report resting on fewer seeds than the
+     * experiment ran would compare other numbers than the user thinks. Hidden directories (a sweep's
+     * attempts in progress) are not runs.
+     * @throws CommandException If an entry is missing, names an unfinished run, or holds one.
+     */
     static List<RunFiles> collectRuns(List<String> list) {
         List<RunFiles> runs = new ArrayList<>();
         for (String entry : list) {
@@ -205,18 +213,72 @@ public final class ReportCommand {
                 runs.add(RunFiles.at(p));
                 continue;
             }
+            if (looksLikeARun(p)) {
+                throw unfinished(p);
+            }
             Path root = Files.isDirectory(p.resolve("runs")) ? p.resolve("runs") : p;
-            try (Stream<Path> files = Files.walk(root, 3)) {
-                files.filter(f -> f.getFileName().toString().equals(RunFiles.RUN)).sorted()
-                        .forEach(f -> runs.add(RunFiles.at(f.getParent())));
+            List<Path> dirs;
+            try (Stream<Path> files = Files.walk(root, 2)) {
+                dirs = files.filter(Files::isDirectory).filter(d -> !d.equals(root))
+                        .filter(d -> !root.relativize(d).toString().startsWith(".") && !d.getFileName().toString().startsWith("."))
+                        .sorted().toList();
             } catch (IOException e) {
                 throw new CommandException("could not list " + root + ": " + e.getMessage(), e);
+            }
+            for (Path d : dirs) {
+                if (Files.exists(d.resolve(RunFiles.RUN))) {
+                    runs.add(RunFiles.at(d));
+                } else if (looksLikeARun(d)) {
+                    throw unfinished(d);
+                }
             }
         }
         if (runs.isEmpty()) {
             throw new CommandException("no finished runs (directories with " + RunFiles.RUN + ") under " + list);
         }
         return runs;
+    }
+
+    /** A directory named like a run ({@code seed-N}) or holding a run's files, finished or not. */
+    private static boolean looksLikeARun(Path dir) {
+        if (dir.getFileName() != null && dir.getFileName().toString().matches("seed-\\d+")) {
+            return true;
+        }
+        for (String f : List.of(RunFiles.MODEL, RunFiles.PROVENANCE, RunFiles.EVALUATION, RunFiles.HISTORY)) {
+            if (Files.exists(dir.resolve(f))) {
+                return true;
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static CommandException unfinished(Path dir) {
+        return new CommandException("run directory " + dir.toAbsolutePath() + " has no " + RunFiles.RUN + ": its run did not "
+                + "finish (interrupted?), and a report without it would rest on fewer runs than were planned; rerun the "
+                + "experiment (it resumes and trains only unfinished runs), or delete the directory to report without it");
+    }
+
+    /**
+     * Refuses to read runs, or to write a report, where an experiment or sweep is writing now: every
+     * {@code --runs} entry, the {@code --output-dir} and their parents up to the experiment's output
+     * directory (OUTPUT/runs/TRAINER/seed-N) are checked for a held {@link OutputLock}.
+     */
+    static void checkNotBeingWritten(List<String> runs, Path outputDir) {
+        List<Path> dirs = new ArrayList<>();
+        for (String entry : runs == null ? List.<String>of() : runs) {
+            dirs.add(Paths.get(entry.trim()));
+        }
+        dirs.add(outputDir);
+        for (Path d : dirs) {
+            Path p = d.toAbsolutePath().normalize();
+            for (int up = 0; up <= 3 && p != null; up++, p = p.getParent()) {
+                OutputLock.checkFree(p, "directory");
+            }
+        }
     }
 
     /**

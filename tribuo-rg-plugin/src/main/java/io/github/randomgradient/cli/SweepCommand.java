@@ -3,6 +3,7 @@ package io.github.randomgradient.cli;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.sweep.LocalEngine;
 import io.github.randomgradient.sweep.PlannedRun;
@@ -55,6 +56,8 @@ import java.util.stream.Stream;
  */
 public final class SweepCommand {
 
+    private static final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SweepCommand.class.getName());
+
     private SweepCommand() {}
 
     /** Command-line options of {@code sweep}. */
@@ -102,6 +105,14 @@ public final class SweepCommand {
             throw new CommandException("--workers must be >= 1, found " + options.workers);
         }
         SweepEngine engine = engine(options.engine);
+        if (cm.getConfigurationData(options.sweep).isPresent()) {
+            try {
+                Preflight.checkPropertyKinds(cm, options.sweep);
+                Preflight.checkSweepAxes(cm, options.sweep);
+            } catch (CommandException e) {
+                throw new CommandException("config " + TribuoRg.configFiles(args) + ": " + e.getMessage(), e);
+            }
+        }
         if (options.outputDir != null) {
             Preflight.checkWritableDirectory(options.outputDir, "output directory (--output-dir)");
         }
@@ -129,6 +140,7 @@ public final class SweepCommand {
             for (PlannedRun run : plan.runs()) {
                 Preflight.checkFits(plan.sweep().getTrainer(), plan.trainer(run), data.train(), source);
             }
+            warnings(cm, plan, data, options.workers).forEach(logger::warning);
         } catch (SweepException e) {
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
         }
@@ -210,6 +222,31 @@ public final class SweepCommand {
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * The sweep's warnings, each once: momentum set for Adam runs, a batch larger than the training split,
+     * more worker threads than cores, charts that cannot be drawn.
+     */
+    private static Set<String> warnings(ConfigurationManager cm, SweepPlan plan, SweepData data, int workers) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        String base = plan.sweep().getTrainer();
+        boolean baseMomentum = Preflight.sets(cm, base, "momentum");
+        int threads = 1;
+        for (PlannedRun run : plan.runs()) {
+            org.tribuo.Trainer<org.tribuo.classification.Label> trainer = plan.trainer(run);
+            out.addAll(Preflight.trainerWarnings("sweep run " + run.dirName() + " (trainer '" + base + "')", trainer,
+                    baseMomentum || run.overrides().containsKey("momentum"), data.train().size()));
+            try {
+                threads = Math.max(threads, Integer.parseInt(Preflight.configuredValues(trainer).getOrDefault("numThreads", "1")));
+            } catch (NumberFormatException e) {
+                // the trainer's own check reports it
+            }
+        }
+        Preflight.threadsWarning(workers, threads, Runtime.getRuntime().availableProcessors()).ifPresent(out::add);
+        ReportWriter.chartsUnavailable().ifPresent(why -> out.add("charts cannot be drawn in this JVM (" + why
+                + "): the sweep report will be written without them, and will say so"));
         return out;
     }
 

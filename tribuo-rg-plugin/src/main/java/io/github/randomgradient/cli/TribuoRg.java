@@ -9,8 +9,10 @@ import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.history.DivergedRunException;
 
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -86,15 +88,15 @@ public final class TribuoRg {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "experiment":
-                return execute(() -> ExperimentCommand.run(rest, out), err, out);
+                return execute(() -> ExperimentCommand.run(rest, out), err, out, rest);
             case "sweep":
-                return execute(() -> SweepCommand.run(rest, out), err, out);
+                return execute(() -> SweepCommand.run(rest, out), err, out, rest);
             case "report":
-                return execute(() -> ReportCommand.run(rest, out), err, out);
+                return execute(() -> ReportCommand.run(rest, out), err, out, rest);
             case "audit":
-                return execute(() -> AuditCommand.run(rest, out), err, out);
+                return execute(() -> AuditCommand.run(rest, out), err, out, rest);
             case "export-data":
-                return execute(() -> ExportDataCommand.run(rest, out), err, out);
+                return execute(() -> ExportDataCommand.run(rest, out), err, out, rest);
             default:
                 err.println("error: unknown command '" + args[0] + "': the commands are " + String.join(", ", COMMANDS)
                         + " (tribuo-rg --help)");
@@ -109,10 +111,10 @@ public final class TribuoRg {
      * @return The exit status.
      */
     static int execute(Body body, PrintStream err) {
-        return execute(body, err, System.out);
+        return execute(body, err, System.out, new String[0]);
     }
 
-    private static int execute(Body body, PrintStream err, PrintStream out) {
+    private static int execute(Body body, PrintStream err, PrintStream out, String[] args) {
         try {
             body.run();
             return 0;
@@ -130,6 +132,12 @@ public final class TribuoRg {
             err.println("error: " + e.getMessage());
             return CommandException.EXIT_DIVERGED;
         } catch (Exception | LinkageError e) {
+            Optional<InvalidPathException> path = invalidPath(e);
+            if (path.isPresent()) {
+                // A path from the config or an argument that this locale cannot encode (LANG=C): the user's to fix.
+                err.println("error: " + unencodablePath(args, path.get()).getMessage());
+                return CommandException.EXIT_BAD_INPUT;
+            }
             err.println("error: unexpected failure, a defect in tribuo-rg: " + e);
             e.printStackTrace(err);
             err.println("Please report it with the command line, the config and this output.");
@@ -140,6 +148,13 @@ public final class TribuoRg {
     /**
      * Parses arguments and loads the {@code -c} config files through OLCUT, turning OLCUT's
      * failures into {@link CommandException}s that name the problem.
+     * <p>
+     * Checked before OLCUT sees them: no argument is empty or blank (an empty {@code --output-dir}
+     * would otherwise mean the working directory). Checked after: no argument is left over (OLCUT
+     * collects arguments that belong to no option and would ignore them). A path that the JVM's
+     * file-name encoding cannot represent (a non-ASCII path under {@code LANG=C}) is named with the
+     * option that gave it, and an {@code inherit} whose base component is in another file is
+     * explained (OLCUT's {@code inherit} sees the components of its own file only).
      * @param args The arguments.
      * @param options The options to fill.
      * @return The configuration manager.
@@ -147,20 +162,100 @@ public final class TribuoRg {
      * @throws CommandException If an argument or config file is invalid.
      */
     static ConfigurationManager configure(String[] args, Options options) throws UsageException {
+        checkNoEmptyArgument(args);
+        ConfigurationManager cm;
         try (ConfigFiles files = ConfigFiles.prepare(args)) {
             try {
-                return new ConfigurationManager(files.args(), options);
+                cm = new ConfigurationManager(files.args(), options);
             } catch (UsageException e) {
                 throw e;
-            } catch (ArgumentException e) {
-                throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
-            } catch (PropertyException e) {
-                throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
             } catch (RuntimeException e) {
+                invalidPath(e).ifPresent(p -> {
+                    throw unencodablePath(args, p);
+                });
+                if (e instanceof ArgumentException) {
+                    throw new CommandException("invalid arguments: " + files.real(e.getMessage()), e);
+                }
+                if (e instanceof PropertyException) {
+                    throw new CommandException("invalid config: " + files.real(e.getMessage()), e);
+                }
                 // OLCUT reports unreadable or malformed config files with ConfigLoaderException.
-                throw new CommandException("could not load config " + configFiles(args) + ": " + files.real(rootMessage(e)), e);
+                throw new CommandException("could not load config " + configFiles(args) + ": " + files.real(rootMessage(e))
+                        + inheritHint(rootMessage(e)), e);
+            }
+        } catch (InvalidPathException e) {
+            throw unencodablePath(args, e);
+        }
+        String[] unnamed = cm.getUnnamedArguments();
+        if (unnamed != null && unnamed.length > 0) {
+            throw new CommandException("unexpected argument" + (unnamed.length > 1 ? "s " : " ") + "'" + String.join("' '", unnamed)
+                    + "': every value belongs to an option (e.g. -c FILE, --output-dir DIR); see tribuo-rg "
+                    + (args.length > 0 ? "<command> " : "") + "--help");
+        }
+        return cm;
+    }
+
+    /**
+     * Refuses an empty or blank argument: given to an option it would stand for the working directory
+     * (an empty {@code --output-dir} wrote runs into the repository root) or for nothing.
+     */
+    private static void checkNoEmptyArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].isBlank()) {
+                String after = i > 0 && args[i - 1].startsWith("-") ? "the value of " + args[i - 1] : "argument " + (i + 1);
+                throw new CommandException(after + " is " + (args[i].isEmpty() ? "empty" : "blank ('" + args[i] + "')")
+                        + ": give a value (for a directory, '.' names the working directory)");
             }
         }
+    }
+
+    /** The {@link InvalidPathException} among an exception's causes, if any. */
+    static Optional<InvalidPathException> invalidPath(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InvalidPathException) {
+                return Optional.of((InvalidPathException) c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The user error for a path the JVM cannot turn into a file name: with a non-UTF-8 locale
+     * ({@code LANG=C}, {@code LC_ALL=C}) Java encodes file names in ASCII, so a path with any other
+     * character cannot be opened, whatever the file system holds.
+     * @param args The command's arguments, to name the option that gave the path.
+     * @param e The exception.
+     * @return The exception to throw.
+     */
+    static CommandException unencodablePath(String[] args, InvalidPathException e) {
+        String input = e.getInput();
+        String option = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals(input) || List.of(args[i].split(",")).contains(input)) {
+                option = args[i - 1];
+                break;
+            }
+        }
+        String encoding = System.getProperty("sun.jnu.encoding", "unknown");
+        boolean utf8 = encoding.replace("-", "").equalsIgnoreCase("UTF8");
+        return new CommandException("the path '" + input + "'" + (option != null ? " (" + option + ")" : args.length > 0 ? " (in the config or an argument)" : "")
+                + " cannot be used as a file name: " + e.getReason()
+                + (utf8 ? "" : " under this locale, whose file-name encoding is " + encoding
+                        + " (LANG/LC_ALL=C or POSIX); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 ./tribuo-rg ..., or use an ASCII path"), e);
+    }
+
+    /**
+     * Explains OLCUT's "Failed to find base component": its {@code inherit} sees only the components
+     * of the file it is written in, not those of included files or other {@code -c} files.
+     */
+    static String inheritHint(String message) {
+        if (message == null || !message.contains("Failed to find base component")) {
+            return "";
+        }
+        return " (OLCUT's inherit only sees components of the same file, not those of <file> includes or other -c files: "
+                + "in your own file, define the variant in full with type=\"io.github.randomgradient.djl.DJLTrainer\" and every "
+                + "property of the trainer you start from (references to shipped components such as loss scales and networks "
+                + "work across files), then inherit from that component in the same file; see README, 'A variant of a shipped trainer')";
     }
 
     static String configFiles(String[] args) {

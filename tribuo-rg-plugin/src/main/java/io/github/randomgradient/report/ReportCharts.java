@@ -36,7 +36,61 @@ final class ReportCharts {
     /** Chart height in pixels. */
     static final int HEIGHT = 400;
 
+    /**
+     * System property that makes {@link #unavailable()} fail as a JVM without fonts does ({@code true}):
+     * the way to see, and to test, the report without charts on a machine that has fonts.
+     */
+    static final String SIMULATE_NO_FONTS = "tribuo.rg.simulateNoFonts";
+
+    /** The probe's result once it passed (fonts do not come and go during a run); null until then. */
+    private static volatile Boolean drawable;
+
     private ReportCharts() {}
+
+    /**
+     * Whether charts can be drawn in this JVM, found by drawing a small chart with text to an image and
+     * to SVG, as the report does. A headless JVM without fonts (a minimal container) fails only when text
+     * is first laid out, with an {@link Error} ("Probable fatal error: No fonts found"), a
+     * {@link LinkageError} (libfontmanager, libfreetype) or a {@link RuntimeException} from the font
+     * configuration; so commands call this before training and write a report without charts instead
+     * of losing the report after the training.
+     * @return Empty if charts can be drawn, else why not (one line).
+     */
+    static java.util.Optional<String> unavailable() {
+        boolean simulate = Boolean.getBoolean(SIMULATE_NO_FONTS);
+        if (!simulate && Boolean.TRUE.equals(drawable)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            if (simulate) {
+                throw new Error("Probable fatal error: No fonts found (simulated by -D" + SIMULATE_NO_FONTS + "=true)");
+            }
+            XYSeriesCollection data = new XYSeriesCollection();
+            XYSeries s = new XYSeries("probe");
+            s.add(0, 0);
+            s.add(1, 1);
+            data.addSeries(s);
+            JFreeChart chart = ChartFactory.createXYLineChart("probe", "x", "y", data, PlotOrientation.VERTICAL, true, false, false);
+            java.awt.image.BufferedImage image = chart.createBufferedImage(160, 120);
+            image.flush();
+            svg(chart, "probe-");
+            drawable = true;
+            return java.util.Optional.empty();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error | RuntimeException e) {
+            return java.util.Optional.of(describe(e));
+        }
+    }
+
+    /** One line naming a chart failure and its cause. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append("; caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+        }
+        return sb.toString().replace('\n', ' ').replace('\r', ' ');
+    }
 
     /** Training loss per epoch: mean over seeds, band from min to max. */
     static JFreeChart loss(ReportData data) {

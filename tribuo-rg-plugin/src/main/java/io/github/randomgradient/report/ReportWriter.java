@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -46,14 +48,41 @@ public final class ReportWriter {
     /** The chart of the smoothed per-step training loss. */
     public static final String STEP_LOSS_PNG = "step-loss.png";
 
+    private static final Logger logger = Logger.getLogger(ReportWriter.class.getName());
+
     private ReportWriter() {}
+
+    /**
+     * Whether this JVM can draw the report's charts (a headless JVM without fonts cannot). Commands ask
+     * before training and warn; {@link #write} then writes the report without charts and says so in it.
+     * Setting the system property {@code tribuo.rg.simulateNoFonts=true} simulates a JVM without fonts.
+     * @return Empty if charts can be drawn, else why not (one line).
+     */
+    public static Optional<String> chartsUnavailable() {
+        return ReportCharts.unavailable();
+    }
+
+    /**
+     * The sentence a report without charts carries in place of its figures.
+     * @param reason Why the charts could not be drawn.
+     * @return The sentence.
+     */
+    public static String noChartsNote(String reason) {
+        return "Charts were not drawn: this JVM cannot draw them (" + reason + "); the tables hold the same values. "
+                + "Install fonts (e.g. fontconfig and fonts-dejavu-core) and rebuild the report with tribuo-rg report to get them.";
+    }
 
     /**
      * Writes the report's six files into {@code dir}, creating it if needed and replacing files of
      * an earlier report.
      * @param report The built report.
      * @param dir The output directory.
-     * @return The paths written: Markdown, HTML, JSON, loss chart, accuracy chart, per-step loss chart.
+     * <p>
+     * Where this JVM cannot draw charts ({@link #chartsUnavailable()}: no fonts), only the three pages are
+     * written, each saying so in place of the figures, charts of an earlier report are deleted, and a
+     * warning is logged.
+     * @return The paths written: Markdown, HTML, JSON, loss chart, accuracy chart, per-step loss chart (no charts
+     *         where they cannot be drawn).
      * @throws UncheckedIOException If a file cannot be rendered or written, or the file system cannot move a file
      *                              atomically; the temporary files are then deleted, and no file is replaced unless
      *                              all six were rendered.
@@ -66,12 +95,29 @@ public final class ReportWriter {
             System.setProperty("java.awt.headless", "true");
         }
         ReportData data = report.data();
-        JFreeChart loss = ReportCharts.loss(data);
-        JFreeChart accuracy = ReportCharts.accuracy(data);
-        JFreeChart steps = ReportCharts.stepLoss(data);
-        String markdown = markdown(data);
-        String html = html(data, List.of(ReportCharts.svg(loss, "loss-"), ReportCharts.svg(accuracy, "accuracy-"),
-                ReportCharts.svg(steps, "steps-")));
+        Optional<String> noCharts = chartsUnavailable();
+        JFreeChart loss = null;
+        JFreeChart accuracy = null;
+        JFreeChart steps = null;
+        List<String> svgs = List.of();
+        if (noCharts.isEmpty()) {
+            try {
+                loss = ReportCharts.loss(data);
+                accuracy = ReportCharts.accuracy(data);
+                steps = ReportCharts.stepLoss(data);
+                svgs = List.of(ReportCharts.svg(loss, "loss-"), ReportCharts.svg(accuracy, "accuracy-"), ReportCharts.svg(steps, "steps-"));
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Error | RuntimeException e) {
+                noCharts = Optional.of(ReportCharts.describe(e));
+            }
+        }
+        if (noCharts.isPresent()) {
+            logger.warning("the report in " + dir + " has no charts: they cannot be drawn in this JVM (" + noCharts.get()
+                    + "); its tables hold the same curves. Install fonts (e.g. fontconfig and fonts-dejavu-core) to get them");
+        }
+        String markdown = markdown(data, noCharts);
+        String html = html(data, svgs, noCharts);
         String json = report.toJson();
 
         Map<String, Path> staged = new LinkedHashMap<>();
@@ -80,9 +126,16 @@ public final class ReportWriter {
             stageText(dir, MARKDOWN, markdown, staged);
             stageText(dir, HTML, html, staged);
             stageText(dir, JSON, json, staged);
-            ChartUtils.saveChartAsPNG(stage(dir, LOSS_PNG, staged).toFile(), loss, ReportCharts.WIDTH, ReportCharts.HEIGHT);
-            ChartUtils.saveChartAsPNG(stage(dir, ACCURACY_PNG, staged).toFile(), accuracy, ReportCharts.WIDTH, ReportCharts.HEIGHT);
-            ChartUtils.saveChartAsPNG(stage(dir, STEP_LOSS_PNG, staged).toFile(), steps, ReportCharts.WIDTH, ReportCharts.HEIGHT);
+            if (noCharts.isEmpty()) {
+                ChartUtils.saveChartAsPNG(stage(dir, LOSS_PNG, staged).toFile(), loss, ReportCharts.WIDTH, ReportCharts.HEIGHT);
+                ChartUtils.saveChartAsPNG(stage(dir, ACCURACY_PNG, staged).toFile(), accuracy, ReportCharts.WIDTH, ReportCharts.HEIGHT);
+                ChartUtils.saveChartAsPNG(stage(dir, STEP_LOSS_PNG, staged).toFile(), steps, ReportCharts.WIDTH, ReportCharts.HEIGHT);
+            } else {
+                // Charts of an earlier report in this directory would show other runs than the pages.
+                for (String png : List.of(LOSS_PNG, ACCURACY_PNG, STEP_LOSS_PNG)) {
+                    Files.deleteIfExists(dir.resolve(png));
+                }
+            }
             List<Path> written = new ArrayList<>();
             for (Map.Entry<String, Path> e : staged.entrySet()) {
                 Path target = dir.resolve(e.getKey());
@@ -122,7 +175,7 @@ public final class ReportWriter {
             "Training loss per mini-batch: centred moving average over " + Statistics.MOVING_AVERAGE_WINDOW
                     + " steps, mean over seeds");
 
-    private static String markdown(ReportData data) {
+    private static String markdown(ReportData data, Optional<String> noCharts) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(mdText(data.title())).append("\n\n");
         sb.append("## Answer\n\n");
@@ -144,8 +197,12 @@ public final class ReportWriter {
         sb.append("## Convergence and oscillation\n\n").append(ReportTables.OSCILLATION_TEXT).append("\n\n");
         mdTable(sb, ReportTables.convergence(data));
         List<String> pngs = List.of(LOSS_PNG, ACCURACY_PNG, STEP_LOSS_PNG);
-        for (int i = 0; i < pngs.size(); i++) {
-            sb.append("![").append(CAPTIONS.get(i)).append("](").append(pngs.get(i)).append(")\n\n");
+        if (noCharts.isPresent()) {
+            sb.append(mdText(noChartsNote(noCharts.get()))).append("\n\n");
+        } else {
+            for (int i = 0; i < pngs.size(); i++) {
+                sb.append("![").append(CAPTIONS.get(i)).append("](").append(pngs.get(i)).append(")\n\n");
+            }
         }
         mdTable(sb, ReportTables.curve(data));
         sb.append("## Provenance diff\n\n").append(ReportTables.DIFF_TEXT).append("\n\n");
@@ -206,7 +263,7 @@ public final class ReportWriter {
             ".note{color:#8a4b00}",
             ".answer{font-size:1.1em;margin-bottom:0.4em}");
 
-    private static String html(ReportData data, List<String> svgs) {
+    private static String html(ReportData data, List<String> svgs, Optional<String> noCharts) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(escape(data.title())).append("</title>\n<style>\n").append(CSS).append("\n</style>\n</head>\n<body>\n");
@@ -230,6 +287,9 @@ public final class ReportWriter {
         htmlTable(sb, ReportTables.scale(data));
         sb.append("<h2>Convergence and oscillation</h2>\n<p>").append(escape(ReportTables.OSCILLATION_TEXT)).append("</p>\n");
         htmlTable(sb, ReportTables.convergence(data));
+        if (noCharts.isPresent()) {
+            sb.append("<p class=\"note\">").append(escape(noChartsNote(noCharts.get()))).append("</p>\n");
+        }
         for (int i = 0; i < svgs.size(); i++) {
             sb.append("<figure>").append(svgs.get(i)).append("<figcaption>").append(escape(CAPTIONS.get(i)))
                     .append("</figcaption></figure>\n");

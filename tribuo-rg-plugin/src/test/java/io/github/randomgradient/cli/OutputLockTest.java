@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,5 +37,43 @@ public class OutputLockTest {
         CommandException e = assertThrows(CommandException.class,
                 () -> Preflight.checkWritableDirectory(link.resolve("out"), "output directory"));
         assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+    }
+
+    @Test
+    public void aCommandThatStopsBeforeWritingLeavesNoDirectoryBehind() throws Exception {
+        Path out = tmp.resolve("a/b/out");
+        try (OutputLock lock = OutputLock.acquire(out, "output directory")) {
+            assertTrue(Files.isRegularFile(out.resolve(OutputLock.FILE)));
+        }
+        assertFalse(Files.exists(tmp.resolve("a")), "the directories the lock created are gone again");
+
+        Path written = tmp.resolve("written");
+        try (OutputLock lock = OutputLock.acquire(written, "output directory")) {
+            Files.writeString(written.resolve("experiment.json"), "{}");
+        }
+        assertTrue(Files.isRegularFile(written.resolve("experiment.json")), "a directory with output stays");
+
+        Path existing = Files.createDirectories(tmp.resolve("existing"));
+        try (OutputLock lock = OutputLock.acquire(existing, "output directory")) {
+            assertTrue(Files.isRegularFile(existing.resolve(OutputLock.FILE)));
+        }
+        assertTrue(Files.isDirectory(existing), "a directory the user made is never deleted");
+    }
+
+    @Test
+    public void checkFreeRefusesADirectoryAnotherCommandIsWriting() throws Exception {
+        Path out = tmp.resolve("experiment");
+        OutputLock.checkFree(out, "run directory"); // no directory, no lock file: free
+        try (OutputLock lock = OutputLock.acquire(out, "output directory")) {
+            Files.writeString(out.resolve("experiment.json"), "{}");
+            CommandException e = assertThrows(CommandException.class, () -> OutputLock.checkFree(out, "run directory"));
+            assertEquals(CommandException.EXIT_BAD_INPUT, e.exitStatus());
+            assertTrue(e.getMessage().contains(out.toAbsolutePath().toString()) && e.getMessage().contains("being written")
+                    && e.getMessage().contains("process " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        OutputLock.checkFree(out, "run directory"); // released: free again
+        try (OutputLock again = OutputLock.acquire(out, "output directory")) {
+            assertTrue(Files.isRegularFile(out.resolve(OutputLock.FILE)), "checkFree took nothing");
+        }
     }
 }

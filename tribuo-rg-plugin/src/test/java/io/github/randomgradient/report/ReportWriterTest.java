@@ -100,6 +100,35 @@ public class ReportWriterTest {
     }
 
     @Test
+    public void withoutFontsTheReportIsWrittenWithoutChartsAndSaysSo(@TempDir Path dir) throws IOException {
+        ComparisonReport report = ComparisonReport.build(RunFixtures.select(experiment, 2), OPTIONS);
+        ReportWriter.write(report, dir);
+        assertTrue(Files.exists(dir.resolve(ReportWriter.LOSS_PNG)), "fonts here: charts drawn");
+        String before = System.getProperty(ReportCharts.SIMULATE_NO_FONTS);
+        System.setProperty(ReportCharts.SIMULATE_NO_FONTS, "true");
+        try {
+            assertTrue(ReportWriter.chartsUnavailable().orElseThrow().contains("No fonts found"));
+            List<Path> written = ReportWriter.write(report, dir);
+            assertEquals(List.of(dir.resolve(ReportWriter.MARKDOWN), dir.resolve(ReportWriter.HTML), dir.resolve(ReportWriter.JSON)), written);
+            for (String png : List.of(ReportWriter.LOSS_PNG, ReportWriter.ACCURACY_PNG, ReportWriter.STEP_LOSS_PNG)) {
+                assertFalse(Files.exists(dir.resolve(png)), png + " of the earlier report would show other runs");
+            }
+            String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN));
+            String html = Files.readString(dir.resolve(ReportWriter.HTML));
+            assertTrue(md.contains("Charts were not drawn") && md.contains("No fonts found") && !md.contains(".png)"), md);
+            assertTrue(html.contains("Charts were not drawn") && !html.contains("<svg"), "no inline chart in the page");
+            assertTrue(md.contains("## Convergence and oscillation"), "the tables are all there");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ReportCharts.SIMULATE_NO_FONTS);
+            } else {
+                System.setProperty(ReportCharts.SIMULATE_NO_FONTS, before);
+            }
+        }
+        assertTrue(ReportWriter.chartsUnavailable().isEmpty(), "the simulation ends with the property");
+    }
+
+    @Test
     public void nanRoundTripsThroughTheJsonFile(@TempDir Path dir) throws IOException {
         ComparisonReport report = ComparisonReport.build(RunFixtures.select(experiment, 1), OPTIONS);
         ReportWriter.write(report, dir);

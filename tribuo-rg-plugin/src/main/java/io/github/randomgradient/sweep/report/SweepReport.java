@@ -1,5 +1,6 @@
 package io.github.randomgradient.sweep.report;
 
+import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.report.RunFiles;
 import io.github.randomgradient.sweep.SweepPlan;
 import org.jfree.chart.ChartFactory;
@@ -81,15 +82,26 @@ public final class SweepReport {
     public void write(Path dir) {
         try {
             Files.createDirectories(dir);
-            JFreeChart curves = curves();
-            // Not Files.createTempFile: its owner-only permissions would stay on the published file.
-            Path png = RunFiles.partialFile(dir, CURVES_PNG);
-            ChartUtils.saveChartAsPNG(png.toFile(), curves, 720, 400);
-            Files.move(png, dir.resolve(CURVES_PNG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // A JVM without fonts cannot draw the chart: the report is written without it and says so.
+            java.util.Optional<String> noCharts = ReportWriter.chartsUnavailable();
+            String svg = null;
+            if (noCharts.isEmpty()) {
+                JFreeChart curves = curves();
+                svg = svg(curves);
+                // Not Files.createTempFile: its owner-only permissions would stay on the published file.
+                Path png = RunFiles.partialFile(dir, CURVES_PNG);
+                ChartUtils.saveChartAsPNG(png.toFile(), curves, 720, 400);
+                Files.move(png, dir.resolve(CURVES_PNG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(dir.resolve(CURVES_PNG));
+                java.util.logging.Logger.getLogger(SweepReport.class.getName()).warning("the sweep report in " + dir
+                        + " has no chart: it cannot be drawn in this JVM (" + noCharts.get() + ")");
+            }
+            String chartNote = noCharts.map(ReportWriter::noChartsNote).orElse(null);
             RunFiles files = RunFiles.at(dir);
             files.writeJson(JSON, results);
-            files.writeText(MARKDOWN, SweepReportText.markdown(results, CURVES_PNG));
-            files.writeText(HTML, SweepReportText.html(results, svg(curves)));
+            files.writeText(MARKDOWN, SweepReportText.markdown(results, svg == null ? null : CURVES_PNG, chartNote));
+            files.writeText(HTML, SweepReportText.html(results, svg, chartNote));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the sweep report to " + dir, e);
         }

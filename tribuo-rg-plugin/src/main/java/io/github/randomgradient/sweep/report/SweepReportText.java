@@ -137,6 +137,11 @@ final class SweepReportText {
     }
 
     static String markdown(SweepResults r, String curvesPng) {
+        return markdown(r, curvesPng, null);
+    }
+
+    /** The Markdown page; without a chart ({@code curvesPng} null) {@code chartNote} stands in its place. */
+    static String markdown(SweepResults r, String curvesPng, String chartNote) {
         StringBuilder sb = new StringBuilder("# ").append(r.title()).append("\n\n").append(intro(r)).append("\n\n");
         sb.append("## Verdicts: tuned RG against each tuned reference\n\n");
         md(sb, verdicts(r));
@@ -149,7 +154,11 @@ final class SweepReportText {
                 + "target.\n\n");
         sb.append("## Tuned arms (chosen on the validation split)\n\n");
         md(sb, tuned(r));
-        sb.append("\n![Test accuracy per epoch of each arm's tuned cell](").append(curvesPng).append(")\n\n");
+        if (curvesPng != null) {
+            sb.append("\n![Test accuracy per epoch of each arm's tuned cell](").append(curvesPng).append(")\n\n");
+        } else {
+            sb.append("\n").append(chartNote).append("\n\n");
+        }
         sharedCells(r).forEach(line -> sb.append(line).append("\n\n"));
         sb.append("## Heatmaps over learning rate × momentum\n\n");
         for (SweepResults.Heatmap h : r.heatmaps()) {
@@ -212,13 +221,18 @@ final class SweepReportText {
             + "overflow-wrap:anywhere}th{background:#f0f0f0}td.num{text-align:right}";
 
     static String html(SweepResults r, String curvesSvg) {
+        return html(r, curvesSvg, null);
+    }
+
+    /** The HTML page; without a chart ({@code curvesSvg} null) {@code chartNote} stands in its place. */
+    static String html(SweepResults r, String curvesSvg, String chartNote) {
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>").append(esc(r.title()))
                 .append("</title><style>").append(CSS).append("</style></head><body>\n<h1>").append(esc(r.title())).append("</h1>\n<p>")
                 .append(esc(intro(r))).append("</p>\n<h2>Verdicts: tuned RG against each tuned reference</h2>\n");
         html(sb, verdicts(r));
         sb.append("<h2>Tuned arms (chosen on the validation split)</h2>\n");
         html(sb, tuned(r));
-        sb.append(curvesSvg).append('\n');
+        sb.append(curvesSvg != null ? curvesSvg : "<p class='note'>" + esc(chartNote) + "</p>").append('\n');
         sharedCells(r).forEach(line -> sb.append("<p>").append(esc(line)).append("</p>\n"));
         sb.append("<h2>Heatmaps over learning rate × momentum</h2>\n");
         for (SweepResults.Heatmap h : r.heatmaps()) {
