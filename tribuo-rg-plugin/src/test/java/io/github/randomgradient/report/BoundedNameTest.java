@@ -1,6 +1,7 @@
 package io.github.randomgradient.report;
 
 import io.github.randomgradient.config.Digests;
+import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

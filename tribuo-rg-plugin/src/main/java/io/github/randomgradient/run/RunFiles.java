@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.run;
 
 import io.github.randomgradient.config.Digests;
 
