@@ -14,6 +14,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.config.Digests;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
@@ -126,7 +127,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
         this.exampleShape = exampleShape.clone();
         this.numOutputs = numOutputs;
         this.parameters = parameters.clone();
-        this.parameterSha256 = ParameterIntegrity.sha256(this.parameters);
+        this.parameterSha256 = Digests.sha256(this.parameters);
         this.parameterShapes = new ArrayList<>(parameterShapes);
         this.inferenceBatchSize = inferenceBatchSize;
         this.history = history;

@@ -3,7 +3,7 @@ package io.github.randomgradient.djl;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.config.Digests;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +17,6 @@ import java.util.List;
 public final class ParameterIntegrity {
 
     private ParameterIntegrity() {}
-
-    /**
-     * The SHA-256 of bytes, in lower-case hex.
-     * @param bytes The bytes.
-     * @return 64 hex digits.
-     */
-    public static String sha256(byte[] bytes) {
-        return RunFiles.sha256(bytes);
-    }
 
     /**
      * Each parameter of an initialised block as {@code name (d1, d2, ...)}, in save order.
@@ -49,7 +40,7 @@ public final class ParameterIntegrity {
      * @throws IllegalStateException If they differ; the message names the model and both digests.
      */
     public static void checkDigest(String what, byte[] bytes, String expectedSha256) {
-        String actual = sha256(bytes);
+        String actual = Digests.sha256(bytes);
         if (!actual.equals(expectedSha256)) {
             throw new IllegalStateException(what + ": the parameter bytes (" + bytes.length + " bytes) do not match the stored "
                     + "SHA-256: stored " + expectedSha256 + ", computed " + actual + "; the file is corrupt or was altered");

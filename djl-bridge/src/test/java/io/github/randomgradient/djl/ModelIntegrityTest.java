@@ -2,6 +2,7 @@ package io.github.randomgradient.djl;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import io.github.randomgradient.config.Digests;
 import io.github.randomgradient.djl.block.MLPBlockFactory;
 import io.github.randomgradient.djl.convert.DenseFeatureConverter;
 import io.github.randomgradient.djl.convert.LabelConverter;
@@ -86,7 +87,7 @@ public class ModelIntegrityTest {
     @Test
     public void intactFilesLoadAndRecordDigestAndShapes() throws Exception {
         assertEquals(64, units16.getParameterSha256().length());
-        assertEquals(ParameterIntegrity.sha256(units16.getParameterBytes()), units16.getParameterSha256());
+        assertEquals(Digests.sha256(units16.getParameterBytes()), units16.getParameterSha256());
         assertTrue(units16.getParameterShapes().get(0).endsWith("(16, 2)"), units16.getParameterShapes().toString());
         Model<?> loaded = Model.deserializeFromFile(protoFile(b -> b, DJLModel.CURRENT_VERSION));
         assertArrayEquals(units16.getParameterBytes(), ((DJLModel<?>) loaded).getParameterBytes());

@@ -15,7 +15,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.djl.DJLEngine;
 import io.github.randomgradient.djl.DJLModel;
 import io.github.randomgradient.djl.DJLTrainer;

@@ -1,6 +1,6 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.github.randomgradient.examples;
 
 import io.github.randomgradient.cli.OutputLock;
 import io.github.randomgradient.cli.TribuoRg;
-import io.github.randomgradient.report.ProvenanceFacts;
+import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.report.ReportWriter;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

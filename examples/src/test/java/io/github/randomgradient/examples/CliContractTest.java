@@ -1,7 +1,7 @@
 package io.github.randomgradient.examples;
 
 import io.github.randomgradient.cli.TribuoRg;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,9 +4,9 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
-import io.github.randomgradient.cli.ConfigFiles;
+import io.github.randomgradient.config.ConfigFiles;
 import io.github.randomgradient.cli.Experiment;
-import io.github.randomgradient.report.ProvenanceFacts;
+import io.github.randomgradient.run.ProvenanceFacts;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Trainer;
 

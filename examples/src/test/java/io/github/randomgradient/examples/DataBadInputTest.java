@@ -1,6 +1,6 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -1,6 +1,6 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.djl.DJLModel;
 import io.github.randomgradient.djl.DJLTrainer;
 import io.github.randomgradient.djl.block.MLPBlockFactory;

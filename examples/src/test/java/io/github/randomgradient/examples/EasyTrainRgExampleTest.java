@@ -1,6 +1,6 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.rg.LossScale;
 import io.github.randomgradient.rg.UniformLossScale;

@@ -1,8 +1,8 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.cli.IdxDirectory;
-import io.github.randomgradient.report.RunFiles;
-import io.github.randomgradient.report.RunRecord;
+import io.github.randomgradient.data.IdxDirectory;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.run.RunRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.djl.DJLEngine;
 import io.github.randomgradient.history.TrainingHistory;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

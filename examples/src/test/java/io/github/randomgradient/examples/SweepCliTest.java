@@ -2,7 +2,7 @@ package io.github.randomgradient.examples;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import io.github.randomgradient.djl.DJLModel;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepPlan;
@@ -176,8 +176,8 @@ public class SweepCliTest {
         // Every role's trainer is a full configuration: the RG arm differs from its baseline in the loss scale only.
         PlannedRun rg = plan.roles().stream().filter(r -> r.arm().equals(PlannedRun.RG) && r.grid().get("learningRate").equals("0.05")
                 && r.seed() == 1).findFirst().orElseThrow();
-        var a = io.github.randomgradient.report.ProvenanceFacts.configurationOf(plan.trainer(rg).getProvenance());
-        var b = io.github.randomgradient.report.ProvenanceFacts.configurationOf(plan.trainer(baseline).getProvenance());
+        var a = io.github.randomgradient.run.ProvenanceFacts.configurationOf(plan.trainer(rg).getProvenance());
+        var b = io.github.randomgradient.run.ProvenanceFacts.configurationOf(plan.trainer(baseline).getProvenance());
         for (String key : a.keySet()) {
             if (!key.startsWith("lossScale")) {
                 assertEquals(a.get(key), b.get(key), key);

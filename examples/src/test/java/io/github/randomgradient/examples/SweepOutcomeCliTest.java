@@ -1,6 +1,6 @@
 package io.github.randomgradient.examples;
 
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.SweepRunRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

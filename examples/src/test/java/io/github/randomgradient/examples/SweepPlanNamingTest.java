@@ -1,8 +1,8 @@
 package io.github.randomgradient.examples;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
-import io.github.randomgradient.report.ProvenanceFacts;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.SweepException;
 import io.github.randomgradient.sweep.SweepPlan;

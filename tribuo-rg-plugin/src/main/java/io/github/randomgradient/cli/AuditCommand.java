@@ -4,7 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
-import io.github.randomgradient.report.ProvenanceFacts;
+import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Model;
 

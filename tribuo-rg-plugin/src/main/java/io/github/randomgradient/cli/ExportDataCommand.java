@@ -2,6 +2,7 @@ package io.github.randomgradient.cli;
 
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import io.github.randomgradient.data.IdxDirectory;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 

@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.UsageException;
+import io.github.randomgradient.config.ConfigFiles;
 import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.history.DivergedRunException;
 

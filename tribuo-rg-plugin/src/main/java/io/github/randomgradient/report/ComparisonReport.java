@@ -1,12 +1,17 @@
 package io.github.randomgradient.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.RunRow;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 import io.github.randomgradient.report.ReportData.Verdict;
 import io.github.randomgradient.report.ReportOptions.Comparison;
 
+import io.github.randomgradient.run.FailedRun;
+import io.github.randomgradient.run.LoadedRun;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.run.RunRecord;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;

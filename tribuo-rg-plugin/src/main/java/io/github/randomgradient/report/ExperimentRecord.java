@@ -1,5 +1,6 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.run.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.github.randomgradient.report;
 import io.github.randomgradient.report.ReportData.DiffRow;
 import io.github.randomgradient.report.ReportData.ProvenanceDiff;
 
+import io.github.randomgradient.run.LoadedRun;
+import io.github.randomgradient.run.ProvenanceFacts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -4,6 +4,10 @@ import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.report.Statistics.Summary;
 
+import io.github.randomgradient.run.FailedRun;
+import io.github.randomgradient.run.LoadedRun;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunRecord;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,17 +248,6 @@ public record ReportData(String title, double targetAccuracy, List<RunRow> runs,
             values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
     }
-
-    /**
-     * A run left out of summaries, charts and verdicts.
-     *
-     * @param trainer The trainer name.
-     * @param seed The seed.
-     * @param status {@link LoadedRun#DIVERGED} or {@link LoadedRun#COLLAPSED}.
-     * @param divergence Where it diverged (epoch, step, loss, learning rate, loss scale), null if not recorded or collapsed.
-     * @param description What happened, in words.
-     */
-    public record FailedRun(String trainer, long seed, String status, Divergence divergence, String description) {}
 
     /**
      * The verdict of one comparison on test accuracy.

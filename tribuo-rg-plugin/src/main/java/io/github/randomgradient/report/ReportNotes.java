@@ -1,8 +1,10 @@
 package io.github.randomgradient.report;
 
-import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 
+import io.github.randomgradient.run.FailedRun;
+import io.github.randomgradient.run.LoadedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunRecord;
 import java.util.List;
 import java.util.Objects;
 

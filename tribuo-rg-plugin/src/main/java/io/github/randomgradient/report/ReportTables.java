@@ -4,10 +4,11 @@ import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.report.ReportData.ClassRow;
 import io.github.randomgradient.report.ReportData.CurvePoint;
 import io.github.randomgradient.report.ReportData.DiffRow;
-import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.RunRow;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 
+import io.github.randomgradient.run.FailedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.github.randomgradient.report;
 
 import io.github.randomgradient.report.ReportData.Verdict;
 import io.github.randomgradient.report.ReportTables.Table;
+import io.github.randomgradient.run.RunFiles;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 

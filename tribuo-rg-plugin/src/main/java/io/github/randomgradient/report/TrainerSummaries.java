@@ -10,6 +10,9 @@ import io.github.randomgradient.report.ReportData.StepPoint;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 import io.github.randomgradient.rg.LossScale;
 
+import io.github.randomgradient.run.EvaluationRecord;
+import io.github.randomgradient.run.LoadedRun;
+import io.github.randomgradient.run.ProvenanceFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

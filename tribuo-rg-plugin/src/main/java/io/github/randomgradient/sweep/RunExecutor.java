@@ -1,9 +1,9 @@
 package io.github.randomgradient.sweep;
 
-import io.github.randomgradient.cli.RunRecorder;
+import io.github.randomgradient.run.RunRecorder;
 import io.github.randomgradient.history.DivergedRunException;
 import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import org.tribuo.Model;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;

@@ -4,7 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxFile;

@@ -1,5 +1,7 @@
 package io.github.randomgradient.sweep;
 
+import io.github.randomgradient.config.Digests;
+
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
@@ -7,8 +9,8 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
-import io.github.randomgradient.report.ProvenanceFacts;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
 import io.github.randomgradient.rg.UniformLossScale;
@@ -213,7 +215,7 @@ public final class SweepPlan {
         String provisional = "sweep-run-" + Integer.toHexString(properties.hashCode()) + "-" + cm.getComponentNames().size();
         cm.addConfiguration(new ConfigurationData(provisional, base.getClassName(), properties));
         Map<String, String> config = configuration(cm, provisional, sweepName + "' run '" + arm + " " + overrides);
-        String id = sha256(new TreeMap<>(config) + "\n" + dataKey);
+        String id = Digests.sha256(new TreeMap<>(config) + "\n" + dataKey);
         String component = "sweep-run-" + id;
         if (!cm.containsConfigurable(component)) {
             cm.addConfiguration(new ConfigurationData(component, base.getClassName(), properties));
@@ -414,9 +416,6 @@ public final class SweepPlan {
         return false;
     }
 
-    private static String sha256(String text) {
-        return RunFiles.sha256(text.getBytes(StandardCharsets.UTF_8));
-    }
 
     /**
      * What the plan chose for the user that the plan output and the report must say, e.g. that an

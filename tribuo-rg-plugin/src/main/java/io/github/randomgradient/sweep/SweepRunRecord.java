@@ -1,7 +1,7 @@
 package io.github.randomgradient.sweep;
 
 import io.github.randomgradient.history.Divergence;
-import io.github.randomgradient.report.EvaluationRecord;
+import io.github.randomgradient.run.EvaluationRecord;
 
 import java.util.Map;
 

@@ -3,8 +3,9 @@ package io.github.randomgradient.sweep;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
-import io.github.randomgradient.cli.ConfigFiles;
-import io.github.randomgradient.cli.IdxDirectory;
+import io.github.randomgradient.config.ConfigFiles;
+import io.github.randomgradient.config.EngineProbe;
+import io.github.randomgradient.data.IdxDirectory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -151,16 +154,23 @@ public final class SweepWorker {
     }
 
     /**
-     * The engine this JVM trains with, found by name (the plugin does not depend on DJL): loading it
-     * unpacks the native library into the cache on first use, so a bad node fails here.
+     * The engine this JVM trains with, found as an {@link EngineProbe} service (the module that
+     * trains provides it; this one does not depend on it): loading it unpacks the native library
+     * into the cache on first use, so a bad node fails here.
+     * @throws IllegalStateException If no engine is on the class path.
      */
     private static String probe() throws Exception {
-        Class<?> engineClass = Class.forName("ai.djl.engine.Engine");
-        Object engine = engineClass.getMethod("getInstance").invoke(null);
-        Object cache = Class.forName("ai.djl.util.Utils").getMethod("getEngineCacheDir").invoke(null);
-        return "host=" + java.net.InetAddress.getLocalHost().getHostName() + " java=" + System.getProperty("java.version")
-                + " engine=" + engineClass.getMethod("getEngineName").invoke(engine) + " " + engineClass.getMethod("getVersion").invoke(engine)
-                + " cache=" + cache;
+        List<EngineProbe> probes = ServiceLoader.load(EngineProbe.class).stream().map(ServiceLoader.Provider::get).toList();
+        if (probes.isEmpty()) {
+            throw new IllegalStateException("no training engine on this worker's class path (no " + EngineProbe.class.getName()
+                    + " service): put djl-bridge and its dependencies on it");
+        }
+        StringBuilder line = new StringBuilder("host=" + java.net.InetAddress.getLocalHost().getHostName() + " java="
+                + System.getProperty("java.version"));
+        for (EngineProbe p : probes) {
+            line.append(' ').append(p.probe());
+        }
+        return line.toString();
     }
 
     private static boolean train(SweepPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {

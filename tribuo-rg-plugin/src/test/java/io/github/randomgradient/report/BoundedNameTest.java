@@ -1,5 +1,7 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.config.Digests;
+import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ public class BoundedNameTest {
         String b2 = RunFiles.boundedName(long2, 255);
         assertEquals(255, bytes(b1));
         // The readable prefix, then '~' and 16 hex digits of the whole name's SHA-256.
-        assertEquals("t".repeat(238) + "~" + RunFiles.sha256(long1.getBytes(StandardCharsets.UTF_8)).substring(0, 16), b1);
+        assertEquals("t".repeat(238) + "~" + Digests.sha256(long1.getBytes(StandardCharsets.UTF_8)).substring(0, 16), b1);
         assertNotEquals(b1, b2, "names that share their first 238 characters stay distinct");
         assertEquals(b1, RunFiles.boundedName(long1, 255), "deterministic, so a rerun finds the run again");
     }

@@ -4,13 +4,19 @@ import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.report.ReportData.ClassRow;
-import io.github.randomgradient.report.ReportData.FailedRun;
+import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 import io.github.randomgradient.report.ReportData.Verdict;
 import io.github.randomgradient.report.ReportOptions.Comparison;
 import io.github.randomgradient.rg.CyclicalLossScale;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
 import io.github.randomgradient.rg.UniformLossScale;
+import io.github.randomgradient.run.EvaluationRecord;
+import io.github.randomgradient.run.FailedRun;
+import io.github.randomgradient.run.LoadedRun;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.run.RunRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -184,7 +190,7 @@ public class ReportCasesTest {
         org.tribuo.Model<Label> model = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
                 new org.tribuo.classification.sgd.objectives.LogMulticlass(), SGD.getSimpleSGD(0.05), 1, -1, 16, 1L).train(train);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> io.github.randomgradient.cli.RunRecorder.evaluate(model, test));
+                () -> io.github.randomgradient.run.RunRecorder.evaluate(model, test));
         assertEquals("the test data has labels [C] that the model never saw in training (its labels: [A, B]); it cannot "
                 + "predict them, so the evaluation would misreport them: evaluate on test data whose labels the model knows",
                 e.getMessage());

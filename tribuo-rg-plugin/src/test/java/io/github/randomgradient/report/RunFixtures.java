@@ -1,11 +1,16 @@
 package io.github.randomgradient.report;
 
+import io.github.randomgradient.config.Digests;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
 import io.github.randomgradient.rg.UniformLossScale;
+import io.github.randomgradient.run.EvaluationRecord;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.run.RunRecord;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -176,7 +181,7 @@ final class RunFixtures {
         for (String name : List.of(RunFiles.MODEL, RunFiles.PROVENANCE, RunFiles.EVALUATION, RunFiles.HISTORY)) {
             try {
                 if (Files.exists(files.file(name))) {
-                    out.put(name, RunFiles.sha256(Files.readAllBytes(files.file(name))));
+                    out.put(name, Digests.sha256(Files.readAllBytes(files.file(name))));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,6 +1,6 @@
 package io.github.randomgradient.sweep;
 
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package io.github.randomgradient.spark;
 
 import io.github.randomgradient.cli.TribuoRg;
 import io.github.randomgradient.djl.DJLModel;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepRunRecord;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,10 @@ package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.TrainingHistory;
-import io.github.randomgradient.report.LoadedRun;
+import io.github.randomgradient.run.FailedRun;
+import io.github.randomgradient.run.LoadedRun;
 import io.github.randomgradient.report.ReportData;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepRunRecord;
@@ -96,7 +97,7 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
                 break;
             }
         }
-        String status = run.failure().map(ReportData.FailedRun::status).orElse(OK);
+        String status = run.failure().map(FailedRun::status).orElse(OK);
         return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), status,
                 run.evaluation().accuracy(), sweepRun.validation().accuracy(), curve.isEmpty() ? Double.NaN : curve.get(0), toTarget,
                 toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve, run.evaluation().examples(),

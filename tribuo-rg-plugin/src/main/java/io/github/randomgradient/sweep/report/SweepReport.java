@@ -1,7 +1,7 @@
 package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.report.ReportWriter;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.SweepPlan;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;

@@ -1,8 +1,8 @@
 package io.github.randomgradient.sweep.report;
 
-import io.github.randomgradient.cli.RunRecorder;
+import io.github.randomgradient.run.RunRecorder;
 import io.github.randomgradient.history.Divergence;
-import io.github.randomgradient.report.RunFiles;
+import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepRunRecord;

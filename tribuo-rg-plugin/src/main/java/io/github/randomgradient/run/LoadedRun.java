@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.run;
 
 import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.EpochRecord;
@@ -71,7 +71,7 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
      * test accuracy exceeded \( m + 3\sqrt{m(1-m)/n} \), three binomial standard errors over \( n \) test examples.
      * @return The failure, or empty for a healthy run.
      */
-    public Optional<ReportData.FailedRun> failure() {
+    public Optional<FailedRun> failure() {
         Divergence divergence = history == null ? null : history.divergence();
         if (record.isDiverged() || divergence != null || facts.diverged() || !Double.isFinite(evaluation.accuracy())
                 || (history != null && !history.epochs().isEmpty() && !Double.isFinite(finalLoss()))) {
@@ -79,7 +79,7 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
                     : facts.runFields().getOrDefault("divergence", Double.isFinite(finalLoss()) || history == null
                     ? "where it diverged is recorded neither in " + RunFiles.HISTORY + " nor in the run provenance"
                     : "its final training loss is " + finalLoss());
-            return Optional.of(new ReportData.FailedRun(trainer(), seed(), DIVERGED, divergence, description));
+            return Optional.of(new FailedRun(trainer(), seed(), DIVERGED, divergence, description));
         }
         Map<String, EvaluationRecord.ClassMetrics> perClass = evaluation.perClass();
         if (perClass == null || perClass.isEmpty()) {
@@ -100,7 +100,7 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
             }
         }
         if (present > 1 && fullRecall == 1 && zeroRecall == present - 1) {
-            return Optional.of(new ReportData.FailedRun(trainer(), seed(), COLLAPSED, null,
+            return Optional.of(new FailedRun(trainer(), seed(), COLLAPSED, null,
                     "predicts a single class (per-class recall 1 for one class, 0 for the " + (present - 1) + " others)"));
         }
         double share = majority / total;
@@ -114,7 +114,7 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
             }
         }
         if (present > 1 && best <= threshold) {
-            return Optional.of(new ReportData.FailedRun(trainer(), seed(), COLLAPSED, null, String.format(java.util.Locale.ROOT,
+            return Optional.of(new FailedRun(trainer(), seed(), COLLAPSED, null, String.format(java.util.Locale.ROOT,
                     "test accuracy never rose clearly above the majority-class share %.4f (best %.4f, threshold %.4f = "
                             + "share + 3 binomial standard errors over %d test examples)", share, best, threshold, (long) total)));
         }

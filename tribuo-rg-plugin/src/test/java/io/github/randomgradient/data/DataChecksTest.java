@@ -1,4 +1,4 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.data;
 
 import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
@@ -106,7 +106,7 @@ public class DataChecksTest {
     @Test
     public void anEmptySourceIsNamed() {
         ListDataSource<Label> empty = new ListDataSource<>(List.of(), new LabelFactory(), new SimpleDataSourceProvenance("my-csv", new LabelFactory()));
-        CommandException e = assertThrows(CommandException.class, () -> DataChecks.load(empty, "test data 'my-csv'", Optional.empty()));
+        DataException e = assertThrows(DataException.class, () -> DataChecks.load(empty, "test data 'my-csv'", Optional.empty()));
         assertTrue(e.getMessage().contains("the test data 'my-csv' is empty"), e.getMessage());
     }
 
@@ -116,7 +116,7 @@ public class DataChecksTest {
         ArrayExample<Label> ok = new ArrayExample<>(f.generateOutput("a"), new String[]{"x"}, new double[]{1});
         ArrayExample<Label> none = new ArrayExample<>(f.generateOutput("b"));
         ListDataSource<Label> source = new ListDataSource<>(List.of(ok, none), f, new SimpleDataSourceProvenance("my-csv", f));
-        CommandException e = assertThrows(CommandException.class, () -> DataChecks.load(source, "training data", Optional.empty()));
+        DataException e = assertThrows(DataException.class, () -> DataChecks.load(source, "training data", Optional.empty()));
         assertTrue(e.getMessage().contains("example 1 of the training data") && e.getMessage().contains("has no features"), e.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.config;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 

@@ -1,4 +1,4 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

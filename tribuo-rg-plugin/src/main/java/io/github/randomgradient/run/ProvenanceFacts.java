@@ -1,4 +1,4 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.run;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;

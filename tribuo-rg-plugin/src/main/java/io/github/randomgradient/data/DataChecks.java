@@ -1,6 +1,5 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.data;
 
-import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxFile;
 import org.tribuo.DataSource;
@@ -15,7 +14,7 @@ import java.util.Optional;
  * loading of a data source into a Tribuo dataset, by {@link DataLoading}'s policy (all-zero images
  * kept, every pixel of an IDX image named), with messages that name the data: the command line's
  * face of {@link io.github.randomgradient.data}, whose {@link DataException}s become
- * {@link CommandException}s with the same message.
+ * {@link DataException}s with the same message.
  */
 public final class DataChecks {
 
@@ -50,7 +49,7 @@ public final class DataChecks {
      * @param labels The labels file.
      * @param role What the split is, for messages: e.g. {@code "training data 'fashion-mnist-bundled-train'"}.
      * @return The checked pair.
-     * @throws CommandException If a file is wrong or the counts differ; the message names the file(s)
+     * @throws DataException If a file is wrong or the counts differ; the message names the file(s)
      *                          and the expected and found values.
      */
     public static IdxPair checkIdxPair(Path images, Path labels, String role) {
@@ -60,10 +59,10 @@ public final class DataChecks {
             img = IdxFile.check(images, IdxFile.IMAGE_DIMENSIONS, "images of the " + role);
             lab = IdxFile.check(labels, IdxFile.LABEL_DIMENSIONS, "labels of the " + role);
         } catch (DataException e) {
-            throw new CommandException(e.getMessage(), e);
+            throw new DataException(e.getMessage(), e);
         }
         if (img.count() != lab.count()) {
-            throw new CommandException("the " + role + " has " + img.count() + " images in " + images.toAbsolutePath()
+            throw new DataException("the " + role + " has " + img.count() + " images in " + images.toAbsolutePath()
                     + " but " + lab.count() + " labels in " + labels.toAbsolutePath() + ": the counts must match");
         }
         return new IdxPair(img, lab);
@@ -73,11 +72,11 @@ public final class DataChecks {
      * Checks that the test images have the training images' shape.
      * @param train The training files.
      * @param test The test files.
-     * @throws CommandException If the shapes differ; the message names both files.
+     * @throws DataException If the shapes differ; the message names both files.
      */
     public static void checkSameImageShape(IdxPair train, IdxPair test) {
         if (!java.util.Arrays.equals(train.imageShape(), test.imageShape())) {
-            throw new CommandException("the test images " + test.describe() + " do not have the shape of the training images "
+            throw new DataException("the test images " + test.describe() + " do not have the shape of the training images "
                     + train.describe());
         }
     }
@@ -90,13 +89,13 @@ public final class DataChecks {
      * @param idx The source's IDX files when it is an IDX source.
      * @param <T> The output type.
      * @return The dataset, with the source's provenance.
-     * @throws CommandException If the source is empty or holds an example Tribuo refuses; the message names the source.
+     * @throws DataException If the source is empty or holds an example Tribuo refuses; the message names the source.
      */
     public static <T extends Output<T>> Dataset<T> load(DataSource<T> source, String role, Optional<IdxPair> idx) {
         try {
             return DataLoading.load(source, role, idx.map(IdxPair::images));
         } catch (DataException e) {
-            throw new CommandException(e.getMessage(), e);
+            throw new DataException(e.getMessage(), e);
         }
     }
 
@@ -108,7 +107,7 @@ public final class DataChecks {
      * @param shape Its input shape without the batch dimension, e.g. {@code [1, 28, 28]} or {@code [784]}.
      * @param role What the data is, e.g. {@code "training data 'tiny-train'"}.
      * @param data The data's checked IDX files.
-     * @throws CommandException If the shapes differ; the message names both shapes and the images file.
+     * @throws DataException If the shapes differ; the message names both shapes and the images file.
      */
     public static void checkImageShape(String who, long[] shape, String role, IdxPair data) {
         int[] image = data.imageShape();
@@ -118,7 +117,7 @@ public final class DataChecks {
             fits = shape[shape.length - 2] == image[0] && shape[shape.length - 1] == image[1];
         }
         if (!fits) {
-            throw new CommandException(who + " expects images of shape " + java.util.Arrays.toString(shape) + " (" + pixels
+            throw new DataException(who + " expects images of shape " + java.util.Arrays.toString(shape) + " (" + pixels
                     + " pixels), but the " + role + " " + data.describe() + " holds images of " + image[0] + "x" + image[1]
                     + " (" + data.pixels() + " pixels): use data of the model's image size, or a model for this data");
         }
@@ -133,7 +132,7 @@ public final class DataChecks {
      * @param features The names of the model's features.
      * @param role What the data is, e.g. {@code "test data"}.
      * @param data The data's checked IDX files.
-     * @throws CommandException If a model feature is a pixel beyond the images; the message names it and both sizes.
+     * @throws DataException If a model feature is a pixel beyond the images; the message names it and both sizes.
      */
     public static void checkPixelsWithin(String who, Iterable<String> features, String role, IdxPair data) {
         int max = -1;
@@ -145,7 +144,7 @@ public final class DataChecks {
             }
         }
         if (max >= data.pixels()) {
-            throw new CommandException(who + " knows pixel " + max + ", so it was trained on images of more than " + data.pixels()
+            throw new DataException(who + " knows pixel " + max + ", so it was trained on images of more than " + data.pixels()
                     + " pixels, but the " + role + " " + data.describe() + " holds images of " + data.imageShape()[0] + "x"
                     + data.imageShape()[1] + " (" + data.pixels() + " pixels): use data of the model's image size");
         }

@@ -1,4 +1,4 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.data;
 
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -38,7 +38,7 @@ public final class IdxDirectory {
      * A data directory, checked to hold the four files.
      * @param dir The directory.
      * @return The directory.
-     * @throws CommandException If the directory or one of the files is missing; the message names it.
+     * @throws DataException If the directory or one of the files is missing; the message names it.
      */
     public static IdxDirectory of(Path dir) {
         IdxDirectory d = new IdxDirectory(dir);
@@ -54,7 +54,7 @@ public final class IdxDirectory {
      * (the subset in the repository) or a directory.
      * @param spec The value.
      * @return The checked directory.
-     * @throws CommandException If a file is missing.
+     * @throws DataException If a file is missing.
      */
     public static IdxDirectory resolve(String spec) {
         switch (spec) {
@@ -69,10 +69,10 @@ public final class IdxDirectory {
 
     private void check(Path p) {
         if (Files.isDirectory(p)) {
-            throw new CommandException("data file " + p.toAbsolutePath() + " is a directory, expected an IDX file");
+            throw new DataException("data file " + p.toAbsolutePath() + " is a directory, expected an IDX file");
         }
         if (!Files.isRegularFile(p)) {
-            throw new CommandException("data file not found: " + p.toAbsolutePath() + ": " + hintFor(p));
+            throw new DataException("data file not found: " + p.toAbsolutePath() + ": " + hintFor(p));
         }
     }
 
@@ -122,7 +122,7 @@ public final class IdxDirectory {
      * Checks the files of a split (see {@link DataChecks#checkIdxPair}).
      * @param split {@code train} or {@code t10k}.
      * @return The checked files.
-     * @throws CommandException If a file is wrong; the message names it.
+     * @throws DataException If a file is wrong; the message names it.
      */
     public DataChecks.IdxPair check(String split) {
         return DataChecks.checkIdxPair(images(split), labels(split), role(split));
@@ -136,7 +136,7 @@ public final class IdxDirectory {
      * Loads a split, after checking its files, as a dataset (with the all-zero image policy of {@link DataChecks}).
      * @param split {@code train} or {@code t10k}.
      * @return The dataset.
-     * @throws CommandException If the files are wrong or cannot be read; the message names the file.
+     * @throws DataException If the files are wrong or cannot be read; the message names the file.
      */
     public Dataset<Label> load(String split) {
         DataChecks.IdxPair pair = check(split);
@@ -146,7 +146,7 @@ public final class IdxDirectory {
     /**
      * The training split as a data source, its files checked.
      * @return The source.
-     * @throws CommandException If the files are wrong or cannot be read.
+     * @throws DataException If the files are wrong or cannot be read.
      */
     public IDXDataSource<Label> train() {
         check("train");
@@ -156,7 +156,7 @@ public final class IdxDirectory {
     /**
      * The test split as a data source, its files checked.
      * @return The source.
-     * @throws CommandException If the files are wrong or cannot be read.
+     * @throws DataException If the files are wrong or cannot be read.
      */
     public IDXDataSource<Label> test() {
         check("t10k");
@@ -167,7 +167,7 @@ public final class IdxDirectory {
         try {
             return new IDXDataSource<>(images(split), labels(split), new LabelFactory());
         } catch (IOException | RuntimeException e) {
-            throw new CommandException("could not read " + images(split) + " / " + labels(split) + ": " + e.getMessage(), e);
+            throw new DataException("could not read " + images(split) + " / " + labels(split) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,4 +1,6 @@
-package io.github.randomgradient.report;
+package io.github.randomgradient.run;
+
+import io.github.randomgradient.config.Digests;
 
 import io.github.randomgradient.history.TrainingHistory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -113,7 +115,7 @@ public final class RunFiles {
             used += bytes;
             i += Character.charCount(cp);
         }
-        return prefix + "~" + sha256(utf8).substring(0, HASH_SUFFIX_BYTES - 1);
+        return prefix + "~" + Digests.sha256(utf8).substring(0, HASH_SUFFIX_BYTES - 1);
     }
 
     /**
@@ -255,7 +257,7 @@ public final class RunFiles {
                 if (!Files.isRegularFile(file(e.getKey()))) {
                     throw missing(e.getKey());
                 }
-                actual = sha256(Files.readAllBytes(file(e.getKey())));
+                actual = Digests.sha256(Files.readAllBytes(file(e.getKey())));
             } catch (IOException x) {
                 throw new IllegalArgumentException(where(e.getKey()) + "could not be read (" + x.getClass().getSimpleName() + "): "
                         + x.getMessage(), x);
@@ -328,20 +330,6 @@ public final class RunFiles {
     }
 
     /**
-     * The SHA-256 of some bytes, as lower-case hex: the one digest of this project (run files, run
-     * identities, model parameters).
-     * @param bytes The bytes.
-     * @return 64 hex digits.
-     */
-    public static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
-
-    /**
      * Reads the evaluation strictly.
      * @return The evaluation.
      * @throws IllegalArgumentException If it is missing or malformed.
@@ -388,7 +376,7 @@ public final class RunFiles {
      * Writes bytes atomically: to a temporary file in the run directory, then moved into place.
      * @param name The file name.
      * @param bytes The content.
-     * @return The SHA-256 of the content, lower-case hex (for {@link RunRecord#sha256()}).
+     * @return The SHA-256 of the content, lower-case hex (for {@link RunRecord#Digests.sha256()}).
      * @throws UncheckedIOException If the file cannot be written.
      */
     public String write(String name, byte[] bytes) {
@@ -404,7 +392,7 @@ public final class RunFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file(name), e);
         }
-        return sha256(bytes);
+        return Digests.sha256(bytes);
     }
 
     /**

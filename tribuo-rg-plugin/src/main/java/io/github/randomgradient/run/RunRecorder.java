@@ -1,11 +1,11 @@
-package io.github.randomgradient.cli;
+package io.github.randomgradient.run;
 
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
-import io.github.randomgradient.report.EvaluationRecord;
+import io.github.randomgradient.run.EvaluationRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
-import io.github.randomgradient.report.ProvenanceFacts;
-import io.github.randomgradient.report.RunFiles;
-import io.github.randomgradient.report.RunRecord;
+import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.run.RunRecord;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
