@@ -20,7 +20,7 @@ import java.nio.file.Paths;
 import java.util.Map;
 
 /**
- * The README's Java quick start, compiled as written: a CNN trained with Random Gradient on the
+ * The Java quick start of docs/java-api.md, compiled as written: a CNN trained with Random Gradient on the
  * bundled Fashion-MNIST subset (or the IDX directory given as the first argument), evaluated with
  * Tribuo, its provenance printed and the model saved. Run from the repository root.
  */

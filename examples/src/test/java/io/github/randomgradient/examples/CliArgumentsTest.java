@@ -358,7 +358,7 @@ public class CliArgumentsTest {
                 + "<property name=\"learningRate\" value=\"0.01\"/></component>\n</config>");
         Path cfg = Files.writeString(tmp.resolve("inherit.xml"), xml);
         assertUserError(tribuoRg("experiment", "-c", cfg.toString()), List.of("inherit.xml", "Failed to find base component 'mlp-baseline'",
-                "OLCUT's inherit only sees components of the same file", "define the variant in full", "README"), out);
+                "OLCUT's inherit only sees components of the same file", "define the variant in full", "docs/configs.md"), out);
     }
 
     /** The README's recipe, byte for byte (src/test/resources/readme/my-variants.xml), in a clone's layout. */
@@ -372,8 +372,8 @@ public class CliArgumentsTest {
             }
         }
         Path recipe = ROOT.resolve("examples/src/test/resources/readme/my-variants.xml");
-        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("```xml\n" + Files.readString(recipe).strip() + "\n```"),
-                "README.md's recipe must be " + recipe + ", verbatim");
+        assertTrue(Files.readString(ROOT.resolve("docs/configs.md")).contains("```xml\n" + Files.readString(recipe).strip() + "\n```"),
+                "docs/configs.md's recipe must be " + recipe + ", verbatim");
         Path mine = Files.createDirectories(clone.resolve("my-configs")).resolve("my-variants.xml");
         Files.copy(recipe, mine);
         Path out = tmp.resolve("my-variants-out");

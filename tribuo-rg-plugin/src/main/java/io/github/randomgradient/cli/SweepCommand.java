@@ -262,7 +262,7 @@ public final class SweepCommand {
             }
         }
         throw new CommandException("--engine " + name + " is not available: the engines are 'local' and, with the tribuo-rg-spark "
-                + "module on the classpath (spark-submit, see README), 'spark'");
+                + "module on the classpath (spark-submit, see docs/sweeps.md), 'spark'");
     }
 
     /** A published run is reused only if it is the same run: its recorded identity must match. */

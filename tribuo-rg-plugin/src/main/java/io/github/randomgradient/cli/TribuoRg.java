@@ -256,7 +256,7 @@ public final class TribuoRg {
         return " (OLCUT's inherit only sees components of the same file, not those of <file> includes or other -c files: "
                 + "in your own file, define the variant in full with type=\"io.github.randomgradient.djl.DJLTrainer\" and every "
                 + "property of the trainer you start from (references to shipped components such as loss scales and networks "
-                + "work across files), then inherit from that component in the same file; see README, 'A variant of a shipped trainer')";
+                + "work across files), then inherit from that component in the same file; see docs/configs.md, 'A variant of a shipped trainer')";
     }
 
     static String configFiles(String[] args) {
