@@ -251,6 +251,40 @@ public class CliArgumentsTest {
     }
 
     @Test
+    public void reportOnSomeOfAnExperimentsRunsLeavesOutTheRecordedComparisonsItCannotMake() throws IOException {
+        Path some = tmp.resolve("some");
+        copyTree(experiment, some);
+        Files.deleteIfExists(some.resolve(OutputLock.FILE));
+        // The experiment recorded a comparison of its two trainers; the report is asked for one trainer's runs only.
+        Path recorded = some.resolve("experiment.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) RunFiles.JSON.readTree(recorded.toFile());
+        json.putArray("comparisons").add("bad vs mlp-baseline");
+        RunFiles.JSON.writeValue(recorded.toFile(), json);
+        Path out = tmp.resolve("some-report");
+        clearLog();
+        BadInputFixtures.Result r = tribuoRg("report", "--runs", RunFiles.of(some, "bad", 1L).dir().getParent().toString(),
+                "--output-dir", out.toString());
+        // It used to end with exit 2: "comparison bad vs mlp-baseline names trainer 'mlp-baseline', which has no runs".
+        assertEquals(0, r.status(), r.err());
+        assertTrue(messages(Level.WARNING).stream().anyMatch(w -> w.contains("'bad vs mlp-baseline'") && w.contains("left out")
+                && w.contains("no runs of 'mlp-baseline'") && w.contains("--compare")), messages(Level.WARNING).toString());
+        assertTrue(Files.isRegularFile(out.resolve("report.md")));
+    }
+
+    @Test
+    public void reportOnASweepsRunsSaysHowToRewriteTheSweepReport() throws IOException {
+        Path sweep = tmp.resolve("sweep-like");
+        Path run = Files.createDirectories(sweep.resolve("runs").resolve("learningRate=0.1__seed=1__abc"));
+        copyTree(RunFiles.of(experiment, "bad", 1L).dir(), run);
+        Files.writeString(run.resolve("sweep-run.json"), "{}");
+        Path out = tmp.resolve("sweep-like-report");
+        for (Path given : List.of(sweep, run)) {
+            assertUserError(tribuoRg("report", "--runs", given.toString(), "--output-dir", out.toString()),
+                    List.of(run.toAbsolutePath().toString(), "is a run of a sweep", "rerun the sweep command"), out);
+        }
+    }
+
+    @Test
     public void reportRefusesRunsThatARunningCommandIsWriting() throws IOException {
         Path busy = tmp.resolve("busy");
         copyTree(experiment, busy);

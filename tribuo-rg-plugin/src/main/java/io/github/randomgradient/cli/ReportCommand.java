@@ -13,6 +13,7 @@ import io.github.randomgradient.report.ReportOptions;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.run.RunRecorder;
+import io.github.randomgradient.sweep.SweepRunRecord;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
@@ -138,7 +139,20 @@ public final class ReportCommand {
             runs = recorded.get().inTrainerOrder(runs);
         }
         if (o.compare == null && recorded.isPresent()) {
-            comparisons.addAll(recorded.get().toOptions().comparisons());
+            // The recorded comparisons whose trainers both have runs here: a report on some of an
+            // experiment's run directories keeps what it can compare and says what it leaves out.
+            Set<String> trainers = new LinkedHashSet<>();
+            runs.forEach(r -> trainers.add(r.readRun().trainer()));
+            for (ReportOptions.Comparison c : recorded.get().toOptions().comparisons()) {
+                if (trainers.contains(c.candidate()) && trainers.contains(c.reference())) {
+                    comparisons.add(c);
+                } else {
+                    logger.warning("the comparison '" + c.candidate() + " vs " + c.reference() + "' recorded in the experiment's "
+                            + ExperimentRecord.FILE + " is left out: the runs given have no runs of '"
+                            + (trainers.contains(c.candidate()) ? c.reference() : c.candidate())
+                            + "' (give its run directories too, or choose comparisons with --compare 'A vs B')");
+                }
+            }
         }
         if (recorded.isEmpty() && (o.title == null || o.targetAccuracy < 0)) {
             logger.warning("no " + ExperimentRecord.FILE + " recorded with these runs: the report uses the default "
@@ -212,6 +226,9 @@ public final class ReportCommand {
             if (!Files.isDirectory(p)) {
                 throw new CommandException("run directory not found: " + p.toAbsolutePath());
             }
+            if (Files.exists(p.resolve(SweepRunRecord.FILE))) {
+                throw sweepRun(p);
+            }
             if (Files.exists(p.resolve(RunFiles.RUN))) {
                 runs.add(RunFiles.at(p));
                 continue;
@@ -229,6 +246,9 @@ public final class ReportCommand {
                 throw new CommandException("could not list " + root + ": " + e.getMessage(), e);
             }
             for (Path d : dirs) {
+                if (Files.exists(d.resolve(SweepRunRecord.FILE))) {
+                    throw sweepRun(d);
+                }
                 if (Files.exists(d.resolve(RunFiles.RUN))) {
                     runs.add(RunFiles.at(d));
                 } else if (looksLikeARun(d)) {
@@ -240,6 +260,13 @@ public final class ReportCommand {
             throw new CommandException("no finished runs (directories with " + RunFiles.RUN + ") under " + list);
         }
         return runs;
+    }
+
+    /** A sweep's run given to report --runs, which reads experiments' runs (a sweep's roles and arms are not trainers). */
+    private static CommandException sweepRun(Path dir) {
+        return new CommandException(dir.toAbsolutePath() + " is a run of a sweep (it holds " + SweepRunRecord.FILE
+                + "): report --runs reads experiments' runs; rerun the sweep command to rewrite its report (finished runs are "
+                + "kept, nothing retrains)");
     }
 
     /** A directory named like a run ({@code seed-N}) or holding a run's files, finished or not. */
