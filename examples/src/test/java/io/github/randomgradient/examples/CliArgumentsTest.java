@@ -183,15 +183,48 @@ public class CliArgumentsTest {
         assertFalse(Files.exists(tmp.resolve("non-ascii-out")));
     }
 
+    /**
+     * Under LANG=C a non-ASCII working directory reads as another path (its bytes become '?'), so a
+     * relative --output-dir would be created in a made-up directory: every command refuses to start.
+     */
+    @Test
+    public void aWorkingDirectoryTheLocaleCannotNameIsAUserError() throws Exception {
+        Path cwd = Files.createDirectories(tmp.resolve("r\u00e9pertoire"));
+        for (List<String> args : List.of(List.of("experiment", "-c", config.toString(), "--output-dir", "relout"),
+                List.of("sweep", "-c", ROOT.resolve("configs/sweep-smoke.xml").toString(), "--data", data.toString(), "-o", "relsw"),
+                List.of("report", "--runs", experiment.toString(), "--output-dir", "relrep"),
+                List.of("audit", "--model", model.toString()))) {
+            Result r = runUnderLangCIn(cwd, args.toArray(String[]::new));
+            assertEquals(2, r.status(), args + ": " + r.output());
+            String line = r.output().strip();
+            assertFalse(line.contains("\n"), "one line: " + line);
+            assertTrue(line.startsWith("error: the working directory") && line.contains("LC_ALL=C.UTF-8"), line);
+        }
+        try (Stream<Path> files = Files.list(cwd)) {
+            assertEquals(List.of(), files.toList(), "nothing created in the working directory");
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("r?")), "nothing created under a mangled name");
+        }
+    }
+
     record Result(int status, String output) {}
 
     /** Runs the command line in a JVM under LANG=C and LC_ALL=C, as a user's shell or a minimal container would. */
     private static Result runUnderLangC(String... args) throws Exception {
+        return runUnderLangCIn(null, args);
+    }
+
+    /** {@link #runUnderLangC} with the working directory {@code cwd} (null: this JVM's). */
+    private static Result runUnderLangCIn(Path cwd, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
                 "-DOPT_OUT_TRACKING=true", TribuoRg.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
         pb.environment().put("LANG", "C");
         pb.environment().put("LC_ALL", "C");
         Process p = pb.start();

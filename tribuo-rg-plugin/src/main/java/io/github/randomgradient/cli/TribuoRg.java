@@ -10,7 +10,9 @@ import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.history.DivergedRunException;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -117,6 +119,7 @@ public final class TribuoRg {
 
     private static int execute(Body body, PrintStream err, PrintStream out, String[] args) {
         try {
+            checkWorkingDirectory();
             body.run();
             return 0;
         } catch (UsageException e) {
@@ -207,6 +210,29 @@ public final class TribuoRg {
                 throw new CommandException(after + " is " + (args[i].isEmpty() ? "empty" : "blank ('" + args[i] + "')")
                         + ": give a value (for a directory, '.' names the working directory)");
             }
+        }
+    }
+
+    /**
+     * Refuses to start where the JVM cannot name its own working directory: under a locale whose
+     * file-name encoding is ASCII ({@code LANG=C}) a non-ASCII directory reads as another path (its
+     * bytes become '?'), so every relative path would resolve into a directory that does not exist,
+     * and outputs would be created there.
+     * @throws CommandException If the working directory, as the JVM names it, is not a directory.
+     */
+    static void checkWorkingDirectory() {
+        String dir = System.getProperty("user.dir", "");
+        boolean usable;
+        try {
+            usable = Files.isDirectory(Paths.get(dir));
+        } catch (InvalidPathException e) {
+            usable = false;
+        }
+        if (!usable) {
+            throw new CommandException("the working directory cannot be used: the JVM reads it as '" + dir + "', which is not a "
+                    + "directory (file-name encoding " + System.getProperty("sun.jnu.encoding", "unknown") + "); under LANG/LC_ALL=C "
+                    + "a non-ASCII directory name cannot be represented: run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 ./tribuo-rg ..., "
+                    + "or from a directory with an ASCII path");
         }
     }
 
