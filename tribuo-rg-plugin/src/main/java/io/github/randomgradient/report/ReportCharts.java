@@ -3,6 +3,7 @@ package io.github.randomgradient.report;
 import io.github.randomgradient.report.ReportData.CurvePoint;
 import io.github.randomgradient.report.ReportData.StepPoint;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
+import io.github.randomgradient.report.doc.HtmlRenderer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -180,6 +181,6 @@ final class ReportCharts {
         String svg = g.getSVGElement();
         int end = svg.indexOf('>');
         String open = svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "");
-        return open + " role='img' aria-label='" + ReportWriter.escape(chart.getTitle().getText()) + "'" + svg.substring(end);
+        return open + " role='img' aria-label='" + HtmlRenderer.escape(chart.getTitle().getText()) + "'" + svg.substring(end);
     }
 }

@@ -89,6 +89,14 @@ public class CharacteriseReportsHarness {
         return files;
     }
 
+    static String md(ReportData data, List<String> svgs, Optional<String> noCharts) {
+        return io.github.randomgradient.report.doc.MarkdownRenderer.render(ReportPage.document(data, svgs, noCharts));
+    }
+
+    static String html(ReportData data, List<String> svgs, Optional<String> noCharts) {
+        return io.github.randomgradient.report.doc.HtmlRenderer.render(ReportPage.document(data, svgs, noCharts));
+    }
+
     @Test
     public void characterise() throws Exception {
         String out = System.getProperty("rg.char");
@@ -154,10 +162,6 @@ public class CharacteriseReportsHarness {
         for (List<RunFiles> runs : cases.values()) {
             runs.forEach(CharacteriseReportsHarness::fix);
         }
-        Method md = ReportWriter.class.getDeclaredMethod("markdown", ReportData.class, Optional.class);
-        Method html = ReportWriter.class.getDeclaredMethod("html", ReportData.class, List.class, Optional.class);
-        md.setAccessible(true);
-        html.setAccessible(true);
         for (String name : cases.keySet()) {
             ComparisonReport report = ComparisonReport.build(cases.get(name), options.get(name));
             Path c = root.resolve("comparison").resolve(name);
@@ -171,11 +175,11 @@ public class CharacteriseReportsHarness {
             }
             ReportData data = report.data();
             Files.writeString(c.resolve("data.json"), report.toJson());
-            Files.writeString(c.resolve("page-charts.md"), (String) md.invoke(null, data, Optional.empty()));
-            Files.writeString(c.resolve("page-nocharts.md"), (String) md.invoke(null, data, Optional.of("Error: no fonts")));
-            Files.writeString(c.resolve("page-charts.html"), (String) html.invoke(null, data,
+            Files.writeString(c.resolve("page-charts.md"), md(data, List.of(), Optional.empty()));
+            Files.writeString(c.resolve("page-nocharts.md"), md(data, List.of(), Optional.of("Error: no fonts")));
+            Files.writeString(c.resolve("page-charts.html"), html(data,
                     List.of("<svg id='loss'></svg>", "<svg id='accuracy'></svg>", "<svg id='steps'></svg>"), Optional.empty()));
-            Files.writeString(c.resolve("page-nocharts.html"), (String) html.invoke(null, data, List.of(), Optional.of("Error: <no> fonts & \"x\"")));
+            Files.writeString(c.resolve("page-nocharts.html"), html(data, List.of(), Optional.of("Error: <no> fonts & \"x\"")));
         }
     }
 }
