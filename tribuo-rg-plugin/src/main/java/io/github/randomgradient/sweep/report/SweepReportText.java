@@ -8,8 +8,6 @@ import io.github.randomgradient.report.doc.Block.Heading;
 import io.github.randomgradient.report.doc.Block.Paragraph;
 import io.github.randomgradient.report.doc.Block.Table;
 import io.github.randomgradient.report.doc.Document;
-import io.github.randomgradient.report.doc.HtmlRenderer;
-import io.github.randomgradient.report.doc.MarkdownRenderer;
 import io.github.randomgradient.sweep.PlannedRun;
 
 import java.util.ArrayList;
@@ -18,7 +16,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The sweep report's page as one {@link Document}, rendered as Markdown and HTML: the design, the
+ * The sweep report's page as one {@link Document}, which {@link SweepReport} renders as Markdown and
+ * HTML: the design, the
  * verdicts, the tuned arms and their curves, the heatmaps, the runs that did not train normally and
  * every run.
  */
@@ -191,16 +190,6 @@ final class SweepReportText {
         b.add(new Heading(2, "Every run"));
         b.add(runs(r));
         return new Document(r.title(), CSS, Document.Layout.COMPACT, b);
-    }
-
-    /** The Markdown page; without a chart ({@code curvesPng} null) {@code chartNote} stands in its place. */
-    static String markdown(SweepResults r, String curvesPng, String chartNote) {
-        return MarkdownRenderer.render(document(r, curvesPng, null, chartNote));
-    }
-
-    /** The HTML page; without a chart ({@code curvesSvg} null) {@code chartNote} stands in its place. */
-    static String html(SweepResults r, String curvesSvg, String chartNote) {
-        return HtmlRenderer.render(document(r, null, curvesSvg, chartNote));
     }
 
     /** A sentence for each pair of arms whose tuned cells are the same runs, so that their curves coincide. */
