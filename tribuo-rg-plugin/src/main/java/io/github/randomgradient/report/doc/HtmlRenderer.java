@@ -89,6 +89,26 @@ public final class HtmlRenderer {
         }
     }
 
+    /**
+     * An SVG document (e.g. JFreeSVG's {@code getSVGElement()}) made ready for a {@link Figure} of an HTML5
+     * page: the namespace declarations on its root element are dropped (HTML5 gives inline SVG its
+     * namespace, and the page then holds no URL at all), and the root is named as an image for screen
+     * readers ({@code role='img' aria-label='label'}).
+     * @param svg The SVG document, starting with its {@code <svg} root element.
+     * @param label What the image shows (plain text; escaped).
+     * @return The inline {@code <svg>} element.
+     * @throws IllegalArgumentException If {@code svg} has no root element.
+     */
+    public static String inlineSvg(String svg, String label) {
+        int end = svg.indexOf('>');
+        if (!svg.startsWith("<svg") || end < 0) {
+            throw new IllegalArgumentException("not an SVG document: it does not start with an <svg> element: "
+                    + svg.substring(0, Math.min(40, svg.length())));
+        }
+        String open = svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "");
+        return open + " role='img' aria-label='" + escape(label) + "'" + svg.substring(end);
+    }
+
     private static String attribute(String name, String value, char q) {
         return " " + name + "=" + q + escape(value) + q;
     }

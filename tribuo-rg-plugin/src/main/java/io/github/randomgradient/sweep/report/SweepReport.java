@@ -140,15 +140,12 @@ public final class SweepReport {
         return chart;
     }
 
-    /** The chart as an inline {@code <svg>} element without namespace URLs (HTML5 supplies them). */
+    /** The chart as an inline {@code <svg>} element ({@link HtmlRenderer#inlineSvg}). */
     private static String svg(JFreeChart chart) {
         SVGGraphics2D g = new SVGGraphics2D(720, 400);
         g.setDefsKeyPrefix("curves");
         chart.draw(g, new Rectangle2D.Double(0, 0, 720, 400));
-        String svg = g.getSVGElement();
-        int end = svg.indexOf('>');
-        return svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "") + " role='img' aria-label='curves'"
-                + svg.substring(end);
+        return HtmlRenderer.inlineSvg(g.getSVGElement(), "curves");
     }
 
     static String shortName(Metric m) {

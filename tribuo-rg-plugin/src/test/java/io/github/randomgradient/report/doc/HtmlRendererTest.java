@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The HTML renderer: its one escaping rule for text and attributes, its blocks, and its two layouts,
@@ -66,6 +67,15 @@ public class HtmlRendererTest {
         assertEquals("<figure>" + svg + "<figcaption>Loss &lt;per&gt; epoch</figcaption></figure>\n" + svg + "\n",
                 body(Layout.EXPANDED, new Figure("Loss <per> epoch", "loss.png", svg, true), new Figure("Curves", "c.png", svg, false),
                         new Figure("Markdown only", "m.png", null, true)));
+    }
+
+    @Test
+    public void anSvgDocumentIsInlinedWithoutNamespacesAndNamed() {
+        String jfreesvg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink='http://www.w3.org/1999/xlink' width=\"720\" "
+                + "height=\"400\"><defs/><text>x</text></svg>";
+        assertEquals("<svg width=\"720\" height=\"400\" role='img' aria-label='Loss &lt;per&gt; &#39;epoch&#39;'><defs/><text>x</text></svg>",
+                HtmlRenderer.inlineSvg(jfreesvg, "Loss <per> 'epoch'"));
+        assertThrows(IllegalArgumentException.class, () -> HtmlRenderer.inlineSvg("<?xml version='1.0'?><svg/>", "x"));
     }
 
     @Test
