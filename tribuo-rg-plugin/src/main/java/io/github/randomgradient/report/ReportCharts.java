@@ -3,6 +3,7 @@ package io.github.randomgradient.report;
 import io.github.randomgradient.report.ReportData.CurvePoint;
 import io.github.randomgradient.report.ReportData.StepPoint;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
+import io.github.randomgradient.report.doc.HtmlRenderer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -169,17 +170,11 @@ final class ReportCharts {
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
     }
 
-    /**
-     * The chart as an inline {@code <svg>} element. The namespace declarations JFreeSVG adds are
-     * dropped: HTML5 gives inline SVG its namespace, and the page then holds no URL at all.
-     */
+    /** The chart as an inline {@code <svg>} element named by its title ({@link HtmlRenderer#inlineSvg}). */
     static String svg(JFreeChart chart, String idPrefix) {
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
         g.setDefsKeyPrefix(idPrefix);
         chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-        String svg = g.getSVGElement();
-        int end = svg.indexOf('>');
-        String open = svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "");
-        return open + " role='img' aria-label='" + ReportWriter.escape(chart.getTitle().getText()) + "'" + svg.substring(end);
+        return HtmlRenderer.inlineSvg(g.getSVGElement(), chart.getTitle().getText());
     }
 }

@@ -7,8 +7,8 @@ import io.github.randomgradient.report.ReportData.DiffRow;
 import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.RunRow;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
+import io.github.randomgradient.report.doc.Block.Table;
 
-import io.github.randomgradient.run.FailedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +16,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The tables and fixed texts of a comparison report, shared by the Markdown and HTML pages.
+ * The tables and fixed texts of a comparison report, shared by the Markdown and HTML pages
+ * ({@link ReportPage} puts them in order).
  */
 final class ReportTables {
 
     private ReportTables() {}
-
-    /** A table: a header and rows of cells. */
-    record Table(List<String> header, List<List<String>> rows) {}
 
     static final String DIFF_TEXT = "Trainer-provenance values that differ between trainers (first run of each; "
             + "seeds, time stamps and invocation counts left out; " + ReportData.MISSING + " = not recorded by that trainer).";
@@ -77,7 +75,7 @@ final class ReportTables {
             }
             rows.add(cells);
         }
-        return new Table(header, rows);
+        return Table.of(header, rows);
     }
 
     static Table seeds(ReportData data) {
@@ -85,7 +83,7 @@ final class ReportTables {
         for (TrainerSummary t : data.trainers()) {
             rows.add(List.of(t.trainer(), join(t.seeds()), t.failedSeeds().isEmpty() ? "none" : join(t.failedSeeds())));
         }
-        return new Table(List.of("trainer", "seeds", "failed seeds (left out)"), rows);
+        return Table.of(List.of("trainer", "seeds", "failed seeds (left out)"), rows);
     }
 
     private static String join(List<Long> seeds) {
@@ -100,7 +98,7 @@ final class ReportTables {
                     ReportFormat.num(t.learningRate()), effectiveLearningRate(t), t.momentum(), t.optimiser(),
                     t.weightDecay()));
         }
-        return new Table(List.of("trainer", "loss scale", "E[u]", "range", "learning rate",
+        return Table.of(List.of("trainer", "loss scale", "E[u]", "range", "learning rate",
                 "effective learning rate (lr × E[u], SGD family)", "momentum", "optimiser", "weight decay"), rows);
     }
 
@@ -121,7 +119,7 @@ final class ReportTables {
                     ReportFormat.summary(t.macroF1(), 4), ReportFormat.summary(t.finalTrainingLoss(), 4),
                     ReportFormat.medianRange(t.trainSeconds(), 2), ReportFormat.medianRange(t.samplesPerSecond(), 0)));
         }
-        return new Table(List.of("trainer", "seeds", "test accuracy", "test macro-F1", "final training loss",
+        return Table.of(List.of("trainer", "seeds", "test accuracy", "test macro-F1", "final training loss",
                 "training seconds, median [min–max]", "samples/s, median [min–max]"), rows);
     }
 
@@ -149,7 +147,7 @@ final class ReportTables {
             }
             rows.add(row);
         });
-        return new Table(header, rows);
+        return Table.of(header, rows);
     }
 
     private static String na(double x) {
@@ -169,7 +167,7 @@ final class ReportTables {
                     ReportFormat.summary(t.convergence().oscillation(), 4),
                     ReportFormat.summary(t.convergence().lossDeviation(), 4)));
         }
-        return new Table(List.of("trainer", "seeds reaching target", "epochs to target, median [min–max]",
+        return Table.of(List.of("trainer", "seeds reaching target", "epochs to target, median [min–max]",
                 "epochs to target per seed", "mean |Δ loss| between mini-batches",
                 "std of loss around its moving average"), rows);
     }
@@ -183,7 +181,7 @@ final class ReportTables {
                         range(p.meanTestAccuracy(), p.minTestAccuracy(), p.maxTestAccuracy())));
             }
         }
-        return new Table(List.of("trainer", "epoch", "seeds", "training loss, mean [min–max]",
+        return Table.of(List.of("trainer", "epoch", "seeds", "training loss, mean [min–max]",
                 "test accuracy, mean [min–max]"), rows);
     }
 
@@ -198,7 +196,7 @@ final class ReportTables {
                     ReportFormat.fixed(r.macroF1(), 4), ReportFormat.fixed(r.finalTrainingLoss(), 4),
                     ReportFormat.fixed(r.trainSeconds(), 2)));
         }
-        return new Table(List.of("trainer", "seed", "status", "test accuracy", "test macro-F1", "final training loss",
+        return Table.of(List.of("trainer", "seed", "status", "test accuracy", "test macro-F1", "final training loss",
                 "training seconds"), rows);
     }
 
@@ -213,7 +211,7 @@ final class ReportTables {
                     Long.toString(d.step()), ReportFormat.num(d.loss()), ReportFormat.num(d.learningRate()),
                     ReportFormat.num(d.lossScale()), r.description()));
         }
-        return new Table(List.of("trainer", "seed", "status", "epoch", "step", "loss", "learning rate", "loss scale u",
+        return Table.of(List.of("trainer", "seed", "status", "epoch", "step", "loss", "learning rate", "loss scale u",
                 "what happened"), rows);
     }
 }

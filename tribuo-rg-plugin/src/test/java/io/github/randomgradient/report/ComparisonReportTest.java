@@ -260,7 +260,7 @@ public class ComparisonReportTest {
         assertEquals(perSecond / 0.6, t.samplesPerSecond().median(), 1e-9);
         assertEquals(perSecond / 30.0, t.samplesPerSecond().min(), 1e-9);
         List<String> row = ReportTables.metrics(ComparisonReport.build(runs, new ReportOptions(List.of(), TARGET, "timings")).data())
-                .rows().get(0);
+                .rows().get(0).stream().map(io.github.randomgradient.report.doc.Block.Cell::text).toList();
         assertEquals("0.60 [0.50–30.00]", row.get(5), row.toString());
         assertFalse(row.get(6).contains("-"), row.toString());
     }

@@ -1,6 +1,9 @@
 package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.report.ReportWriter;
+import io.github.randomgradient.report.doc.Document;
+import io.github.randomgradient.report.doc.HtmlRenderer;
+import io.github.randomgradient.report.doc.MarkdownRenderer;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.SweepPlan;
 import org.jfree.chart.ChartFactory;
@@ -26,7 +29,8 @@ import java.util.Locale;
 /**
  * The sweep report: {@value #MARKDOWN}, a self-contained {@value #HTML} (curves as inline SVG drawn by
  * JFreeChart, heatmaps as coloured tables), {@value #JSON} (every number, every run) and
- * {@value #CURVES_PNG}. Every file is written to a temporary name and moved into place.
+ * {@value #CURVES_PNG}. Both pages are one document ({@link SweepReportText#document}), rendered by the
+ * {@link MarkdownRenderer} and the {@link HtmlRenderer}. Every file is written to a temporary name and moved into place.
  */
 public final class SweepReport {
 
@@ -100,8 +104,9 @@ public final class SweepReport {
             String chartNote = noCharts.map(ReportWriter::noChartsNote).orElse(null);
             RunFiles files = RunFiles.at(dir);
             files.writeJson(JSON, results);
-            files.writeText(MARKDOWN, SweepReportText.markdown(results, svg == null ? null : CURVES_PNG, chartNote));
-            files.writeText(HTML, SweepReportText.html(results, svg, chartNote));
+            Document page = SweepReportText.document(results, svg == null ? null : CURVES_PNG, svg, chartNote);
+            files.writeText(MARKDOWN, MarkdownRenderer.render(page));
+            files.writeText(HTML, HtmlRenderer.render(page));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the sweep report to " + dir, e);
         }
@@ -135,15 +140,12 @@ public final class SweepReport {
         return chart;
     }
 
-    /** The chart as an inline {@code <svg>} element without namespace URLs (HTML5 supplies them). */
+    /** The chart as an inline {@code <svg>} element ({@link HtmlRenderer#inlineSvg}). */
     private static String svg(JFreeChart chart) {
         SVGGraphics2D g = new SVGGraphics2D(720, 400);
         g.setDefsKeyPrefix("curves");
         chart.draw(g, new Rectangle2D.Double(0, 0, 720, 400));
-        String svg = g.getSVGElement();
-        int end = svg.indexOf('>');
-        return svg.substring(0, end).replaceAll("\\s+xmlns(:\\w+)?=(['\"])[^'\"]*\\2", "") + " role='img' aria-label='curves'"
-                + svg.substring(end);
+        return HtmlRenderer.inlineSvg(g.getSVGElement(), "curves");
     }
 
     static String shortName(Metric m) {

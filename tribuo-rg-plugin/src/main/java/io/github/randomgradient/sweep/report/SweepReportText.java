@@ -1,21 +1,29 @@
 package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.report.SignedRankTest;
+import io.github.randomgradient.report.doc.Block;
+import io.github.randomgradient.report.doc.Block.Cell;
+import io.github.randomgradient.report.doc.Block.Figure;
+import io.github.randomgradient.report.doc.Block.Heading;
+import io.github.randomgradient.report.doc.Block.Paragraph;
+import io.github.randomgradient.report.doc.Block.Table;
+import io.github.randomgradient.report.doc.Document;
 import io.github.randomgradient.sweep.PlannedRun;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
- * The sweep report's Markdown and HTML pages, built from the same tables.
+ * The sweep report's page as one {@link Document}, which {@link SweepReport} renders as Markdown and
+ * HTML: the design, the
+ * verdicts, the tuned arms and their curves, the heatmaps, the runs that did not train normally and
+ * every run.
  */
 final class SweepReportText {
 
     private SweepReportText() {}
-
-    /** A table: header and rows; {@code colours} (HTML only) gives a background per body cell, or null. */
-    private record Table(List<String> header, List<List<String>> rows, List<List<String>> colours) {}
 
     private static String intro(SweepResults r) {
         long distinct = r.runs().stream().map(RunOutcome::runDir).distinct().count();
@@ -41,19 +49,20 @@ final class SweepReportText {
     }
 
     private static Table verdicts(SweepResults r) {
-        List<List<String>> rows = new ArrayList<>();
+        List<List<Cell>> rows = new ArrayList<>();
         for (SweepResults.Verdict v : r.verdicts()) {
             PairedComparison c = v.comparison();
             String ci = Double.isNaN(c.ciLow()) ? "" : " [" + SweepReport.diff(v.metric(), c.ciLow()) + ", " + SweepReport.diff(v.metric(), c.ciHigh())
                     + (c.ciCut() ? ", cut to the range" : "") + "]";
-            rows.add(List.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"), SweepReport.shortName(v.metric()),
-                    tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
+            List<Cell> row = new ArrayList<>(Stream.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"),
+                    SweepReport.shortName(v.metric()), tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
                     SweepReport.diff(v.metric(), c.meanDifference()) + ci, num(c.effectSize(), 2), Integer.toString(c.n()), v.test(),
-                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), SweepReport.p(c.signedRankPValue()),
-                    "**" + v.verdict() + "**"));
+                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), SweepReport.p(c.signedRankPValue())).map(Cell::new).toList());
+            row.add(new Cell(v.verdict(), true, ""));
+            rows.add(row);
         }
         return new Table(List.of("claim", "metric", "RG (tuned)", "reference (tuned)", "RG − reference [95% CI]", "d_z", "pairs", "test", "p",
-                "p (Holm)", "signed-rank p (two-sided, alongside)", "verdict"), rows, null);
+                "p (Holm)", "signed-rank p (two-sided, alongside)", "verdict"), rows);
     }
 
     private static String tunedName(SweepResults r, String slice, String arm) {
@@ -73,7 +82,7 @@ final class SweepReportText {
             rows.add(List.of(t.slice().isEmpty() ? "—" : t.slice(), t.arm(), trained(t), t.momentum(), num(t.meanValidationAccuracy(), 4),
                     num(t.meanTestAccuracy(), 4), Integer.toString(t.runs().size())));
         }
-        return new Table(List.of("slice", "arm", "learning rate", "momentum", "mean validation accuracy", "mean test accuracy", "seeds"), rows, null);
+        return Table.of(List.of("slice", "arm", "learning rate", "momentum", "mean validation accuracy", "mean test accuracy", "seeds"), rows);
     }
 
     private static String heatmapTitle(SweepResults.Heatmap h) {
@@ -93,22 +102,19 @@ final class SweepReportText {
         }
         List<String> header = new ArrayList<>(List.of("momentum \\ learning rate"));
         header.addAll(r.learningRates());
-        List<List<String>> rows = new ArrayList<>();
-        List<List<String>> colours = new ArrayList<>();
+        List<List<Cell>> rows = new ArrayList<>();
         for (List<SweepResults.Cell> row : h.cells()) {
-            List<String> cells = new ArrayList<>(List.of(row.isEmpty() ? "" : row.get(0).momentum()));
-            List<String> cs = new ArrayList<>(List.of(""));
+            List<Cell> cells = new ArrayList<>(List.of(new Cell(row.isEmpty() ? "" : row.get(0).momentum())));
             for (SweepResults.Cell c : row) {
                 double d = c.comparison().meanDifference();
-                cells.add(SweepReport.diff(h.metric(), d) + c.mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()));
                 boolean good = h.metric().higherIsBetter() ? d > 0 : d < 0;
                 double alpha = Double.isFinite(d) && max > 0 ? 0.15 + 0.6 * Math.abs(d) / max : 0;
-                cs.add(alpha == 0 ? "" : String.format(Locale.ROOT, "rgba(%s,%.2f)", good ? "0,140,60" : "200,30,30", alpha));
+                cells.add(new Cell(SweepReport.diff(h.metric(), d) + c.mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()),
+                        false, alpha == 0 ? "" : String.format(Locale.ROOT, "rgba(%s,%.2f)", good ? "0,140,60" : "200,30,30", alpha)));
             }
             rows.add(cells);
-            colours.add(cs);
         }
-        return new Table(header, rows, colours);
+        return new Table(header, rows);
     }
 
     private static Table abnormal(SweepResults r) {
@@ -118,7 +124,7 @@ final class SweepReportText {
                 rows.add(List.of(o.armLabel(), o.grid().toString(), Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), o.runDir()));
             }
         }
-        return new Table(List.of("arm", "grid point", "seed", "status", "test accuracy", "run directory"), rows, null);
+        return Table.of(List.of("arm", "grid point", "seed", "status", "test accuracy", "run directory"), rows);
     }
 
     private static Table runs(SweepResults r) {
@@ -128,54 +134,62 @@ final class SweepReportText {
                     Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), num(o.validationAccuracy(), 4), num(o.epoch1Accuracy(), 4),
                     o.reachedTarget() ? num(o.epochsToTarget(), 0) : "not reached", num(o.oscillation(), 4), o.runDir()));
         }
-        return new Table(List.of("arm", "learning rate", "momentum", "seed", "status", "test accuracy", "validation accuracy",
-                "accuracy after epoch 1", "epochs to target", "oscillation", "run directory"), rows, null);
+        return Table.of(List.of("arm", "learning rate", "momentum", "seed", "status", "test accuracy", "validation accuracy",
+                "accuracy after epoch 1", "epochs to target", "oscillation", "run directory"), rows);
     }
 
     private static String num(double v, int digits) {
         return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + digits + "f", v);
     }
 
-    static String markdown(SweepResults r, String curvesPng) {
-        return markdown(r, curvesPng, null);
-    }
+    /** What the verdicts' words mean, and how they are decided. */
+    private static final String VERDICTS_TEXT = "faster convergence: fewer epochs to target and higher accuracy after epoch 1; "
+            + "less oscillation: smaller mean |Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at "
+            + "most " + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided). "
+            + "Verdicts are decided on Holm-adjusted p-values at α = 0.05 over the report's distinct tests (a test shared by "
+            + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no "
+            + "difference beyond the seed-to-seed noise. A run that never reaches the target counts as epochs + 1 epochs to "
+            + "target.";
 
-    /** The Markdown page; without a chart ({@code curvesPng} null) {@code chartNote} stands in its place. */
-    static String markdown(SweepResults r, String curvesPng, String chartNote) {
-        StringBuilder sb = new StringBuilder("# ").append(r.title()).append("\n\n").append(intro(r)).append("\n\n");
-        sb.append("## Verdicts: tuned RG against each tuned reference\n\n");
-        md(sb, verdicts(r));
-        sb.append("\nfaster convergence: fewer epochs to target and higher accuracy after epoch 1; less oscillation: smaller mean "
-                + "|Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at most "
-                + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided). "
-                + "Verdicts are decided on Holm-adjusted p-values at α = 0.05 over the report's distinct tests (a test shared by "
-                + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no "
-                + "difference beyond the seed-to-seed noise. A run that never reaches the target counts as epochs + 1 epochs to "
-                + "target.\n\n");
-        sb.append("## Tuned arms (chosen on the validation split)\n\n");
-        md(sb, tuned(r));
-        if (curvesPng != null) {
-            sb.append("\n![Test accuracy per epoch of each arm's tuned cell](").append(curvesPng).append(")\n\n");
+    private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+            + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
+            + "overflow-wrap:anywhere}th{background:#f0f0f0}td.num{text-align:right}";
+
+    /**
+     * The page.
+     * @param r The results.
+     * @param curvesPng The curves' image file for the Markdown page, or null.
+     * @param curvesSvg The curves as inline SVG for the HTML page, or null.
+     * @param chartNote Said in the chart's place when it could not be drawn ({@code curvesPng} and
+     *                  {@code curvesSvg} null), else null.
+     * @return The document.
+     */
+    static Document document(SweepResults r, String curvesPng, String curvesSvg, String chartNote) {
+        List<Block> b = new ArrayList<>();
+        b.add(new Heading(1, r.title()));
+        b.add(new Paragraph(intro(r)));
+        b.add(new Heading(2, "Verdicts: tuned RG against each tuned reference"));
+        b.add(verdicts(r));
+        b.add(new Paragraph(VERDICTS_TEXT));
+        b.add(new Heading(2, "Tuned arms (chosen on the validation split)"));
+        b.add(tuned(r));
+        if (curvesPng != null || curvesSvg != null) {
+            b.add(new Figure("Test accuracy per epoch of each arm's tuned cell", curvesPng, curvesSvg, false));
         } else {
-            sb.append("\n").append(chartNote).append("\n\n");
+            b.add(new Paragraph(chartNote, true));
         }
-        sharedCells(r).forEach(line -> sb.append(line).append("\n\n"));
-        sb.append("## Heatmaps over learning rate × momentum\n\n");
+        sharedCells(r).forEach(line -> b.add(new Paragraph(line)));
+        b.add(new Heading(2, "Heatmaps over learning rate × momentum"));
         for (SweepResults.Heatmap h : r.heatmaps()) {
-            sb.append("### ").append(heatmapTitle(h)).append("\n\n");
-            md(sb, heatmap(r, h));
-            sb.append('\n');
+            b.add(new Heading(3, heatmapTitle(h)));
+            b.add(heatmap(r, h));
         }
-        sb.append("## Runs that did not train normally (marked †, never averaged)\n\n");
+        b.add(new Heading(2, "Runs that did not train normally (marked †, never averaged)"));
         Table ab = abnormal(r);
-        if (ab.rows().isEmpty()) {
-            sb.append("None.\n\n");
-        } else {
-            md(sb, ab);
-        }
-        sb.append("\n## Every run\n\n");
-        md(sb, runs(r));
-        return sb.toString();
+        b.add(ab.rows().isEmpty() ? new Paragraph("None.") : ab);
+        b.add(new Heading(2, "Every run"));
+        b.add(runs(r));
+        return new Document(r.title(), CSS, Document.Layout.COMPACT, b);
     }
 
     /** A sentence for each pair of arms whose tuned cells are the same runs, so that their curves coincide. */
@@ -197,80 +211,5 @@ final class SweepReportText {
 
     private static List<String> runDirs(SweepResults.TunedArm arm) {
         return arm.runs().stream().map(RunOutcome::runDir).sorted().toList();
-    }
-
-    private static void md(StringBuilder sb, Table t) {
-        sb.append("| ").append(String.join(" | ", t.header().stream().map(SweepReportText::mdCell).toList())).append(" |\n|");
-        t.header().forEach(h -> sb.append(" --- |"));
-        sb.append('\n');
-        for (List<String> row : t.rows()) {
-            sb.append("| ").append(String.join(" | ", row.stream().map(SweepReportText::mdCell).toList())).append(" |\n");
-        }
-    }
-
-    private static String mdCell(String s) {
-        String cell = s.replace("|", "\\|");
-        if (cell.startsWith("**") && cell.endsWith("**") && cell.length() > 4) {
-            return "**" + cell.substring(2, cell.length() - 2).replace("*", "\\*") + "**";
-        }
-        return cell.replace("*", "\\*");
-    }
-
-    private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
-            + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
-            + "overflow-wrap:anywhere}th{background:#f0f0f0}td.num{text-align:right}";
-
-    static String html(SweepResults r, String curvesSvg) {
-        return html(r, curvesSvg, null);
-    }
-
-    /** The HTML page; without a chart ({@code curvesSvg} null) {@code chartNote} stands in its place. */
-    static String html(SweepResults r, String curvesSvg, String chartNote) {
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>").append(esc(r.title()))
-                .append("</title><style>").append(CSS).append("</style></head><body>\n<h1>").append(esc(r.title())).append("</h1>\n<p>")
-                .append(esc(intro(r))).append("</p>\n<h2>Verdicts: tuned RG against each tuned reference</h2>\n");
-        html(sb, verdicts(r));
-        sb.append("<h2>Tuned arms (chosen on the validation split)</h2>\n");
-        html(sb, tuned(r));
-        sb.append(curvesSvg != null ? curvesSvg : "<p class='note'>" + esc(chartNote) + "</p>").append('\n');
-        sharedCells(r).forEach(line -> sb.append("<p>").append(esc(line)).append("</p>\n"));
-        sb.append("<h2>Heatmaps over learning rate × momentum</h2>\n");
-        for (SweepResults.Heatmap h : r.heatmaps()) {
-            sb.append("<h3>").append(esc(heatmapTitle(h))).append("</h3>\n");
-            html(sb, heatmap(r, h));
-        }
-        sb.append("<h2>Runs that did not train normally (marked †, never averaged)</h2>\n");
-        Table ab = abnormal(r);
-        if (ab.rows().isEmpty()) {
-            sb.append("<p>None.</p>\n");
-        } else {
-            html(sb, ab);
-        }
-        sb.append("<h2>Every run</h2>\n");
-        html(sb, runs(r));
-        return sb.append("</body></html>\n").toString();
-    }
-
-    private static void html(StringBuilder sb, Table t) {
-        sb.append("<table><tr>");
-        t.header().forEach(h -> sb.append("<th>").append(esc(h)).append("</th>"));
-        sb.append("</tr>\n");
-        for (int i = 0; i < t.rows().size(); i++) {
-            sb.append("<tr>");
-            List<String> row = t.rows().get(i);
-            for (int j = 0; j < row.size(); j++) {
-                String colour = t.colours() == null ? "" : t.colours().get(i).get(j);
-                String cell = row.get(j);
-                boolean bold = cell.startsWith("**") && cell.endsWith("**") && cell.length() > 4;
-                sb.append(colour.isEmpty() ? "<td>" : "<td class='num' style='background:" + colour + "'>")
-                        .append(bold ? "<b>" + esc(cell.substring(2, cell.length() - 2)) + "</b>" : esc(cell)).append("</td>");
-            }
-            sb.append("</tr>\n");
-        }
-        sb.append("</table>\n");
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
     }
 }
