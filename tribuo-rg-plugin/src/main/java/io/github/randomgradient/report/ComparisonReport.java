@@ -7,7 +7,6 @@ import io.github.randomgradient.report.ReportData.TrainerSummary;
 import io.github.randomgradient.report.ReportData.Verdict;
 import io.github.randomgradient.report.ReportOptions.Comparison;
 
-import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.run.LoadedRun;
 import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.run.RunFiles;

@@ -3,7 +3,6 @@ package io.github.randomgradient.report;
 import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.report.ReportData.TrainerSummary;
 
-import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.run.LoadedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
