@@ -12,7 +12,6 @@ import io.github.randomgradient.rg.CyclicalLossScale;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
 import io.github.randomgradient.rg.UniformLossScale;
 import io.github.randomgradient.run.EvaluationRecord;
-import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.run.LoadedRun;
 import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.run.RunFiles;

@@ -5,7 +5,6 @@ import io.github.randomgradient.history.TrainingHistory;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.randomgradient.run.FailedRun;
-import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.run.RunRecord;
 import org.junit.jupiter.api.BeforeAll;
