@@ -91,6 +91,15 @@ public class ConfigBadInputTest {
                 "  <component name=\"bad-cycle\" type=\"io.github.randomgradient.rg.CyclicalLossScale\">"
                         + "<property name=\"mode\" value=\"SAWTOOTH\"/></component>\n</config>"),
                 "bad-cycle", "mode", "SAWTOOTH", "the allowed values are TRIANGULAR, TRIANGULAR2, EXP_RANGE"));
+        // A boolean OLCUT would read as false (Boolean.parseBoolean): "yes" on a network, "1" on RG's meanPreserving.
+        c.add(new Case("boolean yes", xml -> bad("blockFactory", "mlp", value("bad-cnn")).apply(xml).replace("</config>",
+                "  <component name=\"bad-cnn\" type=\"io.github.randomgradient.djl.block.CNNBlockFactory\">"
+                        + "<property name=\"batchNorm\" value=\"yes\"/></component>\n</config>"),
+                "bad-cnn", "batchNorm", "'yes' is not a boolean", "true or false"));
+        c.add(new Case("boolean 1", xml -> bad("lossScale", "bad-scale", value("bad-mp")).apply(xml).replace("</config>",
+                "  <component name=\"bad-mp\" type=\"io.github.randomgradient.rg.UniformLossScale\">"
+                        + "<property name=\"meanPreserving\" value=\"1\"/></component>\n</config>"),
+                "bad-mp", "meanPreserving", "'1' is not a boolean"));
         c.add(new Case("device unknown", bad("device", "auto", value("tpu")), "bad", "device", "tpu"));
         c.add(new Case("numThreads 0", bad("numThreads", "1", value("0")), "bad", "numThreads", "0"));
         c.add(new Case("divergence policy unknown", bad("divergencePolicy", "STOP", value("IGNORE")), "bad", "divergencePolicy", "IGNORE",

@@ -367,6 +367,8 @@ public final class Preflight {
                 for (String v : values(p.getValue())) {
                     if (element.isEnum()) {
                         checkEnumValue(name, d.getClassName(), p.getKey(), v, element);
+                    } else if (element == boolean.class || element == Boolean.class) {
+                        checkBooleanValue(name, d.getClassName(), p.getKey(), v);
                     } else if (element == Path.class || element == java.io.File.class) {
                         checkPathValue(name, p.getKey(), v);
                     }
@@ -398,6 +400,10 @@ public final class Preflight {
             if (f != null && elementType(f).isEnum()) {
                 for (String v : values(p.getValue())) {
                     checkEnumValue(sweep, d.get().getClassName(), p.getKey(), v, elementType(f));
+                }
+            } else if (f != null && (elementType(f) == boolean.class || elementType(f) == Boolean.class)) {
+                for (String v : values(p.getValue())) {
+                    checkBooleanValue(sweep, d.get().getClassName(), p.getKey(), v);
                 }
             }
         }
@@ -434,6 +440,24 @@ public final class Preflight {
                 .map(a -> " (names are case-sensitive: write '" + a + "')").orElse("");
         throw new CommandException("component '" + component + "' (" + simple(className) + "), property '" + field + "': '" + value
                 + "' is not a value of " + type.getSimpleName() + "; the allowed values are " + String.join(", ", allowed) + near);
+    }
+
+    /**
+     * Checks that a value of a boolean field is {@code true} or {@code false} (any case): OLCUT reads
+     * it with {@link Boolean#parseBoolean}, so "yes", "1" or a typo would silently mean {@code false}.
+     * @param component The component's name.
+     * @param className Its class.
+     * @param field The field.
+     * @param value The value written in the config.
+     * @throws CommandException If the value is neither; the message names the component, field and value.
+     */
+    static void checkBooleanValue(String component, String className, String field, String value) {
+        String v = value.trim();
+        if (value.startsWith("${") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return;
+        }
+        throw new CommandException("component '" + component + "' (" + simple(className) + "), property '" + field + "': '" + value
+                + "' is not a boolean; write true or false (OLCUT would read '" + value + "' as false)");
     }
 
     /** Checks that a path from a config can be a file name here (it cannot under LANG=C if it is not ASCII). */
