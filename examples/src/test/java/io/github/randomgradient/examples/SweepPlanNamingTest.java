@@ -192,4 +192,14 @@ public class SweepPlanNamingTest {
         }
         assertFalse(plan.roles().stream().anyMatch(r -> r.dirName().contains("uniform-loss-scale")), "named by what it trains with");
     }
+
+    /** The report states the epochs the runs train: the sweep's own, or the base trainer's where the sweep keeps them (0). */
+    @Test
+    public void theReportedEpochsAreTheTrainedOnes() throws IOException {
+        SweepPlan kept = plan("epochs-kept", list("learningRate", "0.05"));
+        assertEquals(1, io.github.randomgradient.sweep.report.SweepResults.epochsOf(kept, kept.roles().get(0)),
+                "smoke-mlp-baseline trains 1 epoch; the report said 0");
+        SweepPlan set = plan("epochs-set", list("learningRate", "0.05") + "    <property name=\"epochs\" value=\"3\"/>\n");
+        assertEquals(3, io.github.randomgradient.sweep.report.SweepResults.epochsOf(set, set.roles().get(0)));
+    }
 }

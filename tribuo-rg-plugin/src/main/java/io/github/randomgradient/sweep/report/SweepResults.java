@@ -2,6 +2,7 @@ package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.report.PairedDifferences;
 import io.github.randomgradient.report.SeedComparison;
+import io.github.randomgradient.run.ProvenanceFacts;
 import org.apache.commons.math3.fraction.BigFraction;
 
 import io.github.randomgradient.sweep.PlannedRun;
@@ -124,7 +125,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * @return The results.
      */
     public static SweepResults of(SweepPlan plan, Path output) {
-        int epochs = plan.roles().isEmpty() ? 0 : Integer.parseInt(plan.roles().get(0).overrides().getOrDefault("epochs", "0"));
+        int epochs = plan.roles().isEmpty() ? 0 : epochsOf(plan, plan.roles().get(0));
         double target = plan.sweep().getTargetAccuracy();
         List<RunOutcome> runs = new ArrayList<>();
         for (PlannedRun role : plan.roles()) {
@@ -209,6 +210,22 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         }
         return new Heatmap(slice, scale, reference.equals(PlannedRun.BASELINE) ? PlannedRun.BASELINE
                 : reference.substring(0, reference.indexOf('(')), m, rows);
+    }
+
+    /**
+     * The epochs a role's run trains: the sweep's {@code epochs} override, or, where the sweep keeps
+     * the base trainer's (epochs = 0), the trainer's configured value.
+     * @param plan The plan.
+     * @param role One of its roles.
+     * @return Epochs per run (0 only if neither records any).
+     */
+    public static int epochsOf(SweepPlan plan, PlannedRun role) {
+        String override = role.overrides().get("epochs");
+        if (override != null) {
+            return Integer.parseInt(override);
+        }
+        String configured = ProvenanceFacts.configurationOf(plan.trainer(role).getProvenance()).get("epochs");
+        return configured == null ? 0 : Integer.parseInt(configured);
     }
 
     /**
