@@ -246,6 +246,44 @@ public class CliArgumentsTest {
         assertUserError(tribuoRg("experiment", "-c", cfg.toString()), List.of("test data has labels [9]"), out);
     }
 
+    /**
+     * Tribuo 4.3.2's SGD fails on a mini-batch mixing an example that names every feature (dense) with
+     * others (sparse): exit 1 with a ClassCastException from LinearParameters.merge after training had
+     * started. Refused before training, with the way out; with minibatchSize 1 it trains.
+     */
+    @Test
+    public void tribuoSgdOnMixedDenseAndSparseImagesIsRefusedBeforeTraining() throws IOException {
+        byte[] pixels = new byte[40 * 28 * 28];
+        new java.util.Random(3).nextBytes(pixels);
+        for (int i = 0; i < pixels.length; i++) {
+            if (i < 28 * 28 && pixels[i] == 0) {
+                pixels[i] = 1; // image 0 has no zero pixel: dense
+            } else if (i >= 28 * 28 && i % (28 * 28) == 0) {
+                pixels[i] = 0; // every other image has one: sparse
+            }
+        }
+        Path mixed = BadInputFixtures.dataDir(tmp.resolve("dense-and-sparse"), BadInputFixtures.idx(0x08, new int[]{40, 28, 28}, pixels),
+                BadInputFixtures.labels(40), BadInputFixtures.images(20, 28, 28, 2), BadInputFixtures.labels(20));
+        String linear = experimentXml(mixed, tmp.resolve("unused"))
+                .replace("<file name=\"trainers\"", "<file name=\"linear\" value=\"" + ROOT.resolve("configs/linear-sgd-rg.xml")
+                        + "\"/>\n  <file name=\"trainers\"")
+                .replace("<propertylist name=\"seeds\"><item>1</item><item>2</item></propertylist>",
+                        "<propertylist name=\"seeds\"><item>1</item></propertylist>")
+                .replace("</config>", "  <component name=\"linear-mb1\" type=\"org.tribuo.classification.sgd.linear.LinearSGDTrainer\">"
+                        + "<property name=\"objective\" value=\"log-multiclass\"/><property name=\"optimiser\" value=\"sgd-momentum\"/>"
+                        + "<property name=\"epochs\" value=\"1\"/><property name=\"minibatchSize\" value=\"1\"/></component>\n</config>");
+        Path out = tmp.resolve("linear-16");
+        Path cfg = Files.writeString(tmp.resolve("linear-16.xml"), linear.replace(tmp.resolve("unused").toString(), out.toString())
+                .replace("<item>mlp-baseline</item><item>bad</item>", "<item>linear-sgd-baseline</item><item>linear-sgd-rg</item>"));
+        assertUserError(tribuoRg("experiment", "-c", cfg.toString()), List.of("trainer 'linear-sgd-baseline'", "minibatchSize=16",
+                "1 of its 40 examples name every one of the 784 features", "set minibatchSize to 1"), out);
+        Path outOne = tmp.resolve("linear-1");
+        Path one = Files.writeString(tmp.resolve("linear-1.xml"), linear.replace(tmp.resolve("unused").toString(), outOne.toString())
+                .replace("<item>mlp-baseline</item><item>bad</item>", "<item>linear-mb1</item><item>bad</item>"));
+        BadInputFixtures.Result r = tribuoRg("experiment", "-c", one.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
     // ---------------------------------------------------------------------------------------------
     // report
 

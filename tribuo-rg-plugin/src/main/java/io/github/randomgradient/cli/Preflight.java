@@ -11,10 +11,13 @@ import io.github.randomgradient.data.DataChecks.IdxPair;
 import io.github.randomgradient.config.PreflightCheckable;
 import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.IdxDirectory;
+import io.github.randomgradient.run.ProvenanceFacts;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
+import org.tribuo.Example;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
+import org.tribuo.common.sgd.AbstractSGDTrainer;
 import org.tribuo.datasource.IDXDataSource;
 
 import java.io.IOException;
@@ -213,6 +216,7 @@ public final class Preflight {
      * @throws CommandException If it cannot; the message names the trainer, the field and the data file.
      */
     public static void checkFits(String name, Trainer<Label> trainer, Dataset<Label> data, Source source) {
+        checkSgdMiniBatches(name, trainer, data, source);
         if (!(trainer instanceof PreflightCheckable)) {
             return;
         }
@@ -228,6 +232,40 @@ public final class Preflight {
         }
         if (source.idx().isPresent()) {
             DataChecks.checkImageShape("trainer '" + name + "' (its featureConverter)", shape, source.role(), source.idx().get());
+        }
+    }
+
+    /**
+     * Tribuo 4.3.2's SGD trainers ({@link AbstractSGDTrainer}: linear models, factorisation machines)
+     * turn an example that names every feature into a dense vector and any other into a sparse one,
+     * and merging the gradients of a mini-batch that holds both fails deep inside Tribuo
+     * ({@code ClassCastException: DenseMatrix cannot be cast to DenseSparseMatrix} in
+     * {@code LinearParameters.merge}) after training has started. On image data this happens as
+     * soon as one image has no zero pixel, so it is refused here, before training.
+     * @throws CommandException If the trainer's mini-batches can mix both kinds of example.
+     */
+    static void checkSgdMiniBatches(String name, Trainer<Label> trainer, Dataset<Label> data, Source source) {
+        if (!(trainer instanceof AbstractSGDTrainer)) {
+            return;
+        }
+        String configured = ProvenanceFacts.configurationOf(trainer.getProvenance()).get("minibatchSize");
+        int minibatch = configured == null ? 1 : Integer.parseInt(configured);
+        if (minibatch <= 1) {
+            return;
+        }
+        int features = data.getFeatureIDMap().size();
+        long dense = 0;
+        for (Example<Label> e : data) {
+            if (e.size() == features) {
+                dense++;
+            }
+        }
+        if (dense > 0 && dense < data.size()) {
+            throw new CommandException("trainer '" + name + "' (" + trainer.getClass().getSimpleName() + ", minibatchSize=" + minibatch
+                    + ") cannot train on the " + source.role() + ": " + dense + " of its " + data.size() + " examples name every one of the "
+                    + features + " features (e.g. an image without a zero pixel) and the others do not, and Tribuo 4.3.2's SGD fails on a "
+                    + "mini-batch that mixes the two (ClassCastException in LinearParameters.merge); set minibatchSize to 1, or train "
+                    + "this data with a DJLTrainer");
         }
     }
 
