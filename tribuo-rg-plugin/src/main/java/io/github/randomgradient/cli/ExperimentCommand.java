@@ -184,7 +184,7 @@ public final class ExperimentCommand {
         checkTestLabels(checked.train(), checked.test());
         for (Map.Entry<String, Map<Long, Trainer<Label>>> t : checked.trainers().entrySet()) {
             for (String w : Preflight.trainerWarnings("trainer '" + t.getKey() + "'", t.getValue().values().iterator().next(),
-                    Preflight.sets(cm, t.getKey(), "momentum"), checked.train().size())) {
+                    Preflight.written(cm, t.getKey(), "momentum"), checked.train().size())) {
                 logger.warning(w);
             }
         }
