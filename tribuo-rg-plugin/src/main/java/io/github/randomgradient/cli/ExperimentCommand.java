@@ -444,6 +444,10 @@ public final class ExperimentCommand {
         Map<String, String> was = ProvenanceFacts.configurationOf(done.getTrainerProvenance());
         Map<String, String> now = ProvenanceFacts.configurationOf(trainer.getProvenance());
         if (!was.equals(now)) {
+            // A run recorded in an earlier form (e.g. DJLTrainer's flat optimiser keys) compares as it is configured today.
+            was = ProvenanceFacts.currentConfigurationOf(done.getTrainerProvenance());
+        }
+        if (!was.equals(now)) {
             List<String> diff = new ArrayList<>();
             for (String k : new TreeSet<>(union(was.keySet(), now.keySet()))) {
                 if (!java.util.Objects.equals(was.get(k), now.get(k))) {

@@ -601,6 +601,35 @@ public final class ProvenanceFacts {
     }
 
     /**
+     * The configuration a recorded configured object has today: the object is rebuilt through OLCUT
+     * from its recorded configuration (as Tribuo's {@code ReproUtil} recovers a trainer) and its
+     * provenance taken again, so a run recorded in an earlier form compares equal to the same
+     * configuration now. For example a DJLTrainer run written before the optimiser was a component
+     * records flat {@code optimiser}, {@code momentum}, {@code beta1}, ... keys; rebuilt, it records
+     * the {@code torchOptimiser} and {@code schedule} components those keys configure.
+     * @param recorded The recorded provenance, e.g. a finished run's trainer provenance.
+     * @return Its configuration as {@link #configurationOf} gives it today; the recorded configuration
+     *         unchanged if the object cannot be rebuilt (its class is absent, or it no longer validates).
+     */
+    public static Map<String, String> currentConfigurationOf(ConfiguredObjectProvenance recorded) {
+        try {
+            List<ConfigurationData> configs = ProvenanceUtil.extractConfiguration(recorded);
+            ConfigurationManager cm = new ConfigurationManager();
+            cm.addConfiguration(configs);
+            Object o = cm.lookup(configs.get(0).getName());
+            if (o instanceof com.oracle.labs.mlrg.olcut.provenance.Provenancable<?>) {
+                Object p = ((com.oracle.labs.mlrg.olcut.provenance.Provenancable<?>) o).getProvenance();
+                if (p instanceof ConfiguredObjectProvenance) {
+                    return configurationOf((ConfiguredObjectProvenance) p);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not rebuildable here: compare the configuration as recorded
+        }
+        return configurationOf(recorded);
+    }
+
+    /**
      * Did the run diverge (and stop, under {@code divergencePolicy=STOP})?
      * @return True if the run provenance says so.
      */

@@ -180,7 +180,8 @@ public final class SweepPlan {
                     Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey);
                     LossScale scale = lossScale(cm, arm[2], sweepName, "lossScale");
                     roles.add(new PlannedRun(run.id(), arm[0], arm[1], Map.copyOf(point), Collections.unmodifiableMap(overrides), seed,
-                            run.component(), runDirName(run.config(), scale, run.id())));
+                            run.component(), runDirName(run.config(), scale, run.id(),
+                            ProvenanceFacts.optimiserComponent(run.provenance()).map(o -> o.name()).orElse(null))));
                 }
             }
         }
@@ -328,9 +329,22 @@ public final class SweepPlan {
      * @return The name.
      */
     static String runDirName(Map<String, String> config, LossScale lossScale, String id) {
+        return runDirName(config, lossScale, id, null);
+    }
+
+    /**
+     * A run directory's name, as {@link #runDirName(Map, LossScale, String)}, with the optimiser named
+     * by the trainer's recorded optimiser component (e.g. {@code SGD} for a {@code TorchSgd}), so a run
+     * configured with the optimiser component and one configured with the flat {@code optimiser} field
+     * read alike; a field of a component one level down (e.g. {@code torchOptimiser.momentum}) names
+     * the run as the trainer's own field did.
+     * @param optimiser The recorded optimiser component's name, or null if the trainer records none.
+     */
+    static String runDirName(Map<String, String> config, LossScale lossScale, String id, String optimiser) {
         StringBuilder readable = new StringBuilder();
         for (String field : NAME_FIELDS) {
-            String value = field.equals("lossScale") ? lossScale.describe() : fieldValue(config, field).orElse(null);
+            String value = field.equals("lossScale") ? lossScale.describe()
+                    : field.equals("optimiser") && optimiser != null ? optimiser : fieldValue(config, field).orElse(null);
             if (value != null) {
                 String safe = UNSAFE.matcher(value).replaceAll("_").replaceAll("^_+|_+$", "");
                 readable.append(field).append('=').append(safe).append("__");
