@@ -6,7 +6,6 @@ import io.github.randomgradient.report.ReportData.ProvenanceDiff;
 import io.github.randomgradient.run.LoadedRun;
 import io.github.randomgradient.run.ProvenanceFacts;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
