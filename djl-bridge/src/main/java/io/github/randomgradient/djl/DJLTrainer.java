@@ -16,7 +16,11 @@ import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.optim.LearningRateSchedule;
+import io.github.randomgradient.djl.optim.FixedSchedule;
 import io.github.randomgradient.djl.optim.OptimiserType;
+import io.github.randomgradient.djl.optim.Schedule;
+import io.github.randomgradient.djl.optim.TorchOptimiser;
+import io.github.randomgradient.djl.optim.TorchSgd;
 import io.github.randomgradient.djl.train.RunSettings;
 import io.github.randomgradient.djl.train.TensorData;
 import io.github.randomgradient.djl.train.TrainingLoop;
@@ -54,9 +58,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * mini-batches of {@code batchSize} ({@code lastBatch} says what happens to a short last one). For
  * each mini-batch the trainer runs the forward pass, computes the mean loss, keeps the
  * <em>unscaled</em> loss for the history, back-propagates {@code loss * u} with one loss-scale draw
- * {@code u} per mini-batch, and applies the {@code torch.optim} update rule named by
- * {@code optimiser} at the learning rate of the schedule (see {@link OptimiserType} and
- * {@link LearningRateSchedule}). A draw {@code u = 0} is a legal step: the gradient is zero and
+ * {@code u} per mini-batch, and applies the {@code torch.optim} update rule of the
+ * {@code torchOptimiser} component ({@link TorchSgd}, {@link io.github.randomgradient.djl.optim.TorchAdam})
+ * at the learning rate that the {@code schedule} component ({@link FixedSchedule} by default, or a
+ * poly, step or cosine {@link Schedule}) gives from {@code learningRate}. A draw {@code u = 0} is a legal step: the gradient is zero and
  * momentum still moves the parameters. Weight decay is the optimiser's, so it is not scaled by
  * {@code u}; RG's mean factor \( E[u] \) scales the mean step, so compare against a baseline at
  * {@code learningRate * E[u]}. The engine itself lives in {@link io.github.randomgradient.djl.train}.
@@ -85,12 +90,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link DivergencePolicy}), flagged as diverged. DJL allows one
  * gradient collector per JVM, so concurrent {@code train} calls queue on a JVM-wide lock.
  * <p>
- * Every setting is an OLCUT {@code @Config} field, so the model's provenance records the loss
- * scale and its range, learning rate, momentum, optimiser, schedule, seed and device; the trainer
+ * Every setting is an OLCUT {@code @Config} field or component, so the model's provenance records the
+ * loss scale and its range, learning rate, the optimiser with only the values its rule uses (an SGD
+ * records no Adam betas), the schedule with only its own parameters, seed and device; the trainer
  * provenance adds the update rule that ran (e.g. {@code update-rule=torch.optim.SGD}), the DJL and
  * PyTorch versions, the devices used and the thread count. Building provenance never starts the
  * PyTorch engine. The {@code @Config} fields are the only place defaults live: the
  * {@link DJLTrainerBuilder} writes into a trainer that starts with them.
+ * <p>
+ * Configs written before the optimiser and schedule were components set flat fields
+ * ({@code optimiser=SGD}, {@code momentum=0.9}, {@code lrSchedule=POLY}, ...). Those fields are
+ * deprecated but still read, with their old defaults and checks: {@code postConfig} builds the
+ * equivalent component from them (e.g. {@code TorchSgd(0.9, false, 0)}, {@code PolySchedule(0.9)})
+ * and clears them, so such a trainer trains and records exactly what the component form does. Setting
+ * a flat field and its component together is refused, naming both.
  * <pre>
  * Reference: "Fast, Better Training Trick: Random Gradient", section 4 (RG) and section 5
  * (SGD, lr 0.1, momentum 0.5 on CIFAR; poly lr with power 0.9 on Pascal VOC).
@@ -121,35 +134,67 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     @Config(description = "Loss scale drawn once per mini-batch; ConstantLossScale(1.0), the baseline, by default.")
     LossScale lossScale = ConstantLossScale.baseline();
 
-    @Config(description = "Update rule, exactly as torch.optim: SGD, NESTEROV, ADAM or ADAMW.")
-    OptimiserType optimiser = OptimiserType.SGD;
-
-    @Config(description = "Base learning rate (per step), > 0.")
+    @Config(description = "Base learning rate (per step), > 0; the schedule's eta_0.")
     float learningRate = 0.1f;
 
-    @Config(description = "Momentum for SGD and NESTEROV, in [0, 1); 0 is plain SGD.")
-    float momentum = 0.9f;
+    @Config(description = "The update rule, exactly as torch.optim: a TorchOptimiser component (TorchSgd, TorchAdam); "
+            + "TorchSgd(momentum 0.9) when neither it nor the deprecated flat optimiser fields are set.")
+    TorchOptimiser torchOptimiser;
 
-    @Config(description = "Adam's first-moment decay, in [0, 1).")
-    float beta1 = 0.9f;
+    @Config(description = "The learning-rate schedule: a Schedule component (FixedSchedule, PolySchedule, StepSchedule, "
+            + "CosineSchedule); FixedSchedule when neither it nor the deprecated flat schedule fields are set.")
+    Schedule schedule;
 
-    @Config(description = "Adam's second-moment decay, in [0, 1).")
-    float beta2 = 0.999f;
+    // The flat optimiser and schedule settings of configs written before the components. When one of a
+    // group is set, postConfig builds the component from the group (defaults as they always were:
+    // SGD, momentum 0.9, betas 0.9 and 0.999, weight decay 0; FIXED, power 0.9, 10 epochs, gamma 0.1)
+    // and clears the group, so provenance records only the component, i.e. only what acted. They are
+    // redacted (OLCUT leaves them out of provenance), so a trainer's provenance has one form.
 
-    @Config(description = "The optimiser's weight decay, >= 0: added to the gradient (SGD, NESTEROV, ADAM) or decoupled (ADAMW); not scaled by the loss scale.")
-    float weightDecay = 0.0f;
+    /** @deprecated Use {@code torchOptimiser} (a TorchSgd or TorchAdam component). */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use torchOptimiser: update rule SGD, NESTEROV, ADAM or ADAMW.")
+    OptimiserType optimiser;
 
-    @Config(description = "Learning-rate schedule: FIXED, POLY, STEP or COSINE.")
-    LearningRateSchedule lrSchedule = LearningRateSchedule.FIXED;
+    /** @deprecated Use {@code torchOptimiser}'s TorchSgd momentum. */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use torchOptimiser (TorchSgd momentum): momentum for SGD and NESTEROV, in [0, 1); 0.9 when unset.")
+    Float momentum;
 
-    @Config(description = "Exponent of the POLY schedule, > 0.")
-    float lrPower = 0.9f;
+    /** @deprecated Use {@code torchOptimiser}'s TorchAdam beta1. */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use torchOptimiser (TorchAdam beta1): Adam's first-moment decay, in [0, 1); 0.9 when unset.")
+    Float beta1;
 
-    @Config(description = "Period in epochs of the STEP schedule, >= 1.")
-    int stepEpochs = 10;
+    /** @deprecated Use {@code torchOptimiser}'s TorchAdam beta2. */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use torchOptimiser (TorchAdam beta2): Adam's second-moment decay, in [0, 1); 0.999 when unset.")
+    Float beta2;
 
-    @Config(description = "Factor of the STEP schedule, in (0, 1].")
-    float stepGamma = 0.1f;
+    /** @deprecated Use {@code torchOptimiser}'s weightDecay. */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use torchOptimiser (weightDecay): the optimiser's weight decay, >= 0; 0 when unset.")
+    Float weightDecay;
+
+    /** @deprecated Use {@code schedule}. */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use schedule: FIXED, POLY, STEP or COSINE.")
+    LearningRateSchedule lrSchedule;
+
+    /** @deprecated Use {@code schedule} (PolySchedule power). */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use schedule (PolySchedule power): exponent of the POLY schedule, > 0; 0.9 when unset.")
+    Float lrPower;
+
+    /** @deprecated Use {@code schedule} (StepSchedule epochs). */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use schedule (StepSchedule epochs): period in epochs of the STEP schedule, >= 1; 10 when unset.")
+    Integer stepEpochs;
+
+    /** @deprecated Use {@code schedule} (StepSchedule gamma). */
+    @Deprecated
+    @Config(redact = true, description = "Deprecated, use schedule (StepSchedule gamma): factor of the STEP schedule, in (0, 1]; 0.1 when unset.")
+    Float stepGamma;
 
     @Config(description = "Number of passes over the training data, >= 1.")
     int epochs = 10;
@@ -228,8 +273,6 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         requireSet("featureConverter", featureConverter);
         requireSet("outputConverter", outputConverter);
         requireSet("lossScale", lossScale);
-        requireSet("optimiser", optimiser);
-        requireSet("lrSchedule", lrSchedule);
         requireSet("lastBatch", lastBatch);
         requireSet("divergencePolicy", divergencePolicy);
         if (!(lossScale.max() <= Float.MAX_VALUE) || !(lossScale.min() >= 0)) {
@@ -239,31 +282,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
             throw bad("learningRate", learningRate, "must be finite and > 0");
         }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw bad("momentum", momentum, "must be in [0, 1)");
-        }
-        if (optimiser == OptimiserType.NESTEROV && momentum == 0f) {
-            // As torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
-            throw bad("momentum", momentum, "must be > 0 with optimiser=NESTEROV (torch.optim.SGD refuses Nesterov without momentum)");
-        }
-        if (!(beta1 >= 0 && beta1 < 1)) {
-            throw bad("beta1", beta1, "must be in [0, 1)");
-        }
-        if (!(beta2 >= 0 && beta2 < 1)) {
-            throw bad("beta2", beta2, "must be in [0, 1)");
-        }
-        if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
-            throw bad("weightDecay", weightDecay, "must be finite and >= 0");
-        }
-        if (!(lrPower > 0) || !Float.isFinite(lrPower)) {
-            throw bad("lrPower", lrPower, "must be finite and > 0");
-        }
-        if (stepEpochs < 1) {
-            throw bad("stepEpochs", stepEpochs, "must be >= 1");
-        }
-        if (!(stepGamma > 0 && stepGamma <= 1)) {
-            throw bad("stepGamma", stepGamma, "must be in (0, 1]");
-        }
+        resolveOptimiser();
+        resolveSchedule();
         if (epochs < 1) {
             throw bad("epochs", epochs, "must be >= 1");
         }
@@ -284,6 +304,109 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
             throw bad("inferenceBatchSize", inferenceBatchSize, "must be >= 1");
         }
         rng = new SplittableRandom(seed);
+    }
+
+    /** The default update rule: SGD with momentum 0.9, as DJLTrainer always had. */
+    static TorchOptimiser defaultOptimiser() {
+        return new TorchSgd(0.9f, false, 0f);
+    }
+
+    /**
+     * Sets {@code torchOptimiser}: the component if given, else one built from the deprecated flat
+     * fields (which are then cleared), else the default.
+     */
+    @SuppressWarnings("deprecation")
+    private void resolveOptimiser() {
+        java.util.List<String> flat = setNames(new String[]{"optimiser", "momentum", "beta1", "beta2", "weightDecay"},
+                optimiser, momentum, beta1, beta2, weightDecay);
+        if (flat.isEmpty()) {
+            if (torchOptimiser == null) {
+                torchOptimiser = defaultOptimiser();
+            }
+            return;
+        }
+        if (torchOptimiser != null) {
+            throw new PropertyException("", flat.get(0), "torchOptimiser (" + torchOptimiser + ") and the deprecated flat field"
+                    + (flat.size() > 1 ? "s " : " ") + String.join(", ", flat) + " are both set: set the optimiser once, "
+                    + "in the torchOptimiser component (e.g. TorchSgd momentum), and remove " + String.join(", ", flat));
+        }
+        OptimiserType type = optimiser == null ? OptimiserType.SGD : optimiser;
+        float mu = momentum == null ? 0.9f : momentum;
+        float b1 = beta1 == null ? 0.9f : beta1;
+        float b2 = beta2 == null ? 0.999f : beta2;
+        float wd = weightDecay == null ? 0f : weightDecay;
+        // The flat fields' own checks and messages, as before the components.
+        if (!(mu >= 0 && mu < 1)) {
+            throw bad("momentum", mu, "must be in [0, 1)");
+        }
+        if (type == OptimiserType.NESTEROV && mu == 0f) {
+            // As torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening".
+            throw bad("momentum", mu, "must be > 0 with optimiser=NESTEROV (torch.optim.SGD refuses Nesterov without momentum)");
+        }
+        if (!(b1 >= 0 && b1 < 1)) {
+            throw bad("beta1", b1, "must be in [0, 1)");
+        }
+        if (!(b2 >= 0 && b2 < 1)) {
+            throw bad("beta2", b2, "must be in [0, 1)");
+        }
+        if (!(wd >= 0) || !Float.isFinite(wd)) {
+            throw bad("weightDecay", wd, "must be finite and >= 0");
+        }
+        torchOptimiser = TorchOptimiser.of(type, mu, b1, b2, wd);
+        optimiser = null;
+        momentum = null;
+        beta1 = null;
+        beta2 = null;
+        weightDecay = null;
+    }
+
+    /**
+     * Sets {@code schedule}: the component if given, else one built from the deprecated flat fields
+     * (which are then cleared), else {@link FixedSchedule}.
+     */
+    @SuppressWarnings("deprecation")
+    private void resolveSchedule() {
+        java.util.List<String> flat = setNames(new String[]{"lrSchedule", "lrPower", "stepEpochs", "stepGamma"},
+                lrSchedule, lrPower, stepEpochs, stepGamma);
+        if (flat.isEmpty()) {
+            if (schedule == null) {
+                schedule = new FixedSchedule();
+            }
+            return;
+        }
+        if (schedule != null) {
+            throw new PropertyException("", flat.get(0), "schedule (" + schedule + ") and the deprecated flat field"
+                    + (flat.size() > 1 ? "s " : " ") + String.join(", ", flat) + " are both set: set the schedule once, "
+                    + "in the schedule component (e.g. PolySchedule power), and remove " + String.join(", ", flat));
+        }
+        LearningRateSchedule type = lrSchedule == null ? LearningRateSchedule.FIXED : lrSchedule;
+        float power = lrPower == null ? 0.9f : lrPower;
+        int period = stepEpochs == null ? 10 : stepEpochs;
+        float gamma = stepGamma == null ? 0.1f : stepGamma;
+        if (!(power > 0) || !Float.isFinite(power)) {
+            throw bad("lrPower", power, "must be finite and > 0");
+        }
+        if (period < 1) {
+            throw bad("stepEpochs", period, "must be >= 1");
+        }
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw bad("stepGamma", gamma, "must be in (0, 1]");
+        }
+        schedule = Schedule.of(type, power, period, gamma);
+        lrSchedule = null;
+        lrPower = null;
+        stepEpochs = null;
+        stepGamma = null;
+    }
+
+    private static java.util.List<String> setNames(String[] names, Object... values) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] != null) {
+                out.add(names[i]);
+            }
+        }
+        return out;
     }
 
     private static void requireSet(String field, Object value) {
@@ -395,8 +518,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
     /** The settings of one run, read from the {@code @Config} fields. */
     private RunSettings runSettings() {
-        return new RunSettings(lossScale, optimiser, learningRate, momentum, beta1, beta2, weightDecay, lrSchedule, lrPower,
-                stepEpochs, stepGamma, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize, splitsPerDevice);
+        return new RunSettings(lossScale, torchOptimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize, splitsPerDevice);
     }
 
     private DJLModel<T> train(Dataset<T> examples, Dataset<T> heldOut, String heldOutName, Map<String, Provenance> runProvenance,
@@ -504,13 +626,28 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         return learningRate;
     }
 
+    /**
+     * The update rule (after {@code postConfig}: the configured component, the one built from the
+     * deprecated flat fields, or the default {@code TorchSgd(0.9, false, 0)}).
+     * @return The optimiser component.
+     */
+    public TorchOptimiser getOptimiser() {
+        return torchOptimiser;
+    }
+
+    /**
+     * The learning-rate schedule (after {@code postConfig}; {@link FixedSchedule} by default).
+     * @return The schedule component.
+     */
+    public Schedule getSchedule() {
+        return schedule;
+    }
+
     @Override
     public String toString() {
         return "DJLTrainer(blockFactory=" + blockFactory + ",featureConverter=" + featureConverter + ",outputConverter="
-                + outputConverter + ",lossScale=" + lossScale + ",optimiser=" + optimiser + ",learningRate=" + learningRate
-                + ",momentum=" + momentum + ",beta1=" + beta1 + ",beta2=" + beta2 + ",weightDecay=" + weightDecay
-                + ",lrSchedule=" + lrSchedule + ",lrPower=" + lrPower + ",stepEpochs=" + stepEpochs + ",stepGamma=" + stepGamma
-                + ",epochs=" + epochs + ",batchSize=" + batchSize + ",lastBatch=" + lastBatch + ",seed=" + seed + ",device=" + device
+                + outputConverter + ",lossScale=" + lossScale + ",learningRate=" + learningRate + ",torchOptimiser=" + torchOptimiser
+                + ",schedule=" + schedule + ",epochs=" + epochs + ",batchSize=" + batchSize + ",lastBatch=" + lastBatch + ",seed=" + seed + ",device=" + device
                 + ",numDevices=" + numDevices + ",numThreads=" + numThreads + ",divergencePolicy=" + divergencePolicy
                 + ",inferenceBatchSize=" + inferenceBatchSize + ")";
     }

@@ -6,6 +6,8 @@ import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.optim.LearningRateSchedule;
 import io.github.randomgradient.djl.optim.OptimiserType;
+import io.github.randomgradient.djl.optim.Schedule;
+import io.github.randomgradient.djl.optim.TorchOptimiser;
 import io.github.randomgradient.rg.LossScale;
 import org.tribuo.Output;
 
@@ -16,6 +18,13 @@ import java.util.Objects;
  * trainer that starts with the defaults of the {@code @Config} fields (the only place they are
  * written down); {@link #build()} validates it exactly as a config file would. A builder builds
  * one trainer.
+ * <p>
+ * The optimiser and the schedule are components: {@link #optOptimiser(TorchOptimiser)} (e.g.
+ * {@code new TorchSgd(0.9f, false, 0f)}) and {@link #optSchedule(Schedule)} (e.g.
+ * {@code new PolySchedule(0.9f)}). The flat setters of earlier versions ({@code optOptimiser(OptimiserType)},
+ * {@code optMomentum}, {@code optBetas}, {@code optWeightDecay}, {@code optLrSchedule}, {@code optLrPower},
+ * {@code optStep}) still work, in any order, and build the same components; mixing them with the
+ * component of their group is refused at {@link #build()}.
  * @param <T> The output type.
  */
 public final class DJLTrainerBuilder<T extends Output<T>> {
@@ -69,9 +78,30 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     }
 
     /**
-     * @param v The update rule (default SGD, {@code torch.optim.SGD}).
+     * @param v The update rule component (default {@code TorchSgd(0.9, false, 0)}), e.g. a
+     *          {@link io.github.randomgradient.djl.optim.TorchSgd} or {@link io.github.randomgradient.djl.optim.TorchAdam}.
      * @return This builder.
      */
+    public DJLTrainerBuilder<T> optOptimiser(TorchOptimiser v) {
+        t().torchOptimiser = v;
+        return this;
+    }
+
+    /**
+     * @param v The learning-rate schedule component (default {@link io.github.randomgradient.djl.optim.FixedSchedule}).
+     * @return This builder.
+     */
+    public DJLTrainerBuilder<T> optSchedule(Schedule v) {
+        t().schedule = v;
+        return this;
+    }
+
+    /**
+     * @param v The update rule (default SGD, {@code torch.optim.SGD}).
+     * @return This builder.
+     * @deprecated Use {@link #optOptimiser(TorchOptimiser)}; this builds the same component from the flat settings.
+     */
+    @Deprecated
     public DJLTrainerBuilder<T> optOptimiser(OptimiserType v) {
         t().optimiser = v;
         return this;
@@ -89,7 +119,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     /**
      * @param v Momentum for SGD and Nesterov (default 0.9).
      * @return This builder.
+     * @deprecated Use {@link #optOptimiser(TorchOptimiser)} with a {@code TorchSgd}.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optMomentum(float v) {
         t().momentum = v;
         return this;
@@ -99,7 +131,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
      * @param b1 Adam's beta1 (default 0.9).
      * @param b2 Adam's beta2 (default 0.999).
      * @return This builder.
+     * @deprecated Use {@link #optOptimiser(TorchOptimiser)} with a {@code TorchAdam}.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optBetas(float b1, float b2) {
         t().beta1 = b1;
         t().beta2 = b2;
@@ -109,7 +143,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     /**
      * @param v The optimiser's weight decay (default 0).
      * @return This builder.
+     * @deprecated Use the weight decay of the {@link #optOptimiser(TorchOptimiser)} component.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optWeightDecay(float v) {
         t().weightDecay = v;
         return this;
@@ -118,7 +154,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     /**
      * @param v The learning-rate schedule (default FIXED).
      * @return This builder.
+     * @deprecated Use {@link #optSchedule(Schedule)}.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optLrSchedule(LearningRateSchedule v) {
         t().lrSchedule = v;
         return this;
@@ -127,7 +165,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     /**
      * @param v The POLY exponent (default 0.9).
      * @return This builder.
+     * @deprecated Use {@link #optSchedule(Schedule)} with a {@code PolySchedule}.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optLrPower(float v) {
         t().lrPower = v;
         return this;
@@ -137,7 +177,9 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
      * @param period STEP period in epochs (default 10).
      * @param gamma STEP factor (default 0.1).
      * @return This builder.
+     * @deprecated Use {@link #optSchedule(Schedule)} with a {@code StepSchedule}.
      */
+    @Deprecated
     public DJLTrainerBuilder<T> optStep(int period, float gamma) {
         t().stepEpochs = period;
         t().stepGamma = gamma;

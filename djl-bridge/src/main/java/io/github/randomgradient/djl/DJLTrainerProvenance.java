@@ -6,7 +6,6 @@ import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
-import io.github.randomgradient.djl.optim.OptimiserType;
 import org.tribuo.Output;
 import org.tribuo.provenance.SkeletalTrainerProvenance;
 
@@ -22,7 +21,7 @@ import java.util.Objects;
 public final class DJLTrainerProvenance extends SkeletalTrainerProvenance {
     private static final long serialVersionUID = 1L;
 
-    /** Update-rule key, e.g. {@code torch.optim.SGD} (see {@link OptimiserType#updateRule()}). */
+    /** Update-rule key, e.g. {@code torch.optim.SGD} (see {@link io.github.randomgradient.optim.OptimiserDescription#updateRule()}). */
     public static final String UPDATE_RULE = "update-rule";
     /** DJL version key. */
     public static final String DJL_VERSION = "djl-version";
@@ -41,7 +40,7 @@ public final class DJLTrainerProvenance extends SkeletalTrainerProvenance {
 
     <T extends Output<T>> DJLTrainerProvenance(DJLTrainer<T> host) {
         super(host);
-        this.updateRule = new StringProvenance(UPDATE_RULE, host.optimiser.updateRule());
+        this.updateRule = new StringProvenance(UPDATE_RULE, host.getOptimiser().updateRule());
         this.djlVersion = new StringProvenance(DJL_VERSION, Engine.getDjlVersion());
         this.engineVersion = new StringProvenance(ENGINE_VERSION, DJLEngine.pytorchVersion());
         this.devices = new StringProvenance(DEVICES, DJLEngine.describeIfStarted(host.device, host.numDevices));

@@ -216,8 +216,12 @@ public class DJLTrainerSyntheticTest {
         assertEquals("0.0", scale.getConfiguredParameters().get("low").toString());
         assertEquals("1.0", scale.getConfiguredParameters().get("high").toString());
         assertEquals("0.1", params.get("learningRate").toString());
-        assertEquals("0.9", params.get("momentum").toString());
-        assertEquals("SGD", params.get("optimiser").toString());
+        // The optimiser is a component: its momentum and rule are read from it (the flat keys "momentum" and
+        // "optimiser" = SGD before the optimiser was a component).
+        ConfiguredObjectProvenance optimiser = (ConfiguredObjectProvenance) params.get("torchOptimiser");
+        assertEquals("0.9", optimiser.getConfiguredParameters().get("momentum").toString());
+        assertEquals(io.github.randomgradient.djl.optim.TorchSgd.class.getName(), optimiser.getClassName());
+        assertEquals("false", optimiser.getConfiguredParameters().get("nesterov").toString());
         assertEquals("7", params.get("seed").toString());
         assertEquals("cpu", params.get("device").toString());
         var instance = rgModel.getProvenance().getTrainerProvenance().getInstanceValues();

@@ -123,8 +123,11 @@ public class FashionMnistConfigTest {
         root.forEach(objects::add);
         JsonNode trainer = find(objects, DJLTrainer.class.getName());
         assertEquals("0.05", trainer.at("/map/learningRate/value").asText());
-        assertEquals("0.9", trainer.at("/map/momentum/value").asText());
-        assertEquals("SGD", trainer.at("/map/optimiser/value").asText());
+        // The optimiser is a component (before: the trainer's flat keys momentum = 0.9 and optimiser = SGD).
+        JsonNode optimiser = find(objects, io.github.randomgradient.djl.optim.TorchSgd.class.getName());
+        assertEquals("0.9", optimiser.at("/map/momentum/value").asText());
+        assertEquals("false", optimiser.at("/map/nesterov/value").asText());
+        assertEquals("torch.optim.SGD", trainer.at("/map/update-rule/value").asText());
         assertEquals("1", trainer.at("/map/epochs/value").asText());
         assertEquals("0.36.0", trainer.at("/map/djl-version/value").asText());
         JsonNode scale = find(objects, UniformLossScale.class.getName());

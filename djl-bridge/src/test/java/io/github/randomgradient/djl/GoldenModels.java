@@ -132,6 +132,9 @@ public final class GoldenModels {
         b.append("trainer-class ").append(tp.getClassName()).append('\n');
         Map<String, Provenance> configured = tp.getConfiguredParameters();
         for (String key : new String[]{"seed", "epochs", "batchSize", "learningRate", "momentum"}) {
+            if (!configured.containsKey(key)) {
+                continue; // momentum is the torchOptimiser component's since the optimiser became a component
+            }
             b.append("configured ").append(key).append(' ').append(((PrimitiveProvenance<?>) configured.get(key)).getValue()).append('\n');
         }
         b.append("component lossScale ").append(((ConfiguredObjectProvenance) configured.get("lossScale")).getClassName()).append('\n');

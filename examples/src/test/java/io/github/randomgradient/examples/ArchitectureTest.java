@@ -38,7 +38,7 @@ public class ArchitectureTest {
     static {
         List<String> order = List.of("core", "data", "run", "report", "sweep", "cli");
         Map<String, List<String>> packagesOf = Map.of(
-                "core", List.of("rg", "config", "history"),
+                "core", List.of("rg", "config", "history", "optim"),
                 "data", List.of("data"),
                 "run", List.of("run"),
                 "report", List.of("report"),

@@ -184,7 +184,7 @@ public final class ExperimentCommand {
         checkTestLabels(checked.train(), checked.test());
         for (Map.Entry<String, Map<Long, Trainer<Label>>> t : checked.trainers().entrySet()) {
             for (String w : Preflight.trainerWarnings("trainer '" + t.getKey() + "'", t.getValue().values().iterator().next(),
-                    Preflight.sets(cm, t.getKey(), "momentum"), checked.train().size())) {
+                    Preflight.written(cm, t.getKey(), "momentum"), checked.train().size())) {
                 logger.warning(w);
             }
         }
@@ -443,6 +443,10 @@ public final class ExperimentCommand {
         }
         Map<String, String> was = ProvenanceFacts.configurationOf(done.getTrainerProvenance());
         Map<String, String> now = ProvenanceFacts.configurationOf(trainer.getProvenance());
+        if (!was.equals(now)) {
+            // A run recorded in an earlier form (e.g. DJLTrainer's flat optimiser keys) compares as it is configured today.
+            was = ProvenanceFacts.currentConfigurationOf(done.getTrainerProvenance());
+        }
         if (!was.equals(now)) {
             List<String> diff = new ArrayList<>();
             for (String k : new TreeSet<>(union(was.keySet(), now.keySet()))) {

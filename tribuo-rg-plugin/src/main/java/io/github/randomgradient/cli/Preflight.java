@@ -11,6 +11,7 @@ import io.github.randomgradient.data.DataChecks.IdxPair;
 import io.github.randomgradient.config.PreflightCheckable;
 import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.IdxDirectory;
+import io.github.randomgradient.optim.OptimiserDescription;
 import io.github.randomgradient.run.ProvenanceFacts;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
@@ -142,26 +143,26 @@ public final class Preflight {
     // Warnings: settings that are legal but almost certainly not what the user meant. One line each;
     // training goes on.
 
-    /** Optimisers that ignore {@code momentum} (their first-moment decay is {@code beta1}). */
-    private static final Set<String> ADAPTIVE = Set.of("ADAM", "ADAMW");
-
     /**
      * The warnings about one trainer's settings against the data it will train on: {@code momentum} set
-     * in the config for an optimiser that ignores it (Adam, AdamW), and a {@code batchSize} larger than
-     * the training data (every epoch is then a single mini-batch).
+     * in the config for an optimiser that ignores it (an adaptive one such as Adam or AdamW, asked of the
+     * trainer's recorded optimiser), and a {@code batchSize} larger than the training data (every epoch
+     * is then a single mini-batch).
      * @param who Who the warning is about, e.g. {@code "trainer 'cnn-rg'"}.
      * @param trainer The configured trainer.
-     * @param momentumSet Whether the config sets {@code momentum} for it (the field's default is not a choice).
+     * @param momentumWritten The {@code momentum} the config writes for it, if it writes one (the field's default is not a choice).
      * @param trainExamples The number of training examples it will see.
      * @return The warnings, one line each; empty if none.
      */
-    public static List<String> trainerWarnings(String who, Trainer<Label> trainer, boolean momentumSet, int trainExamples) {
+    public static List<String> trainerWarnings(String who, Trainer<Label> trainer, Optional<String> momentumWritten, int trainExamples) {
         Map<String, String> config = configuredValues(trainer);
         List<String> out = new ArrayList<>();
-        String optimiser = config.getOrDefault("optimiser", "");
-        if (momentumSet && ADAPTIVE.contains(optimiser) && config.containsKey("momentum")) {
-            out.add(who + " sets momentum=" + config.get("momentum") + ", but optimiser=" + optimiser
-                    + " ignores momentum (its first-moment decay is beta1, " + config.getOrDefault("beta1", "0.9")
+        if (momentumWritten.isPresent() && ProvenanceFacts.isAdaptive(trainer.getProvenance())) {
+            Optional<OptimiserDescription> component = ProvenanceFacts.optimiserComponent(trainer.getProvenance());
+            String optimiser = ProvenanceFacts.optimiserOf(trainer.getProvenance()).orElse("?");
+            String beta1 = component.map(o -> o.settings().get("beta1")).orElse(config.getOrDefault("beta1", "0.9"));
+            out.add(who + " sets momentum=" + momentumWritten.get() + ", but optimiser=" + optimiser
+                    + " ignores momentum (its first-moment decay is beta1, " + beta1
                     + "): remove momentum, or set beta1 instead");
         }
         try {
@@ -197,6 +198,11 @@ public final class Preflight {
     /** Whether a component's config sets a property itself (or inherits it from a component of its file). */
     static boolean sets(ConfigurationManager cm, String component, String property) {
         return cm.getConfigurationData(component).map(d -> d.get(property).isPresent()).orElse(false);
+    }
+
+    /** The value a component's config writes for a property (itself or inherited from a component of its file), if any. */
+    static Optional<String> written(ConfigurationManager cm, String component, String property) {
+        return cm.getConfigurationData(component).flatMap(d -> d.get(property)).map(Object::toString);
     }
 
     /** A trainer's configured values, from its provenance (the values OLCUT set, defaults included). */

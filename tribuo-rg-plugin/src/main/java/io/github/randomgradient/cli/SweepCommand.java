@@ -234,12 +234,12 @@ public final class SweepCommand {
     private static Set<String> warnings(ConfigurationManager cm, SweepPlan plan, SweepData data, int workers) {
         Set<String> out = new java.util.LinkedHashSet<>();
         String base = plan.sweep().getTrainer();
-        boolean baseMomentum = Preflight.sets(cm, base, "momentum");
+        java.util.Optional<String> baseMomentum = Preflight.written(cm, base, "momentum");
         int threads = 1;
         for (PlannedRun run : plan.runs()) {
             org.tribuo.Trainer<org.tribuo.classification.Label> trainer = plan.trainer(run);
             out.addAll(Preflight.trainerWarnings("sweep run " + run.dirName() + " (trainer '" + base + "')", trainer,
-                    baseMomentum || run.overrides().containsKey("momentum"), data.train().size()));
+                    java.util.Optional.ofNullable(run.overrides().get("momentum")).or(() -> baseMomentum), data.train().size()));
             try {
                 threads = Math.max(threads, Integer.parseInt(Preflight.configuredValues(trainer).getOrDefault("numThreads", "1")));
             } catch (NumberFormatException e) {

@@ -6,11 +6,12 @@ import io.github.randomgradient.report.ReportData.ProvenanceDiff;
 import io.github.randomgradient.run.LoadedRun;
 import io.github.randomgradient.run.ProvenanceFacts;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,20 +89,27 @@ final class ProvenanceDiffs {
         return new ProvenanceDiff(new ArrayList<>(byTrainer.keySet()), rows, hashes, same, note);
     }
 
-    /** The common optimisation settings, listed when every trainer records the same value. */
+    /**
+     * The common optimisation settings, listed when every trainer records the same value. The optimiser,
+     * momentum, weight decay and schedule are asked of the recorded components ({@link ProvenanceFacts}
+     * rebuilds them), falling back to the recorded names for trainers without them.
+     */
     private static String sharedSettings(Map<String, List<LoadedRun>> byTrainer) {
-        String[][] settings = {{"epochs", "epochs"}, {"batch size", "batchSize", "minibatchSize"}, {"optimiser", "optimiser"},
-                {"momentum", "momentum", "rho"}, {"weight decay", "weightDecay"}, {"schedule", "lrSchedule"}};
+        Map<String, Function<ProvenanceFacts, Optional<String>>> settings = new LinkedHashMap<>();
+        settings.put("epochs", ProvenanceFacts::epochs);
+        settings.put("batch size", ProvenanceFacts::batchSize);
+        settings.put("optimiser", ProvenanceFacts::optimiser);
+        settings.put("momentum", ProvenanceFacts::momentumValue);
+        settings.put("weight decay", ProvenanceFacts::weightDecayValue);
+        settings.put("schedule", ProvenanceFacts::schedule);
         List<String> out = new ArrayList<>();
-        for (String[] setting : settings) {
+        for (Map.Entry<String, Function<ProvenanceFacts, Optional<String>>> setting : settings.entrySet()) {
             Set<String> values = new LinkedHashSet<>();
             for (List<LoadedRun> runs : byTrainer.values()) {
-                ProvenanceFacts facts = runs.get(0).facts();
-                values.add(setting[0].equals("optimiser") ? facts.optimiser().orElse(null)
-                        : facts.field(Arrays.copyOfRange(setting, 1, setting.length)).orElse(null));
+                values.add(setting.getValue().apply(runs.get(0).facts()).orElse(null));
             }
             if (values.size() == 1 && !values.contains(null)) {
-                out.add(setting[0] + " " + values.iterator().next());
+                out.add(setting.getKey() + " " + values.iterator().next());
             }
         }
         return String.join(", ", out);

@@ -101,7 +101,7 @@ final class Verdicts {
      * the verdict is not about the loss scale alone, and the sentence says so.
      */
     private static final Set<String> STRUCTURAL = Set.of("blockFactory", "featureConverter", "outputConverter",
-            "optimiser", "momentum", "beta1", "beta2", "weightDecay", "lrSchedule", "lrPower", "stepEpochs", "stepGamma", "epochs",
+            "optimiser", "torchOptimiser", "schedule", "momentum", "beta1", "beta2", "weightDecay", "lrSchedule", "lrPower", "stepEpochs", "stepGamma", "epochs",
             "batchSize", "lastBatch", "objective", "minibatchSize");
 
     static String confounds(List<LoadedRun> candidate, List<LoadedRun> reference) {

@@ -9,6 +9,8 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.randomgradient.config.ProvenanceWalk;
+import io.github.randomgradient.optim.OptimiserDescription;
+import io.github.randomgradient.optim.ScheduleDescription;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
 import io.github.randomgradient.rg.RandomGradientOptimiser;
@@ -33,6 +35,14 @@ import java.util.TreeMap;
  * Field names are looked up as Tribuo and this project record them: {@code learningRate} (DJLTrainer)
  * or {@code initialLearningRate} (Tribuo's optimisers), {@code momentum} or {@code rho}, {@code batchSize}
  * or {@code minibatchSize}. A run whose trainer records no loss scale is a baseline (factor 1.0).
+ * <p>
+ * The optimiser and the schedule, like the loss scale, are rebuilt from their recorded configuration
+ * when the trainer records them as components ({@link OptimiserDescription}, {@link ScheduleDescription},
+ * e.g. DJLTrainer's {@code torchOptimiser} and {@code schedule}), and asked: is it adaptive, its
+ * momentum, weight decay and update rule. Matching names in the flattened provenance is only the
+ * fallback, for trainers that record no such component (Tribuo's own SGD trainers, runs written
+ * before DJLTrainer's optimiser was a component, whose flat {@code optimiser}, {@code momentum},
+ * {@code beta1}, ... keys are read as they were) and for components whose class is not on the class path.
  */
 public final class ProvenanceFacts {
 
@@ -46,6 +56,10 @@ public final class ProvenanceFacts {
     private final Map<String, String> run;
     private final LossScale lossScale;
     private final boolean recordedLossScale;
+    /** The recorded optimiser component, rebuilt; null if the trainer records none (or its class is absent). */
+    private final OptimiserDescription optimiserComponent;
+    /** The recorded schedule component, rebuilt; null if the trainer records none (or its class is absent). */
+    private final ScheduleDescription scheduleComponent;
 
     private ProvenanceFacts(ModelProvenance provenance) {
         this.provenance = provenance;
@@ -59,6 +73,31 @@ public final class ProvenanceFacts {
         ConfiguredObjectProvenance scaleProvenance = findLossScale(provenance.getTrainerProvenance());
         this.recordedLossScale = scaleProvenance != null;
         this.lossScale = scaleProvenance == null ? ConstantLossScale.baseline() : rebuild(scaleProvenance);
+        this.optimiserComponent = optimiserComponent(provenance.getTrainerProvenance()).orElse(null);
+        this.scheduleComponent = scheduleComponent(provenance.getTrainerProvenance()).orElse(null);
+    }
+
+    /**
+     * The optimiser component a trainer records (the one nearest the root), rebuilt through OLCUT
+     * from its recorded configuration, as the loss scale is.
+     * @param trainer A trainer's provenance.
+     * @return The optimiser; empty if the trainer records none, or its class is not on the class path.
+     * @throws IllegalStateException If a recorded optimiser component cannot be rebuilt from its configuration.
+     */
+    public static Optional<OptimiserDescription> optimiserComponent(ObjectProvenance trainer) {
+        ConfiguredObjectProvenance p = findComponent(trainer, OptimiserDescription.class);
+        return p == null ? Optional.empty() : Optional.of(rebuild(p, OptimiserDescription.class, "optimiser"));
+    }
+
+    /**
+     * The learning-rate schedule component a trainer records, rebuilt through OLCUT.
+     * @param trainer A trainer's provenance.
+     * @return The schedule; empty if the trainer records none, or its class is not on the class path.
+     * @throws IllegalStateException If a recorded schedule component cannot be rebuilt from its configuration.
+     */
+    public static Optional<ScheduleDescription> scheduleComponent(ObjectProvenance trainer) {
+        ConfiguredObjectProvenance p = findComponent(trainer, ScheduleDescription.class);
+        return p == null ? Optional.empty() : Optional.of(rebuild(p, ScheduleDescription.class, "schedule"));
     }
 
     /**
@@ -110,12 +149,17 @@ public final class ProvenanceFacts {
 
     /** The loss scale nearest the root (fewest path segments), or null if the trainer records none. */
     private static ConfiguredObjectProvenance findLossScale(ObjectProvenance root) {
+        return findComponent(root, LossScale.class);
+    }
+
+    /** The component of a type nearest the root (fewest path segments), or null if the provenance records none. */
+    private static ConfiguredObjectProvenance findComponent(ObjectProvenance root, Class<?> type) {
         ConfiguredObjectProvenance[] found = {null};
         int[] depth = {Integer.MAX_VALUE};
         ProvenanceWalk.walk("", root, (path, p) -> {
             int d = path.split("[.\\[]").length;
             if (p != root && p instanceof ConfiguredObjectProvenance && d < depth[0]
-                    && isLossScale(((ConfiguredObjectProvenance) p).getClassName())) {
+                    && isA(((ConfiguredObjectProvenance) p).getClassName(), type)) {
                 found[0] = (ConfiguredObjectProvenance) p;
                 depth[0] = d;
             }
@@ -123,23 +167,27 @@ public final class ProvenanceFacts {
         return found[0];
     }
 
-    private static boolean isLossScale(String className) {
+    private static boolean isA(String className, Class<?> type) {
         try {
-            return LossScale.class.isAssignableFrom(Class.forName(className));
+            return type.isAssignableFrom(Class.forName(className));
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
     }
 
     private static LossScale rebuild(ConfiguredObjectProvenance p) {
+        return rebuild(p, LossScale.class, "loss scale");
+    }
+
+    private static <C> C rebuild(ConfiguredObjectProvenance p, Class<C> type, String what) {
         List<ConfigurationData> configs = ProvenanceUtil.extractConfiguration(p);
         ConfigurationManager cm = new ConfigurationManager();
         cm.addConfiguration(configs);
         Object o = cm.lookup(configs.get(0).getName());
-        if (!(o instanceof LossScale)) {
-            throw new IllegalStateException("the recorded loss scale " + p.getClassName() + " could not be rebuilt");
+        if (!type.isInstance(o)) {
+            throw new IllegalStateException("the recorded " + what + " " + p.getClassName() + " could not be rebuilt");
         }
-        return (LossScale) o;
+        return type.cast(o);
     }
 
     private Optional<String> first(Map<String, String> map, String... names) {
@@ -252,10 +300,15 @@ public final class ProvenanceFacts {
     }
 
     /**
-     * The momentum: {@code momentum}, or the {@code rho} of Tribuo's SGD when it uses momentum.
+     * The momentum: the recorded optimiser component's, else a flat {@code momentum}, or the
+     * {@code rho} of Tribuo's SGD when it uses momentum (with its kind, e.g. {@code 0.9 (standard)}).
      * @return The momentum, if recorded.
      */
     public Optional<String> momentum() {
+        if (optimiserComponent != null) {
+            return Optional.of(optimiserComponent.momentum().isPresent() ? Double.toString(optimiserComponent.momentum().getAsDouble())
+                    : "n/a (" + optimiserComponent.name() + " has no momentum)");
+        }
         Optional<String> m = first(trainer, "momentum");
         if (m.isPresent()) {
             return m;
@@ -272,7 +325,65 @@ public final class ProvenanceFacts {
      * @return The optimiser, if recorded.
      */
     public Optional<String> optimiser() {
-        return optimiserOf(trainer);
+        return optimiserComponent != null ? Optional.of(optimiserComponent.name()) : optimiserOf(trainer);
+    }
+
+    /**
+     * The optimiser component the trainer records, rebuilt from its provenance.
+     * @return The optimiser; empty for a trainer that records none (e.g. Tribuo's SGD trainers, or
+     *         DJLTrainer runs written before the optimiser was a component).
+     */
+    public Optional<OptimiserDescription> optimiserComponent() {
+        return Optional.ofNullable(optimiserComponent);
+    }
+
+    /**
+     * The learning-rate schedule component the trainer records, rebuilt from its provenance.
+     * @return The schedule; empty for a trainer that records none.
+     */
+    public Optional<ScheduleDescription> scheduleComponent() {
+        return Optional.ofNullable(scheduleComponent);
+    }
+
+    /**
+     * The momentum value as recorded: the optimiser component's, else a flat {@code momentum} or
+     * Tribuo's {@code rho}, without a description.
+     * @return The value, if recorded.
+     */
+    public Optional<String> momentumValue() {
+        if (optimiserComponent != null) {
+            return optimiserComponent.momentum().isPresent() ? Optional.of(Double.toString(optimiserComponent.momentum().getAsDouble()))
+                    : Optional.empty();
+        }
+        return first(trainer, "momentum", "rho");
+    }
+
+    /**
+     * The weight decay value as recorded: the optimiser component's, else a flat {@code weightDecay}.
+     * @return The value, if recorded.
+     */
+    public Optional<String> weightDecayValue() {
+        return optimiserComponent != null ? Optional.of(Double.toString(optimiserComponent.weightDecay())) : first(trainer, "weightDecay");
+    }
+
+    /**
+     * The learning-rate schedule: the schedule component's description, else a flat {@code lrSchedule}
+     * (with its {@code lrPower} when POLY).
+     * @return E.g. {@code FIXED} or {@code POLY (power 0.9)}, if recorded.
+     */
+    public Optional<String> schedule() {
+        if (scheduleComponent != null) {
+            return Optional.of(scheduleComponent.describe());
+        }
+        return first(trainer, "lrSchedule").map(s -> s + first(trainer, "lrPower").filter(x -> s.equals("POLY")).map(p -> " (power " + p + ")").orElse(""));
+    }
+
+    /**
+     * The update rule that ran: the optimiser component's, else the recorded {@code update-rule}.
+     * @return E.g. {@code torch.optim.SGD}, if recorded.
+     */
+    public Optional<String> updateRule() {
+        return optimiserComponent != null ? Optional.of(optimiserComponent.updateRule()) : first(trainer, "update-rule");
     }
 
     /**
@@ -285,6 +396,10 @@ public final class ProvenanceFacts {
         String own = trainer.get("optimiser");
         if (own != null) {
             return Optional.of(own);
+        }
+        String component = trainer.get("torchOptimiser.class-name");
+        if (component != null) {
+            return Optional.of(simple(component));
         }
         String cls = trainer.get("optimiser.class-name");
         if (cls == null) {
@@ -308,13 +423,35 @@ public final class ProvenanceFacts {
      * @return True if the recorded optimiser is adaptive.
      */
     public boolean isAdaptive() {
-        return isAdaptive(trainer);
+        return optimiserComponent != null ? optimiserComponent.isAdaptive() : isAdaptive(trainer);
+    }
+
+    /**
+     * Is the optimiser a trainer records adaptive? Asks the recorded optimiser component when there is
+     * one, else falls back to {@link #isAdaptive(Map)} on the flattened provenance.
+     * @param trainer The trainer's provenance.
+     * @return True if adaptive.
+     */
+    public static boolean isAdaptive(ConfiguredObjectProvenance trainer) {
+        Optional<OptimiserDescription> component = optimiserComponent(trainer);
+        return component.isPresent() ? component.get().isAdaptive() : isAdaptive(configurationOf(trainer));
+    }
+
+    /**
+     * The optimiser a trainer records: its optimiser component's name, else {@link #optimiserOf(Map)}.
+     * @param trainer The trainer's provenance.
+     * @return The optimiser, if recorded.
+     */
+    public static Optional<String> optimiserOf(ConfiguredObjectProvenance trainer) {
+        Optional<OptimiserDescription> component = optimiserComponent(trainer);
+        return component.isPresent() ? Optional.of(component.get().name()) : optimiserOf(configurationOf(trainer));
     }
 
     /**
      * Is the optimiser of a trainer's flattened configuration adaptive (Adam, AdaGrad, AdaDelta,
-     * RMSProp and their kin), so that a constant loss factor cancels in its update? The one rule
-     * for reports and sweeps.
+     * RMSProp and their kin), so that a constant loss factor cancels in its update? The fallback of
+     * reports and sweeps, by name, for trainers that record no optimiser component (or one whose class
+     * is not on the class path); prefer {@link #isAdaptive(ConfiguredObjectProvenance)}.
      * @param trainer The trainer's flattened configuration ({@link #configurationOf} or {@link #flatten}).
      * @return True if adaptive.
      */
@@ -335,6 +472,10 @@ public final class ProvenanceFacts {
      * @return e.g. {@code 1.0E-4 (optimiser's, not scaled by u)}, or {@code none recorded}.
      */
     public String weightDecay() {
+        if (optimiserComponent != null) {
+            return optimiserComponent.weightDecay() + (optimiserComponent.isWeightDecayDecoupled() ? " (optimiser's, decoupled, not scaled by u)"
+                    : " (optimiser's, not scaled by u)");
+        }
         return first(trainer, "weightDecay").map(w -> w + " (optimiser's, not scaled by u)").orElse("none recorded");
     }
 
@@ -460,6 +601,35 @@ public final class ProvenanceFacts {
     }
 
     /**
+     * The configuration a recorded configured object has today: the object is rebuilt through OLCUT
+     * from its recorded configuration (as Tribuo's {@code ReproUtil} recovers a trainer) and its
+     * provenance taken again, so a run recorded in an earlier form compares equal to the same
+     * configuration now. For example a DJLTrainer run written before the optimiser was a component
+     * records flat {@code optimiser}, {@code momentum}, {@code beta1}, ... keys; rebuilt, it records
+     * the {@code torchOptimiser} and {@code schedule} components those keys configure.
+     * @param recorded The recorded provenance, e.g. a finished run's trainer provenance.
+     * @return Its configuration as {@link #configurationOf} gives it today; the recorded configuration
+     *         unchanged if the object cannot be rebuilt (its class is absent, or it no longer validates).
+     */
+    public static Map<String, String> currentConfigurationOf(ConfiguredObjectProvenance recorded) {
+        try {
+            List<ConfigurationData> configs = ProvenanceUtil.extractConfiguration(recorded);
+            ConfigurationManager cm = new ConfigurationManager();
+            cm.addConfiguration(configs);
+            Object o = cm.lookup(configs.get(0).getName());
+            if (o instanceof com.oracle.labs.mlrg.olcut.provenance.Provenancable<?>) {
+                Object p = ((com.oracle.labs.mlrg.olcut.provenance.Provenancable<?>) o).getProvenance();
+                if (p instanceof ConfiguredObjectProvenance) {
+                    return configurationOf((ConfiguredObjectProvenance) p);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not rebuildable here: compare the configuration as recorded
+        }
+        return configurationOf(recorded);
+    }
+
+    /**
      * Did the run diverge (and stop, under {@code divergencePolicy=STOP})?
      * @return True if the run provenance says so.
      */
@@ -487,15 +657,18 @@ public final class ProvenanceFacts {
                 ? "n/a (adaptive optimiser: a constant loss factor cancels in its update; u reweights mini-batches instead)"
                 : !lossScale.isStationary() ? "n/a (the loss scale's mean depends on the run's length)"
                 : effectiveLearningRate().isPresent() ? Double.toString(effectiveLearningRate().getAsDouble()) : "not recorded");
-        rows.put("schedule", first(trainer, "lrSchedule").map(s -> s + first(trainer, "lrPower").filter(x -> s.equals("POLY")).map(p -> " (power " + p + ")").orElse(""))
+        rows.put("schedule", schedule()
                 .orElse("fixed (Tribuo optimiser: " + first(trainer, "optimiser.class-name", "class-name").map(ProvenanceFacts::simple).orElse("?") + ")"));
-        if (isAdaptive()) {
+        if (optimiserComponent != null && isAdaptive() && !optimiserComponent.settings().isEmpty()) {
+            Map<String, String> settings = optimiserComponent.settings();
+            rows.put(String.join(", ", settings.keySet()), String.join(", ", settings.values()));
+        } else if (isAdaptive()) {
             rows.put("beta1, beta2", first(trainer, "beta1").orElse("?") + ", " + first(trainer, "beta2").orElse("?"));
         } else {
             rows.put("momentum", momentum().orElse("not recorded"));
         }
-        rows.put("weight decay", first(trainer, "weightDecay").orElse("not recorded"));
-        rows.put("optimiser", optimiser().orElse("not recorded") + first(trainer, "update-rule").map(r -> " (update rule " + r + ")").orElse("")
+        rows.put("weight decay", weightDecayValue().orElse("not recorded"));
+        rows.put("optimiser", optimiser().orElse("not recorded") + updateRule().map(r -> " (update rule " + r + ")").orElse("")
                 + (usesTribuoAdam() ? " [WARNING: Tribuo 4.3.2 Adam is defective, oracle/tribuo#401]" : ""));
         rows.put("seed", seed().orElse("not recorded"));
         rows.put("epochs", epochs().orElse("not recorded"));

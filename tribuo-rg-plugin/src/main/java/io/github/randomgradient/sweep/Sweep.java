@@ -18,6 +18,10 @@ import java.util.Map;
  * Each grid axis is named after the base trainer's own {@code @Config} field and lists the values
  * to try ({@code learningRate}, {@code momentum}, {@code lossScale} as component names,
  * {@code batchSize}, {@code optimiser}); an axis that is not given keeps the base trainer's value.
+ * An axis the base trainer's config does not write itself, held as a {@code @Config} field by exactly
+ * one component the trainer names, overrides that component in a copy (a nested override): with
+ * {@code torchOptimiser = sgd} (a {@code TorchSgd}), the {@code momentum} axis sets the momentum of
+ * a copy of {@code sgd} for each run.
  * For every Random Gradient loss scale (any loss scale other than the constant 1) the sweep also
  * runs, at the same grid point, the baseline (loss scale 1) and the lr-matched baseline (loss scale
  * 1 at {@code learningRate × E[u]}), because RG's mean step is {@code lr × E[u]} (paper, section 4).
@@ -42,13 +46,15 @@ public final class Sweep implements Configurable {
     @Config(description = "Learning rates to try (the trainer's learningRate field).")
     private List<String> learningRate;
 
-    @Config(description = "Momenta to try (the trainer's momentum field).")
+    @Config(description = "Momenta to try: the momentum of the trainer's optimiser component (a nested override of, e.g., "
+            + "its TorchSgd) when the trainer names one, else the trainer's (deprecated flat) momentum field.")
     private List<String> momentum;
 
     @Config(description = "Mini-batch sizes to try (the trainer's batchSize field).")
     private List<String> batchSize;
 
-    @Config(description = "Optimisers to try (the trainer's optimiser field).")
+    @Config(description = "Optimisers to try (SGD, NESTEROV, ADAM, ADAMW: the trainer's deprecated flat optimiser field; "
+            + "the base trainer must then use the flat optimiser fields, not a torchOptimiser component).")
     private List<String> optimiser;
 
     @Config(description = "Loss-scale component names to try; every one that is not the constant 1 gets its baseline and lr-matched baseline.")

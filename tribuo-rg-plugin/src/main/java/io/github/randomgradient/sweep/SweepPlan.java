@@ -9,6 +9,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.rg.ConstantLossScale;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -140,11 +142,12 @@ public final class SweepPlan {
                 throw new SweepException("sweep '" + sweepName + "': learningRate value '" + lrText + "' is not a number");
             }
             // The grid point as the trainer converts it (OLCUT parses every value; postConfig validates it).
-            Map<String, String> reference = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep),
-                    PlannedRun.BASELINE, dataKey).config();
+            Configured referenceRun = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep),
+                    PlannedRun.BASELINE, dataKey);
+            Map<String, String> reference = referenceRun.config();
             Map<String, String> point = new LinkedHashMap<>();
             for (Map.Entry<String, String> axis : written.entrySet()) {
-                String canonical = reference.getOrDefault(axis.getKey(), axis.getValue());
+                String canonical = fieldValue(reference, axis.getKey()).orElse(axis.getValue());
                 String twin = converted.computeIfAbsent(axis.getKey(), k -> new LinkedHashMap<>()).putIfAbsent(canonical, axis.getValue());
                 if (twin != null && !twin.equals(axis.getValue())) {
                     throw new SweepException("sweep '" + sweepName + "': axis " + axis.getKey() + " lists '" + twin + "' and '"
@@ -154,7 +157,7 @@ public final class SweepPlan {
                 point.put(axis.getKey(), canonical);
             }
             double lr = Double.parseDouble(reference.get("learningRate"));
-            boolean adaptive = ProvenanceFacts.isAdaptive(reference);
+            boolean adaptive = ProvenanceFacts.isAdaptive(referenceRun.provenance());
             List<String[]> arms = new ArrayList<>();
             arms.add(new String[]{PlannedRun.BASELINE, "", baselineScale, null});
             for (Map.Entry<String, LossScale> s : rgScales.entrySet()) {
@@ -162,7 +165,7 @@ public final class SweepPlan {
                 if (adaptive) {
                     String control = meanPreservingScale(cm, sweepName, s.getKey(), s.getValue(), baselineScale);
                     arms.add(new String[]{PlannedRun.MEAN_PRESERVING, s.getKey(), control, null});
-                    notes.add("optimiser " + ProvenanceFacts.optimiserOf(reference).orElse("?") + " is adaptive: a constant loss "
+                    notes.add("optimiser " + ProvenanceFacts.optimiserOf(referenceRun.provenance()).orElse("?") + " is adaptive: a constant loss "
                             + "scale cancels in its update (apart from epsilon), so the control for " + s.getKey() + " ("
                             + s.getValue().describe() + ") is mean-preserving RG (" + lossScale(cm, control, sweepName, "lossScale").describe()
                             + ", E[u] = 1) at the same learning rate, not the lr-matched baseline (lr x E[u])");
@@ -177,7 +180,8 @@ public final class SweepPlan {
                     Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey);
                     LossScale scale = lossScale(cm, arm[2], sweepName, "lossScale");
                     roles.add(new PlannedRun(run.id(), arm[0], arm[1], Map.copyOf(point), Collections.unmodifiableMap(overrides), seed,
-                            run.component(), runDirName(run.config(), scale, run.id())));
+                            run.component(), runDirName(run.config(), scale, run.id(),
+                            ProvenanceFacts.optimiserComponent(run.provenance()).map(o -> o.name()).orElse(null))));
                 }
             }
         }
@@ -205,23 +209,97 @@ public final class SweepPlan {
         return overrides;
     }
 
-    /** A run's trainer configuration: its identity, its component in the configuration manager and its flattened configuration. */
-    private record Configured(String id, String component, Map<String, String> config) {}
+    /**
+     * A run's trainer configuration: its identity, its component in the configuration manager, its
+     * flattened configuration and its configured provenance.
+     */
+    private record Configured(String id, String component, Map<String, String> config, ConfiguredObjectProvenance provenance) {}
 
     private static Configured configure(ConfigurationManager cm, String sweepName, ConfigurationData base, Map<String, String> overrides,
                                         String arm, String dataKey) {
         Map<String, Property> properties = new LinkedHashMap<>(base.getProperties());
-        overrides.forEach((k, v) -> properties.put(k, new SimpleProperty(v)));
+        Map<String, Map<String, String>> nested = new TreeMap<>();
+        overrides.forEach((k, v) -> {
+            Optional<String> holder = nestedHolder(cm, base, k);
+            if (holder.isPresent()) {
+                nested.computeIfAbsent(holder.get(), h -> new TreeMap<>()).put(k, v);
+            } else {
+                properties.put(k, new SimpleProperty(v));
+            }
+        });
+        nested.forEach((field, values) -> properties.put(field, new SimpleProperty(nestedCopy(cm, properties.get(field).toString(), values))));
         String provisional = "sweep-run-" + Integer.toHexString(properties.hashCode()) + "-" + cm.getComponentNames().size();
         cm.addConfiguration(new ConfigurationData(provisional, base.getClassName(), properties));
-        Map<String, String> config = configuration(cm, provisional, sweepName + "' run '" + arm + " " + overrides);
+        ConfiguredObjectProvenance provenance = provenance(cm, provisional, sweepName + "' run '" + arm + " " + overrides);
+        Map<String, String> config = ProvenanceFacts.configurationOf(provenance);
         String id = Digests.sha256(new TreeMap<>(config) + "\n" + dataKey);
         String component = "sweep-run-" + id;
         if (!cm.containsConfigurable(component)) {
             cm.addConfiguration(new ConfigurationData(component, base.getClassName(), properties));
         }
         cm.removeConfigurable(provisional);
-        return new Configured(id, component, config);
+        return new Configured(id, component, config, provenance);
+    }
+
+    /**
+     * Where an override of {@code field} goes: into the component that a trainer property names when
+     * the trainer's config does not write {@code field} itself and exactly that component has it as a
+     * {@code @Config} field (e.g. {@code momentum} into the trainer's {@code torchOptimiser}, a
+     * {@code TorchSgd}), as a nested override; else onto the trainer (empty).
+     * @return The trainer property naming the component to copy, if the override is nested.
+     */
+    private static Optional<String> nestedHolder(ConfigurationManager cm, ConfigurationData base, String field) {
+        if (base.get(field).isPresent()) {
+            return Optional.empty();
+        }
+        List<String> holders = new ArrayList<>();
+        for (Map.Entry<String, Property> p : base.getProperties().entrySet()) {
+            if (p.getValue() instanceof SimpleProperty) {
+                Optional<ConfigurationData> target = cm.getConfigurationData(p.getValue().toString());
+                if (target.isPresent() && hasConfigField(classOf(target.get().getClassName()), field)) {
+                    holders.add(p.getKey());
+                }
+            }
+        }
+        return holders.size() == 1 ? Optional.of(holders.get(0)) : Optional.empty();
+    }
+
+    /**
+     * A copy of component {@code name} with some fields overridden, added to the configuration manager
+     * under a name derived from the original and the overrides (so equal overrides share one copy).
+     * @return The copy's name.
+     */
+    private static String nestedCopy(ConfigurationManager cm, String name, Map<String, String> values) {
+        ConfigurationData original = cm.getConfigurationData(name).orElseThrow();
+        String copy = "sweep-" + name + "-" + Digests.sha256(name + "\n" + values).substring(0, 12);
+        if (!cm.containsConfigurable(copy)) {
+            Map<String, Property> properties = new LinkedHashMap<>(original.getProperties());
+            values.forEach((k, v) -> properties.put(k, new SimpleProperty(v)));
+            cm.addConfiguration(new ConfigurationData(copy, original.getClassName(), properties));
+        }
+        return copy;
+    }
+
+    /**
+     * A configured value by field name: the trainer's own field, else the field of a component one
+     * level down (e.g. {@code momentum} of {@code torchOptimiser.momentum}) when exactly one has it.
+     * @param config A trainer's flattened configuration.
+     * @param field The field.
+     * @return The value, if recorded.
+     */
+    static Optional<String> fieldValue(Map<String, String> config, String field) {
+        if (config.containsKey(field)) {
+            return Optional.of(config.get(field));
+        }
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            String k = e.getKey();
+            int dot = k.indexOf('.');
+            if (dot > 0 && k.indexOf('.', dot + 1) < 0 && k.substring(dot + 1).equals(field)) {
+                found.add(e.getValue());
+            }
+        }
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
     }
 
     /** The fields a run directory is named by, in this order, where the trainer has them (seed always last). */
@@ -251,9 +329,22 @@ public final class SweepPlan {
      * @return The name.
      */
     static String runDirName(Map<String, String> config, LossScale lossScale, String id) {
+        return runDirName(config, lossScale, id, null);
+    }
+
+    /**
+     * A run directory's name, as {@link #runDirName(Map, LossScale, String)}, with the optimiser named
+     * by the trainer's recorded optimiser component (e.g. {@code SGD} for a {@code TorchSgd}), so a run
+     * configured with the optimiser component and one configured with the flat {@code optimiser} field
+     * read alike; a field of a component one level down (e.g. {@code torchOptimiser.momentum}) names
+     * the run as the trainer's own field did.
+     * @param optimiser The recorded optimiser component's name, or null if the trainer records none.
+     */
+    static String runDirName(Map<String, String> config, LossScale lossScale, String id, String optimiser) {
         StringBuilder readable = new StringBuilder();
         for (String field : NAME_FIELDS) {
-            String value = field.equals("lossScale") ? lossScale.describe() : config.get(field);
+            String value = field.equals("lossScale") ? lossScale.describe()
+                    : field.equals("optimiser") && optimiser != null ? optimiser : fieldValue(config, field).orElse(null);
             if (value != null) {
                 String safe = UNSAFE.matcher(value).replaceAll("_").replaceAll("^_+|_+$", "");
                 readable.append(field).append('=').append(safe).append("__");
@@ -305,8 +396,13 @@ public final class SweepPlan {
 
     /** The trainer's configured provenance, flattened: this instantiates it, so OLCUT and postConfig validate every value. */
     private static Map<String, String> configuration(ConfigurationManager cm, String component, String what) {
+        return ProvenanceFacts.configurationOf(provenance(cm, component, what));
+    }
+
+    /** The trainer's provenance: this instantiates it, so OLCUT and postConfig validate every value. */
+    private static ConfiguredObjectProvenance provenance(ConfigurationManager cm, String component, String what) {
         Trainer<?> trainer = (Trainer<?>) lookup(cm, component, what, null, null);
-        return ProvenanceFacts.configurationOf(trainer.getProvenance());
+        return trainer.getProvenance();
     }
 
     private static Configurable lookup(ConfigurationManager cm, String component, String what, String field, String value) {

@@ -1,10 +1,12 @@
 package io.github.randomgradient.djl.optim;
 
 /**
- * Learning-rate schedules, evaluated per optimiser update {@code t = 0 .. T-1} ({@code T} the total
+ * The values of {@code DJLTrainer}'s deprecated flat {@code lrSchedule} field (configs written before
+ * the schedule was a component); {@link Schedule#of} builds the equivalent {@link FixedSchedule},
+ * {@link PolySchedule}, {@link StepSchedule} or {@link CosineSchedule}. Learning-rate schedules, evaluated per optimiser update {@code t = 0 .. T-1} ({@code T} the total
  * number of updates of the run) and 0-based epoch {@code e}, as PyTorch users write them with
  * {@code torch.optim.lr_scheduler} stepping once per update. The first update always uses the base
- * rate \( \eta_0 \). {@link Schedule} evaluates them.
+ * rate \( \eta_0 \). 
  */
 public enum LearningRateSchedule {
     /** A constant learning rate \( \eta_t = \eta_0 \). */

@@ -1,8 +1,9 @@
 package io.github.randomgradient.djl.optim;
 
 /**
- * The update rules {@code DJLTrainer} can use. Each is PyTorch's rule, implemented by
- * {@link TorchSgd} or {@link TorchAdam} and applied to the parameters directly (DJL's own
+ * The values of {@code DJLTrainer}'s deprecated flat {@code optimiser} field (configs written before
+ * the optimiser was a component); {@link TorchOptimiser#of} builds the equivalent {@link TorchSgd} or
+ * {@link TorchAdam}. Each is PyTorch's rule and applied to the parameters directly (DJL's own
  * {@code Sgd} keeps the learning rate inside the momentum buffer, which differs from PyTorch as
  * soon as the learning rate changes). {@link #updateRule()} is what provenance records.
  * <p>

@@ -8,7 +8,7 @@ import io.github.randomgradient.djl.optim.TorchOptimiser;
 /**
  * The multi-replica update, in the manner of DJL's {@code LocalParameterServer}: sum every
  * replica's gradient onto the first replica's, update the first replica's parameter with the
- * {@link TorchOptimiser}, and copy the result back to every other replica.
+ * {@link TorchOptimiser.Updater}, and copy the result back to every other replica.
  * <p>
  * {@link Parameters#step} runs the two halves separately ({@link #reduce}, then {@link #apply}) so
  * that the finiteness check sees the <em>reduced</em> gradients of every parameter before any
@@ -25,14 +25,14 @@ import io.github.randomgradient.djl.optim.TorchOptimiser;
  */
 final class ReplicaServer implements ParameterServer {
 
-    private final TorchOptimiser optimiser;
+    private final TorchOptimiser.Updater optimiser;
     private double learningRate;
 
     /**
      * A server updating with {@code optimiser}.
      * @param optimiser The update rule; its state is kept for the first replica only.
      */
-    ReplicaServer(TorchOptimiser optimiser) {
+    ReplicaServer(TorchOptimiser.Updater optimiser) {
         this.optimiser = optimiser;
     }
 

@@ -2,9 +2,8 @@ package io.github.randomgradient.djl.train;
 
 import io.github.randomgradient.djl.DivergencePolicy;
 import io.github.randomgradient.djl.LastBatch;
-import io.github.randomgradient.djl.optim.LearningRateSchedule;
-import io.github.randomgradient.djl.optim.OptimiserType;
 import io.github.randomgradient.djl.optim.Schedule;
+import io.github.randomgradient.djl.optim.TorchOptimiser;
 import io.github.randomgradient.rg.LossScale;
 
 import java.util.Objects;
@@ -14,16 +13,9 @@ import java.util.Objects;
  * fields (which hold the defaults and validate them in {@code postConfig}).
  *
  * @param lossScale          The loss scale drawn once per mini-batch.
- * @param optimiser          The update rule.
+ * @param optimiser          The update rule (its weight decay is not scaled by the loss scale).
+ * @param schedule           The learning-rate schedule.
  * @param learningRate       The base learning rate \( \eta_0 \).
- * @param momentum           Momentum \( \mu \) for SGD and NESTEROV.
- * @param beta1              Adam's \( \beta_1 \).
- * @param beta2              Adam's \( \beta_2 \).
- * @param weightDecay        Weight decay \( \lambda \) (the optimiser's; not scaled by the loss scale).
- * @param lrSchedule         The learning-rate schedule.
- * @param lrPower            POLY's exponent.
- * @param stepEpochs         STEP's period in epochs.
- * @param stepGamma          STEP's factor.
  * @param epochs             Passes over the training data.
  * @param batchSize          Examples per optimiser step.
  * @param lastBatch          What happens to a short trailing mini-batch.
@@ -31,9 +23,7 @@ import java.util.Objects;
  * @param inferenceBatchSize Examples per forward pass when evaluating.
  * @param splitsPerDevice    Splits (and parameter replicas) of each mini-batch per device (1 except in tests of the data-parallel path).
  */
-public record RunSettings(LossScale lossScale, OptimiserType optimiser, float learningRate, float momentum, float beta1,
-                          float beta2, float weightDecay, LearningRateSchedule lrSchedule, float lrPower, int stepEpochs,
-                          float stepGamma, int epochs, int batchSize, LastBatch lastBatch,
+public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedule schedule, float learningRate, int epochs, int batchSize, LastBatch lastBatch,
                           DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice) {
 
     /**
@@ -44,21 +34,12 @@ public record RunSettings(LossScale lossScale, OptimiserType optimiser, float le
     public RunSettings {
         Objects.requireNonNull(lossScale, "lossScale");
         Objects.requireNonNull(optimiser, "optimiser");
-        Objects.requireNonNull(lrSchedule, "lrSchedule");
+        Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(lastBatch, "lastBatch");
         Objects.requireNonNull(divergencePolicy, "divergencePolicy");
         if (epochs < 1 || batchSize < 1 || inferenceBatchSize < 1 || splitsPerDevice < 1) {
             throw new IllegalArgumentException("epochs, batchSize, inferenceBatchSize and splitsPerDevice must be >= 1, found "
                     + epochs + ", " + batchSize + ", " + inferenceBatchSize + ", " + splitsPerDevice);
         }
-    }
-
-    /**
-     * The learning-rate schedule of a run.
-     * @param totalUpdates The run's number of optimiser updates.
-     * @return The schedule.
-     */
-    public Schedule schedule(long totalUpdates) {
-        return new Schedule(lrSchedule, learningRate, lrPower, stepEpochs, stepGamma, totalUpdates);
     }
 }

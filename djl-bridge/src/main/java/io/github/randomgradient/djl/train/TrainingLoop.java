@@ -110,7 +110,9 @@ public final class TrainingLoop<T extends Output<T>> {
         int n = train.size();
         MiniBatches batches = new MiniBatches(n, settings.batchSize(), settings.lastBatch());
         int stepsPerEpoch = batches.perEpoch();
-        Schedule schedule = settings.schedule(Math.multiplyExact((long) stepsPerEpoch, settings.epochs()));
+        long totalUpdates = Math.multiplyExact((long) stepsPerEpoch, settings.epochs());
+        Schedule schedule = settings.schedule();
+        double baseRate = settings.learningRate();
         EpochReporter reporter = new EpochReporter(settings.epochs(), outputConverter.metricName(), heldOutName);
         boolean stop = settings.divergencePolicy() == DivergencePolicy.STOP;
 
@@ -121,8 +123,7 @@ public final class TrainingLoop<T extends Output<T>> {
         List<EpochRecord> records = new ArrayList<>();
         Divergence divergence = null;
         try (NDManager manager = NDManager.newBaseManager(devices[0], DJLEngine.ENGINE_NAME);
-             TorchOptimiser optimiser = TorchOptimiser.of(settings.optimiser(), manager, settings.momentum(), settings.beta1(),
-                     settings.beta2(), settings.weightDecay());
+             TorchOptimiser.Updater optimiser = settings.optimiser().newUpdater(manager);
              ReplicaServer server = new ReplicaServer(optimiser)) {
             block.initialize(manager, DataType.FLOAT32, new Shape(batchShape));
             Parameters parameters = new Parameters(block, manager, devices, settings.splitsPerDevice());
@@ -142,7 +143,7 @@ public final class TrainingLoop<T extends Output<T>> {
             long t = 0;
             double lastLoss = Double.NaN;
             double lastScale = Double.NaN;
-            double lr = schedule.learningRate(0, 0);
+            double lr = schedule.learningRate(baseRate, 0, totalUpdates, 0);
             byte[] initial = stop ? parameters.save() : null;
             byte[] epochStart = null;
             for (int epoch = 1; epoch <= settings.epochs() && divergence == null; epoch++) {
@@ -154,12 +155,12 @@ public final class TrainingLoop<T extends Output<T>> {
                 double scaleSum = 0;
                 double metricSum = 0;
                 int completed = 0;
-                lr = schedule.learningRate(t, epoch - 1);
+                lr = schedule.learningRate(baseRate, t, totalUpdates, epoch - 1);
                 long start = System.nanoTime();
                 reporter.startEpoch(epoch, stepsPerEpoch);
                 for (int s = 0; s < stepsPerEpoch; s++, t++) {
                     double u = sampler.scale(t);
-                    lr = schedule.learningRate(t, epoch - 1);
+                    lr = schedule.learningRate(baseRate, t, totalUpdates, epoch - 1);
                     Step.Result r = step.run(order, batches.from(s), batches.to(s), u);
                     String nonFinite = r.nonFinite() != null ? r.nonFinite() : parameters.step(server, lr);
                     if (r.backward()) {
@@ -183,7 +184,7 @@ public final class TrainingLoop<T extends Output<T>> {
                     if (completed > 0) {
                         int seen = batches.to(completed - 1);
                         records.add(record(epoch, Arrays.copyOf(stepLosses, completed), scaleSum, metricSum, seen, Double.NaN,
-                                seconds, schedule.learningRate(t - 1, epoch - 1)));
+                                seconds, schedule.learningRate(baseRate, t - 1, totalUpdates, epoch - 1)));
                     }
                     break;
                 }

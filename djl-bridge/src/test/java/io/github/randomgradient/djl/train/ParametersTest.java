@@ -9,8 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import io.github.randomgradient.djl.DJLEngine;
-import io.github.randomgradient.djl.optim.OptimiserType;
 import io.github.randomgradient.djl.optim.TorchOptimiser;
+import io.github.randomgradient.djl.optim.TorchSgd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ public class ParametersTest {
 
     private NDManager manager;
     private Block block;
-    private TorchOptimiser sgd;
+    private TorchOptimiser.Updater sgd;
     private ReplicaServer server;
 
     @BeforeEach
@@ -40,7 +40,7 @@ public class ParametersTest {
         manager = NDManager.newBaseManager(Device.cpu(), DJLEngine.ENGINE_NAME);
         block = Linear.builder().setUnits(2).build();
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
-        sgd = TorchOptimiser.of(OptimiserType.SGD, manager, 0f, 0.9f, 0.999f, 0f);
+        sgd = new TorchSgd(0f, false, 0f).newUpdater(manager);
         server = new ReplicaServer(sgd);
     }
 
