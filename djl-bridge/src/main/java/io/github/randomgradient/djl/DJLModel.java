@@ -283,6 +283,14 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
 
     /**
      * Predicts one example.
+     * <p>
+     * A lone example is checked only for features outside the model's input (e.g. a pixel of a
+     * larger image). An image <em>smaller</em> than the model's cannot be told from one of the
+     * right size: a 20x20 image names pixels {@code 000} to {@code 399}, all of them pixels of a
+     * 28x28 image, and an example lists only its non-zero pixels (as Tribuo's {@code IDXDataSource}
+     * writes them), so it looks like a 28x28 image whose other pixels are 0. Only a feature domain
+     * shows the image size: score a {@link org.tribuo.Dataset} ({@link #predict(org.tribuo.Dataset)}),
+     * which is checked as a whole, when the data's origin is not known to fit.
      * @param example The example.
      * @return The prediction.
      * @throws IllegalArgumentException If none of the example's features is known to the model, or one
@@ -300,21 +308,48 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     }
 
     /**
-     * Predicts a dataset in batches of {@code inferenceBatchSize}.
+     * Predicts a dataset in batches of {@code inferenceBatchSize}. Tribuo's evaluators
+     * ({@code AbstractEvaluator.evaluate(Model, Dataset)}, e.g. {@code LabelEvaluator}) score through
+     * this method, so they are checked too.
+     * <p>
+     * Before anything is scored, the dataset's feature domain must pass the shape check the training
+     * data passed ({@link FeatureConverter#checkData}): for an {@code ImageConverter}, it must name
+     * exactly the {@code C*H*W} pixels of the model's input, so 20x20 images are refused by a 28x28
+     * model (their pixel names alone would all be valid, see {@link #predict(Example)}).
      * @param examples The examples.
      * @return One prediction per example, in order.
-     * @throws IllegalArgumentException If an example has no feature known to the model, or a feature
-     *                                  that does not fit its input (e.g. a pixel of a larger image);
-     *                                  the message names the dataset's file where its provenance records one.
+     * @throws IllegalArgumentException If the dataset's feature domain fails the shape check, an example
+     *                                  has no feature known to the model, or a feature that does not fit
+     *                                  its input (e.g. a pixel of a larger image); the message names the
+     *                                  model's input and the dataset's file where its provenance records one.
      */
     @Override
     public List<Prediction<T>> predict(org.tribuo.Dataset<T> examples) {
         try {
+            featureConverter.checkData(examples.getFeatureIDMap());
             return super.predict(examples);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("DJLModel '" + name + "' (input " + Arrays.toString(exampleShape)
                     + ") cannot score the data" + DJLTrainer.describeSource(examples) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Predicts examples in batches of {@code inferenceBatchSize}. A {@link org.tribuo.Dataset} (which
+     * carries its feature domain) is checked as in {@link #predict(org.tribuo.Dataset)}; other
+     * iterables (a {@code DataSource}, a list) carry no domain, so each example is checked alone, as in
+     * {@link #predict(Example)}, and an image smaller than the model's input cannot be found.
+     * @param examples The examples.
+     * @return One prediction per example, in order.
+     * @throws IllegalArgumentException As {@link #predict(org.tribuo.Dataset)} for a dataset, else as
+     *                                  {@link #predict(Example)}.
+     */
+    @Override
+    public List<Prediction<T>> predict(Iterable<Example<T>> examples) {
+        if (examples instanceof org.tribuo.Dataset) {
+            return predict((org.tribuo.Dataset<T>) examples);
+        }
+        return super.predict(examples);
     }
 
     /**

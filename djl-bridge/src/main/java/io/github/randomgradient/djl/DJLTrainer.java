@@ -503,7 +503,10 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
      * @param heldOutName What the held-out data is ({@code test}, {@code validation}); recorded in the history and logged.
      * @param runProvenance Extra provenance for this run.
      * @return The trained model.
-     * @throws IllegalArgumentException As {@link #train(Dataset, Map, int)}, or if the held-out set is empty or its name blank.
+     * @throws IllegalArgumentException As {@link #train(Dataset, Map, int)}, if the held-out set is empty or its name
+     *                                  blank, or if its feature domain fails the converter's shape check
+     *                                  ({@link FeatureConverter#checkData}: for images, exactly {@code C*H*W} pixels,
+     *                                  as for the training data); the message names the held-out data and its file.
      * @throws DivergedRunException If a loss, logit, gradient, parameter or held-out metric is NaN or infinite and
      *                              {@code divergencePolicy=FAIL} (or {@code STOP} with no healthy parameters left).
      */
@@ -546,6 +549,15 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
             blockFactory.checkFits(exampleShape);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("blockFactory " + blockFactory + ": " + e.getMessage(), e);
+        }
+        if (heldOut != null) {
+            try {
+                // The same shape check for the held-out data: a 20x20 held-out set would be scored by a 28x28 network.
+                featureConverter.checkData(heldOut.getFeatureIDMap());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("featureConverter " + featureConverter + " cannot take the " + heldOutName
+                        + " data" + describeSource(heldOut) + ": " + e.getMessage(), e);
+            }
         }
         int numOutputs = outputConverter.numOutputs(outputInfo);
 

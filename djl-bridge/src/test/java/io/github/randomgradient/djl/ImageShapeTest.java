@@ -10,6 +10,8 @@ import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.impl.ArrayExample;
 
@@ -18,11 +20,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The one image-shape check of the Java API: {@code DJLTrainer.train} refuses images of another
  * size than its {@link ImageConverter} (smaller ones too, which used to train silently), naming the
  * expected and found pixels and the data's file; {@code checkBeforeTraining} refuses them and a
- * CNN kernel larger than the image; a trained {@link DJLModel} refuses to score an example or a
- * dataset of larger images instead of ignoring their unknown pixels.
+ * CNN kernel larger than the image; the held-out data of {@code train(train, heldOut, ...)} is
+ * checked by the same rule before training; a trained {@link DJLModel} refuses to score an example
+ * or a dataset of larger images instead of ignoring their unknown pixels, and a dataset of smaller
+ * images (through {@code predict(Dataset)}, {@code predict(Iterable)} and Tribuo's
+ * {@code LabelEvaluator}), whose pixel names alone would all be valid.
  */
 public class ImageShapeTest {
 
@@ -146,6 +153,50 @@ public class ImageShapeTest {
             e = assertThrows(IllegalArgumentException.class, () -> model.predict(large));
             assertTrue(e.getMessage().contains("large8-images.idx") && e.getMessage().contains("height=4, width=4"), e.getMessage());
             assertEquals(1, model.predict(List.of(train.getExample(0))).size());
+        }
+    }
+
+    @Test
+    public void heldOutImagesOfAnotherSizeAreRefusedBeforeTrainingNamingTheHeldOutFile() throws IOException {
+        Dataset<Label> train = images("train28", 8, 28);
+        Dataset<Label> small = images("heldout20", 8, 20);
+        DJLTrainer<Label> t = trainer(28);
+        // Without the check this trained and recorded a held-out accuracy for 20x20 images scored as 28x28 ones.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.train(train, small, "test", Collections.emptyMap()));
+        String m = e.getMessage();
+        assertTrue(m.contains("cannot take the test data") && m.contains("heldout20-images.idx")
+                && m.contains("[channels=1, height=28, width=28] (784 pixels)") && m.contains("400 pixel features")
+                && m.contains("images of 20x20"), m);
+        assertEquals(0, t.getInvocationCount(), "nothing trained");
+        Dataset<Label> large = images("heldout32", 8, 32);
+        e = assertThrows(IllegalArgumentException.class, () -> t.train(train, large, "validation", Collections.emptyMap()));
+        assertTrue(e.getMessage().contains("validation data") && e.getMessage().contains("heldout32-images.idx")
+                && e.getMessage().contains("1024 pixel features"), e.getMessage());
+        assertEquals(0, t.getInvocationCount(), "nothing trained");
+    }
+
+    @Test
+    public void aModelRefusesToScoreADatasetOfSmallerImagesThroughPredictAndTribuosEvaluator() throws IOException {
+        Dataset<Label> train = images("train28b", 8, 28);
+        Dataset<Label> test = images("test28", 4, 28);
+        Dataset<Label> small = images("test20", 4, 20);
+        try (DJLModel<Label> model = trainer(28).train(train, test, "test", Collections.emptyMap())) {
+            assertEquals(1, model.getTrainingHistory().epochs().size());
+            assertEquals(4, model.predict(test).size());
+            LabelEvaluation ok = new LabelEvaluator().evaluate(model, test);
+            assertEquals(4, ok.getPredictions().size());
+            // A 20x20 image names pixels 000..399, all valid 28x28 pixels: each example alone passes the plan.
+            assertNotNull(model.predict(small.getExample(0)).getOutput());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(small));
+            String m = e.getMessage();
+            assertTrue(m.contains("cannot score the data") && m.contains("test20-images.idx") && m.contains("784 pixels")
+                    && m.contains("400 pixel features") && m.contains("images of 20x20"), m);
+            e = assertThrows(IllegalArgumentException.class, () -> new LabelEvaluator().evaluate(model, small));
+            assertTrue(e.getMessage().contains("test20-images.idx") && e.getMessage().contains("400 pixel features"), e.getMessage());
+            Iterable<org.tribuo.Example<Label>> asIterable = small;
+            e = assertThrows(IllegalArgumentException.class, () -> model.predict(asIterable));
+            assertTrue(e.getMessage().contains("400 pixel features"), e.getMessage());
         }
     }
 }

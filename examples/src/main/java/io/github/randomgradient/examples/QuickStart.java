@@ -1,6 +1,7 @@
 package io.github.randomgradient.examples;
 
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.djl.DJLModel;
 import io.github.randomgradient.djl.DJLTrainer;
 import io.github.randomgradient.djl.block.CNNBlockFactory;
@@ -8,14 +9,10 @@ import io.github.randomgradient.djl.convert.ImageConverter;
 import io.github.randomgradient.djl.convert.LabelConverter;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.tribuo.Dataset;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.datasource.IDXDataSource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 
@@ -34,11 +31,9 @@ public final class QuickStart {
      * @throws IOException If the data cannot be read or the model cannot be written.
      */
     public static void main(String[] args) throws IOException {
-        Path data = Paths.get(args.length > 0 ? args[0] : "data/fashion-mnist-subset");
-        Dataset<Label> train = new MutableDataset<>(new IDXDataSource<>(data.resolve("train-images-idx3-ubyte.gz"),
-                data.resolve("train-labels-idx1-ubyte.gz"), new LabelFactory()));
-        Dataset<Label> test = new MutableDataset<>(new IDXDataSource<>(data.resolve("t10k-images-idx3-ubyte.gz"),
-                data.resolve("t10k-labels-idx1-ubyte.gz"), new LabelFactory()));
+        IdxDirectory data = IdxDirectory.of(Paths.get(args.length > 0 ? args[0] : "data/fashion-mnist-subset"));
+        Dataset<Label> train = data.load("train");   // Tribuo's IDXDataSource, every pixel named (also those 0 in every image)
+        Dataset<Label> test = data.load("t10k");
 
         DJLTrainer<Label> trainer = DJLTrainer.builder(
                         new CNNBlockFactory(true, 16, 32),                                       // [batch, 1, 28, 28] -> 10 logits

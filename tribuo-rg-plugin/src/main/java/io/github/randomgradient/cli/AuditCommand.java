@@ -8,7 +8,13 @@ import io.github.randomgradient.run.ProvenanceFacts;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Model;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +28,10 @@ import java.util.Map;
  * <pre>
  * tribuo-rg audit --model runs/fashion-mnist/runs/cnn-rg/seed-1/model.tribuo.pb
  * </pre>
+ * <p>
+ * A model file may be in either format Tribuo 4.3 writes: protobuf ({@code Model.serializeToFile},
+ * what the commands write) or Java serialisation ({@code ObjectOutputStream}). {@link #load} reads
+ * both, for {@code audit} and {@code report --models}.
  */
 public final class AuditCommand {
 
@@ -37,7 +47,7 @@ public final class AuditCommand {
         }
 
         /** The model file. */
-        @Option(charName = 'm', longName = "model", usage = "A saved model (Tribuo protobuf, e.g. model.tribuo.pb).")
+        @Option(charName = 'm', longName = "model", usage = "A saved model: Tribuo protobuf (e.g. model.tribuo.pb) or Java serialisation (only from a trusted source).")
         public Path model;
     }
 
@@ -49,11 +59,37 @@ public final class AuditCommand {
         System.exit(TribuoRg.execute(() -> run(args, System.out), System.err));
     }
 
+    /** The first bytes of every Java serialisation stream: STREAM_MAGIC 0xACED, STREAM_VERSION 5. */
+    private static final byte[] JAVA_SERIALISATION_MAGIC = {(byte) 0xAC, (byte) 0xED, 0x00, 0x05};
+
     /**
-     * Loads a saved model.
+     * The classes a Java-serialised model may hold: Tribuo's and OLCUT's (models, provenance, feature
+     * and output domains), tribuo-rg's (DJLModel, its block factories, converters, history), and the
+     * plain value and collection classes of {@code java.lang}, {@code java.util} and {@code java.time}
+     * they are built from; every other class is refused before it is loaded. This is Tribuo's own
+     * JEP 290 filter ({@code docs/jep-290-filter.txt} in oracle/tribuo) widened to OLCUT and tribuo-rg and
+     * narrowed to the packages a model uses ({@code java.util.*}, not its sub-packages). Primitive
+     * arrays (the parameter bytes) pass any filter pattern.
+     */
+    static final String MODEL_CLASSES = "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;io.github.randomgradient.**;"
+            + "java.lang.*;java.util.*;java.time.*;java.io.File;java.net.URL;java.net.URI;!*";
+
+    /**
+     * Loads a saved model, in either format Tribuo 4.3 writes.
+     * <p>
+     * A file that starts with Java serialisation's magic number ({@code AC ED 00 05}) cannot be a
+     * protobuf {@code ModelProto} (its first byte would be an end-group tag), so it is read with an
+     * {@link ObjectInputStream} under an allow-list filter ({@link #MODEL_CLASSES}, merged with any
+     * JVM-wide {@code jdk.serialFilter}); any other file is read as protobuf with Tribuo's
+     * {@code Model.deserializeFromFile}. Java deserialisation of an untrusted file is still unsafe
+     * (the allowed classes can build large object graphs): read only model files you trust, and
+     * prefer protobuf.
      * @param file The model file.
      * @return The model.
-     * @throws CommandException If the file is missing or is not a readable Tribuo model.
+     * @throws CommandException If the file is missing, is not a readable Tribuo model in either format,
+     *                          fails the model's own checks (integrity, format version), or (Java
+     *                          serialisation) holds a class that no model needs or this build lacks;
+     *                          the message names the file.
      */
     static Model<?> load(Path file) {
         if (Files.isDirectory(file)) {
@@ -66,7 +102,11 @@ public final class AuditCommand {
         }
         try {
             if (Files.size(file) == 0) {
-                throw new CommandException("model file " + file.toAbsolutePath() + " is empty (0 bytes), expected a Tribuo protobuf model");
+                throw new CommandException("model file " + file.toAbsolutePath() + " is empty (0 bytes), expected a Tribuo model "
+                        + "(protobuf or Java serialisation)");
+            }
+            if (startsWithJavaSerialisationMagic(file)) {
+                return readJavaSerialised(file);
             }
             return Model.deserializeFromFile(file);
         } catch (CommandException e) {
@@ -76,15 +116,80 @@ public final class AuditCommand {
                     + ": it is a Tribuo protobuf file, but of something other than a model (a dataset?)", e);
         } catch (IOException e) {
             throw new CommandException("could not read model file " + file.toAbsolutePath()
-                    + ": it is not a Tribuo protobuf model or it is corrupt (" + e + ")", e);
+                    + ": it is neither a Tribuo protobuf model nor a Java-serialised one, or it is corrupt (" + e + ")", e);
         } catch (RuntimeException e) {
-            // The model class's own check (integrity, format version) is the innermost cause; Tribuo wraps it.
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            throw new CommandException("could not read model file " + file.toAbsolutePath() + ": " + root.getMessage(), e);
+            throw new CommandException("could not read model file " + file.toAbsolutePath() + ": " + rootMessage(e), e);
         }
+    }
+
+    /** The model class's own check (integrity, format version) is the innermost cause; Tribuo and Java wrap it. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private static boolean startsWithJavaSerialisationMagic(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(JAVA_SERIALISATION_MAGIC.length);
+            return java.util.Arrays.equals(head, JAVA_SERIALISATION_MAGIC);
+        }
+    }
+
+    /** An allow-list filter that remembers the first class it refused, for the message. */
+    private static final class ModelClassFilter implements ObjectInputFilter {
+        private final ObjectInputFilter allowed;
+        private Class<?> refused;
+
+        ModelClassFilter() {
+            ObjectInputFilter ours = ObjectInputFilter.Config.createFilter(MODEL_CLASSES);
+            ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
+            this.allowed = jvmWide == null ? ours : ObjectInputFilter.merge(ours, jvmWide);
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Status status = allowed.checkInput(info);
+            if (status == Status.REJECTED && refused == null) {
+                refused = info.serialClass();
+            }
+            return status;
+        }
+    }
+
+    /** Reads a Java-serialised model under {@link #MODEL_CLASSES}. */
+    private static Model<?> readJavaSerialised(Path file) {
+        String what = "model file " + file.toAbsolutePath() + " (Java serialisation)";
+        ModelClassFilter filter = new ModelClassFilter();
+        Object read;
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            in.setObjectInputFilter(filter);
+            read = in.readObject();
+        } catch (InvalidClassException e) {
+            if (filter.refused != null) {
+                throw new CommandException("could not read " + what + ": it holds class " + filter.refused.getName()
+                        + ", which no Tribuo or tribuo-rg model needs; it was refused unread, as Java deserialisation of "
+                        + "other classes can run arbitrary code (allowed: " + MODEL_CLASSES + ")", e);
+            }
+            throw new CommandException("could not read " + what + ": " + e.getMessage(), e);
+        } catch (InvalidObjectException e) {
+            // The model class's own checks (DJLModel: integrity, format version) throw this.
+            throw new CommandException("could not read " + what + ": " + rootMessage(e), e);
+        } catch (ClassNotFoundException e) {
+            throw new CommandException("could not read " + what + ": it needs class " + e.getMessage()
+                    + ", which this build of tribuo-rg does not have (a model of another library or a newer tribuo-rg?)", e);
+        } catch (IOException e) {
+            throw new CommandException("could not read " + what + ": it is truncated or corrupt (" + e + ")", e);
+        } catch (RuntimeException e) {
+            throw new CommandException("could not read " + what + ": " + rootMessage(e), e);
+        }
+        if (!(read instanceof Model)) {
+            throw new CommandException("could not read " + what + ": it holds a " + (read == null ? "null" : read.getClass().getName())
+                    + ", not a Tribuo model");
+        }
+        return (Model<?>) read;
     }
 
     /**

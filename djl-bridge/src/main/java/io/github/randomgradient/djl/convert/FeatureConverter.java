@@ -35,6 +35,21 @@ public interface FeatureConverter extends Configurable, Provenancable<Configured
     Plan plan(ImmutableFeatureMap featureMap);
 
     /**
+     * Checks that data with feature domain {@code dataFeatures} (held-out data, or data to score) has
+     * the input shape this converter reads, by the rule {@link #exampleShape} applies to the training
+     * data. It is called before the data is converted: a converter whose features can be told apart
+     * only as a whole (an {@link ImageConverter}'s pixel names) must see the whole domain, because a
+     * single example of a smaller image looks like an image with some zero pixels left out.
+     * <p>
+     * The default accepts any domain: a converter that places features by name treats a feature the
+     * data lacks as 0 and ignores one the model does not know, as Tribuo's models do.
+     * @param dataFeatures The feature domain of the data (e.g. {@code Dataset.getFeatureIDMap()}).
+     * @throws IllegalArgumentException If the data's examples cannot have the shape of this converter's
+     *                                  input; the message gives the expected and the found shape.
+     */
+    default void checkData(ImmutableFeatureMap dataFeatures) {}
+
+    /**
      * A conversion planned for one feature domain.
      */
     interface Plan {

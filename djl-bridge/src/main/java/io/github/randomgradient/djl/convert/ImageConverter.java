@@ -167,6 +167,20 @@ public final class ImageConverter implements FeatureConverter {
     }
 
     /**
+     * {@inheritDoc}
+     * <p>
+     * The rule and the message of {@link #exampleShape}: held-out data and data to score must name
+     * exactly the {@code C*H*W} pixels of the image too. A 20x20 image's pixel names ({@code 000} to
+     * {@code 399}) are all pixels of a 28x28 image, so only the data's whole feature domain (400
+     * pixels, not 784) shows that it holds images of another size.
+     * @throws IllegalArgumentException If the domain does not name exactly {@code C*H*W} pixels of this image.
+     */
+    @Override
+    public void checkData(ImmutableFeatureMap dataFeatures) {
+        exampleShape(dataFeatures);
+    }
+
+    /**
      * The message for data with another number of pixels than the image.
      * @param features The number of features (pixels) the data names.
      * @return E.g. "expected images of shape [channels=1, height=28, width=28] (784 pixels), but the data has 400
