@@ -7,6 +7,7 @@ import io.github.randomgradient.djl.DJLTrainer;
 import io.github.randomgradient.djl.block.CNNBlockFactory;
 import io.github.randomgradient.djl.convert.ImageConverter;
 import io.github.randomgradient.djl.convert.LabelConverter;
+import io.github.randomgradient.djl.optim.TorchSgd;
 import io.github.randomgradient.rg.UniformLossScale;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -40,7 +41,8 @@ public final class QuickStart {
                         new ImageConverter(28, 28, 1, new float[]{72.94f}, new float[]{90.02f}), // pixels "000".."783"
                         new LabelConverter())
                 .optLossScale(UniformLossScale.paperDefault())   // RG: loss x u, u ~ U[0, 1)
-                .optLearningRate(0.05f).optMomentum(0.9f).optBatchSize(32).optEpochs(3).optSeed(1L)
+                .optOptimiser(new TorchSgd(0.9f, false, 0f))     // torch.optim.SGD(momentum=0.9)
+                .optLearningRate(0.05f).optBatchSize(32).optEpochs(3).optSeed(1L)
                 .build();
         DJLModel<Label> model = trainer.train(train, test, "test", Map.of());   // test accuracy recorded per epoch
         System.out.println(new LabelEvaluator().evaluate(model, test));
