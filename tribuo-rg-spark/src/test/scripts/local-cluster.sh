@@ -8,7 +8,7 @@
 # DIR/spark-home is a Spark home as the launcher expects one: jars/ holds spark-core_2.13's runtime
 # dependencies at the versions Spark's own build pins (`mvn dependency:build-classpath` on a pom with one
 # dependency that imports spark-parent's dependencyManagement; MVN names the command, default mvn,
-# MVN_FLAGS e.g. -o), and bin/spark-submit does what Spark's
+# MVN_FLAGS e.g. -Dmaven.repo.local=...; offline first, then from Maven Central), and bin/spark-submit does what Spark's
 # bin/spark-class does: org.apache.spark.launcher.Main builds the java command (Java 17 --add-opens
 # flags, --driver-java-options, classpath) and the script runs it. SPARK_VERSION (default 4.0.1) and
 # SPARK_SCALA (default 2.13) pick the release. WORKERS (default 2), WORKER_CORES (default 1) and
@@ -80,9 +80,12 @@ spark_home() {
     </dependencies>
 </project>
 POM
+    # Offline first (nothing to download once Spark's jars are in the local repository), else from Maven Central.
     # shellcheck disable=SC2086
-    ${MVN:-mvn} -B -q ${MVN_FLAGS:-} -f "$dir/spark-pom.xml" dependency:build-classpath -Dmdep.outputFile="$dir/spark-classpath.txt" \
-        > "$dir/spark-home-mvn.log" 2>&1 || { cat "$dir/spark-home-mvn.log" >&2; exit 1; }
+    ${MVN:-mvn} -B -q -o ${MVN_FLAGS:-} -f "$dir/spark-pom.xml" dependency:build-classpath -Dmdep.outputFile="$dir/spark-classpath.txt" \
+        > "$dir/spark-home-mvn.log" 2>&1 \
+    || ${MVN:-mvn} -B -q ${MVN_FLAGS:-} -f "$dir/spark-pom.xml" dependency:build-classpath -Dmdep.outputFile="$dir/spark-classpath.txt" \
+        >> "$dir/spark-home-mvn.log" 2>&1 || { cat "$dir/spark-home-mvn.log" >&2; exit 1; }
     tr ':' '\n' < "$dir/spark-classpath.txt" | while read -r jar; do
         [ -n "$jar" ] && ln -sf "$jar" "$home/jars/"
     done
