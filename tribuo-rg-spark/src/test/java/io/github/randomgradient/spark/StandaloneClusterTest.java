@@ -176,6 +176,24 @@ public class StandaloneClusterTest {
     }
 
     @Test
+    @Order(0)
+    public void theLauncherRefusesWhatWouldNotWorkWithOneLine() throws Exception {
+        String submit = ROOT.resolve("tribuo-rg-submit").toString();
+        String[][] cases = {
+                {"give the cluster with --master", "-c", "sweep.xml"},
+                {"puts jars ahead of Spark's own", "--master", master, "--conf", "spark.driver.extraClassPath=/x.jar", "-c", "sweep.xml"},
+                {"--engine is spark here", "--master", master, "-c", "sweep.xml", "--engine", "local"},
+                {"set by this launcher", "--master", master, "--jars", "/x.jar", "-c", "sweep.xml"}};
+        for (String[] c : cases) {
+            List<String> cmd = new ArrayList<>(List.of(submit));
+            cmd.addAll(List.of(c).subList(1, c.length));
+            ProcessResult r = run(cmd, Map.of("SPARK_HOME", sparkHome.toString()), dir.resolve("refused.log"));
+            assertEquals(2, r.status(), r.out());
+            assertTrue(r.out().contains(c[0]) && r.out().strip().lines().count() == 1, r.out());
+        }
+    }
+
+    @Test
     @Order(1)
     public void theReadmesSubmitCommandGivesTheLocalEnginesRunsOnAStandaloneCluster() throws Exception {
         firstSpark = dir.resolve("spark");
