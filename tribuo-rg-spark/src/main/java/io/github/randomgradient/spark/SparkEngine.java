@@ -32,10 +32,15 @@ import java.util.stream.IntStream;
  * directories, so a retried or speculative attempt never mixes files with another; the attempt that
  * published a run is recorded in its {@code sweep-run.json}.
  * <p>
- * The job starts with an engine probe on every executor (host, Java, engine and version, native
- * cache directory), so a node that cannot load PyTorch fails the job with that text before any
- * training. The output directory must be storage that the driver and every executor see at the
- * same path (e.g. NFS); so must the config files, the data and the worker classpath.
+ * Every executor JVM is checked once per job before its first run ({@link RunTask}): it writes a
+ * marker into the output directory and probes its engine (host, Java, engine and version, native
+ * cache directory) in a fresh worker. The job starts with probe stages until every registered
+ * executor has answered; an executor that joins later is checked by its first training task. A
+ * probe failure or a marker the driver cannot see stops the job before any training (a
+ * {@link SweepException}, exit 2); after training, a run an executor published that the driver
+ * cannot read is a failed run. The output directory must be storage that the driver and every
+ * executor see at the same path (e.g. NFS); so must the config files, the data and the worker
+ * classpath, which is taken from {@code spark.jars} ({@link #withWorkerClasspath}).
  * <p>
  * The master comes from {@code spark.master} (spark-submit sets it); without one the engine runs
  * {@code local[workers]}. A run that fails on every attempt ({@code spark.task.maxFailures}, or
