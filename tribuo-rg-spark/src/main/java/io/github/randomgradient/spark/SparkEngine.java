@@ -127,7 +127,7 @@ public final class SparkEngine implements SweepEngine {
         Map<String, RunTask.Outcome> checked = probe(sc, job, maxFailures);
         for (RunTask.Outcome p : checked.values()) {
             if (!p.ok()) {
-                throw new SweepException("engine probe on " + p.where() + " failed: " + p.message());
+                throw new SweepException(p.where() + ": " + p.message());
             }
             checkMarker(p);
             progress.println("executor " + p.executor() + " engine: " + p.message());

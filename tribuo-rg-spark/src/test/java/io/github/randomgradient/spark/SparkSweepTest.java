@@ -132,6 +132,31 @@ public class SparkSweepTest {
         assertFalse(Files.exists(spark.resolve("runs")) && runDirsQuietly(spark) > 0, "no run was published");
     }
 
+    @Test
+    public void anEngineCacheDirectoryGivenToTheDriverReachesTheExecutorsProbeAndItsFailureNamesTheCause() throws IOException {
+        // A file where the cache directory should be: the executor's probe must use it (so fail), and say why.
+        Path notADirectory = Files.writeString(tmp.resolve("engine-cache-is-a-file"), "x");
+        Path spark = tmp.resolve("spark-cache");
+        System.setProperty("spark.master", "local[1]");
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("ENGINE_CACHE_DIR", notADirectory.toString());
+        Result r;
+        try {
+            r = sweep(spark, "--engine", "spark", "--workers", "1");
+        } finally {
+            System.clearProperty("ENGINE_CACHE_DIR");
+            System.clearProperty("spark.master");
+            System.clearProperty("spark.ui.enabled");
+        }
+        assertEquals(2, r.status(), r.err() + r.out());
+        // e.g. "executor driver on localhost: engine probe failed: EngineException: Failed to extract PyTorch native library;
+        // caused by FileSystemException: .../engine-cache-is-a-file/pytorch: Not a directory (log ...)"
+        assertTrue(r.err().contains("executor driver on ") && r.err().contains("engine probe failed: ") && r.err().contains("caused by")
+                && r.err().contains(notADirectory.toString()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.out().contains("runs 1/"), "nothing trained: " + r.out());
+    }
+
     static long runDirsQuietly(Path out) {
         try (Stream<Path> s = Files.list(out.resolve("runs"))) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
