@@ -12,8 +12,8 @@
 # bin/spark-class does: org.apache.spark.launcher.Main builds the java command (Java 17 --add-opens
 # flags, --driver-java-options, classpath) and the script runs it. SPARK_VERSION (default 4.0.1) and
 # SPARK_SCALA (default 2.13) pick the release. WORKERS (default 2), WORKER_CORES (default 1) and
-# WORKER_MEMORY (default 2g) size the cluster. Every port is chosen by the kernel (port 0 for the web
-# UIs; the Master's port is probed free). Process ids are kept in DIR/pids; stop kills those only.
+# WORKER_MEMORY (default 2g) size the cluster. Every port is chosen by the kernel (port 0; the Master's is read
+# from its log), so two clusters never clash. Process ids are kept in DIR/pids; stop kills those only.
 set -euo pipefail
 
 cmd="${1:-}"
@@ -42,10 +42,6 @@ stop() {
         done
         rm -f "$dir/pids"
     fi
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 spark_home() {
@@ -135,11 +131,8 @@ start() {
         --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
         --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
         -Dio.netty.tryReflectionSetAccessible=true)
-    local port
-    port="$(free_port)"
-    local master="spark://127.0.0.1:$port"
     SPARK_LOCAL_IP=127.0.0.1 nohup "$java" -Xmx256m "${opens[@]}" -cp "$home/conf:$home/jars/*" \
-        org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port 0 \
+        org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
         > "$dir/master.log" 2>&1 < /dev/null &
     echo $! >> "$dir/pids"
     for _ in $(seq 1 300); do
@@ -148,6 +141,9 @@ start() {
         sleep 0.2
     done
     grep -q "I have been elected leader" "$dir/master.log" || { echo "the Master did not start (log $dir/master.log)" >&2; stop; exit 1; }
+    local master
+    master="$(grep -o 'Starting Spark master at spark://127\.0\.0\.1:[0-9]*' "$dir/master.log" | head -1 | sed 's/^Starting Spark master at //')"
+    [ -n "$master" ] || { echo "the Master's port is not in its log $dir/master.log" >&2; stop; exit 1; }
     local k
     for k in $(seq 1 "${WORKERS:-2}"); do
         mkdir -p "$dir/worker-$k"
