@@ -306,14 +306,37 @@ public final class Preflight {
     }
 
     /**
+     * The scheme of a path written as a URI ({@code s3://bucket/x}, {@code hdfs://nn/x}, {@code file:///x}),
+     * which {@link Path#of(String, String...)} turns into a relative path whose first element ends with
+     * a colon ({@code s3:/bucket/x}).
+     * @param dir The path as given.
+     * @return The scheme, if the path's first element is one ({@code [a-zA-Z][a-zA-Z0-9+.-]*:}).
+     */
+    static Optional<String> uriScheme(Path dir) {
+        if (dir.isAbsolute() || dir.getNameCount() == 0) {
+            return Optional.empty();
+        }
+        String first = dir.getName(0).toString();
+        return first.matches("[a-zA-Z][a-zA-Z0-9+.-]*:") ? Optional.of(first.substring(0, first.length() - 1)) : Optional.empty();
+    }
+
+    /**
      * Checks that a directory can be written to, creating nothing: it exists as a writable
      * directory, or its nearest existing ancestor does.
      * @param dir The directory.
      * @param what What it is, for messages, e.g. {@code "output directory"}.
      * @throws CommandException If it is empty ({@code Paths.get("")}, which would mean the working directory) or
-     *                          cannot be written to; the message names the path.
+     *                          cannot be written to, or is a URI such as {@code s3://bucket/x}
+     *                          (exit 2, never a local directory named {@code s3:}); the message names the path.
      */
     public static void checkWritableDirectory(Path dir, String what) {
+        Optional<String> scheme = uriScheme(dir);
+        if (scheme.isPresent()) {
+            // Path.of("s3://bucket/x") is the relative path "s3:/bucket/x": it would silently write into a directory named "s3:".
+            throw new CommandException("the " + what + " '" + dir + "' is a " + scheme.get() + ":// URI; tribuo-rg writes runs "
+                    + "and reports as files, not through Hadoop's FileSystem: give a directory path (for a Spark cluster, one on "
+                    + "storage that the driver and every executor mount at the same path, e.g. NFS)");
+        }
         if (dir.toString().isBlank()) {
             // Paths.get("") is the working directory: an empty value in a config must not write into it unasked.
             throw new CommandException("the " + what + " is empty (''): give a directory (write '.' for the working directory)");

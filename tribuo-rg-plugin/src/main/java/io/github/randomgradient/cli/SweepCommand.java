@@ -175,8 +175,8 @@ public final class SweepCommand {
                 }
             }
             reportStrangers(output, plan, out);
-            out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%d workers)%n", plan.sweepName(),
-                    plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), options.workers);
+            out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%s)%n", plan.sweepName(),
+                    plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), engine.concurrency(options.workers));
             plan.notes().forEach(n -> out.println("note: " + n));
             List<String> failed;
             try {

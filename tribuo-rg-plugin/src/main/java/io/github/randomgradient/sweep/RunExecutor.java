@@ -35,7 +35,9 @@ public final class RunExecutor {
     /**
      * System property for tests only (engines pass {@code tribuo.rg.*} properties to workers):
      * {@code halt:MARKER} makes the first attempt that finds no file {@code MARKER} create it and
-     * halt the JVM (exit status 137, as if killed) after writing half the run's files.
+     * halt the JVM (exit status 137, as if killed) after writing half the run's files; {@code start-halt}
+     * makes every worker process that is not a probe halt the same way as it starts, before it is ready
+     * (as a worker killed for memory while loading the data).
      */
     public static final String CRASH_HOOK = "tribuo.rg.sweep.test-crash";
 

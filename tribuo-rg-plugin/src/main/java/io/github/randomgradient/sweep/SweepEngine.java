@@ -17,6 +17,16 @@ public interface SweepEngine {
     String name();
 
     /**
+     * How many runs train at once, for the sweep's opening line; {@code --workers} only where the
+     * engine uses it (a cluster's concurrency is its executors' cores).
+     * @param workers The {@code --workers} value.
+     * @return E.g. {@code "4 workers"}.
+     */
+    default String concurrency(int workers) {
+        return workers + " workers";
+    }
+
+    /**
      * Runs the runs.
      * @param job The job.
      * @param todo The runs not yet published.

@@ -49,7 +49,17 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
             "java.awt.headless", "true");
 
     /**
-     * A job with this JVM's classpath and its {@code ai.djl.*} and {@code tribuo.rg.*} properties on top of {@link #WORKER_PROPERTIES}.
+     * The settings DJL reads from a system property or else the environment variable of the same name
+     * ({@code ai.djl.util.Utils.getEnvOrSystemProperty}): the native and model cache directories and
+     * the PyTorch library to load. Given as {@code -D} to the coordinator (or, on Spark, to the driver),
+     * they reach every worker process as {@code -D}, so workers use the same cache as the probe that checked it.
+     */
+    public static final List<String> ENGINE_PROPERTIES = List.of("ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "PYTORCH_LIBRARY_PATH",
+            "PYTORCH_VERSION", "PYTORCH_FLAVOR", "PYTORCH_PRECXX11");
+
+    /**
+     * A job with this JVM's classpath and its {@code ai.djl.*}, {@code tribuo.rg.*} and {@link #ENGINE_PROPERTIES}
+     * system properties on top of {@link #WORKER_PROPERTIES}.
      * @param configFiles The config files.
      * @param sweepName The sweep's component name.
      * @param output The output directory.
@@ -60,7 +70,7 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
     public static SweepJob ofThisJvm(List<String> configFiles, String sweepName, Path output, Path data, int workers) {
         Map<String, String> props = new TreeMap<>(WORKER_PROPERTIES);
         for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("ai.djl.") || k.startsWith("java.util.logging.") || k.startsWith("tribuo.rg.")) {
+            if (k.startsWith("ai.djl.") || k.startsWith("java.util.logging.") || k.startsWith("tribuo.rg.") || ENGINE_PROPERTIES.contains(k)) {
                 props.put(k, System.getProperty(k));
             }
         }

@@ -106,6 +106,9 @@ public final class SweepWorker {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
         }
         Logger.getLogger("ai.djl").setLevel(Level.WARNING);
+        if ("start-halt".equals(System.getProperty(RunExecutor.CRASH_HOOK)) && !java.util.Arrays.asList(args).contains("--probe")) {
+            Runtime.getRuntime().halt(137);   // tests only: a worker that dies while starting
+        }
         WorkerOptions options = new WorkerOptions();
         SweepPlan plan;
         SweepData data;
@@ -189,8 +192,24 @@ public final class SweepWorker {
         }
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return m.replace('\n', ' ');
+    /**
+     * An exception as one line with its causes ({@code A: msg; caused by B: msg}), so that a failure
+     * wrapped in a bare {@code InvocationTargetException} or {@code EngineException} still names what went wrong.
+     */
+    static String oneLine(Throwable e) {
+        StringBuilder line = new StringBuilder(describe(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(e);
+        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            String d = describe(c);
+            if (line.indexOf(d) < 0 && (c.getMessage() == null || line.indexOf(c.getMessage()) < 0)) {
+                line.append("; caused by ").append(d);
+            }
+        }
+        return line.toString().replace('\n', ' ');
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -33,7 +33,20 @@ public final class WorkerProcess implements AutoCloseable {
      * @throws SweepException If the worker cannot plan the sweep or load its data.
      */
     public static WorkerProcess start(SweepJob job, Path log) throws IOException {
-        ProcessBuilder pb = job.workerProcess().redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return start(job.workerProcess(), log);
+    }
+
+    /**
+     * Starts a worker from a builder of {@link SweepJob#workerProcess(String...)} that an engine has adapted
+     * (its working directory, its environment, e.g. the GPU a cluster assigned), and waits until it is ready.
+     * @param builder The builder.
+     * @param log The log file.
+     * @return The worker.
+     * @throws IOException If the process cannot start or dies while starting.
+     * @throws SweepException If the worker cannot plan the sweep or load its data.
+     */
+    public static WorkerProcess start(ProcessBuilder builder, Path log) throws IOException {
+        ProcessBuilder pb = builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         WorkerProcess w = new WorkerProcess(pb.start());
         String answer = w.answer();
         if (!answer.equals("ready")) {

@@ -32,6 +32,20 @@ public class OutputLockTest {
     }
 
     @Test
+    public void aUriAsOutputDirectoryIsRefusedInsteadOfBecomingALocalDirectoryNamedAfterItsScheme() {
+        for (String uri : new String[] {"s3://bucket/sweep", "hdfs://namenode:8020/sweeps/x", "gs://b/x", "file:///tmp/x"}) {
+            CommandException e = assertThrows(CommandException.class, () -> Preflight.checkWritableDirectory(Path.of(uri), "output directory"));
+            assertEquals(CommandException.EXIT_BAD_INPUT, e.exitStatus());
+            String scheme = uri.substring(0, uri.indexOf(':'));
+            assertTrue(e.getMessage().contains(scheme + ":// URI") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        // Ordinary relative and absolute paths, with a colon later on, are still directories.
+        Preflight.checkWritableDirectory(tmp.resolve("a:b/c"), "output directory");
+        Preflight.checkWritableDirectory(Path.of("target/x:y"), "output directory");
+        assertEquals(java.util.Optional.empty(), Preflight.uriScheme(Path.of("runs/s3:/x")));
+    }
+
+    @Test
     public void aDanglingSymbolicLinkAsOutputDirectoryIsNamed() throws Exception {
         Path link = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("does-not-exist/deeper"));
         CommandException e = assertThrows(CommandException.class,

@@ -47,6 +47,22 @@ public class SweepJobTest {
     }
 
     @Test
+    public void engineCacheDirectoriesGivenAsSystemPropertiesReachTheWorkers() {
+        System.setProperty("ENGINE_CACHE_DIR", "/tmp/rg-engine cache");
+        System.setProperty("DJL_CACHE_DIR", "/tmp/rg-djl-cache");
+        try {
+            List<String> cmd = command();
+            assertTrue(cmd.contains("-DENGINE_CACHE_DIR=/tmp/rg-engine cache"), cmd.toString());
+            assertTrue(cmd.contains("-DDJL_CACHE_DIR=/tmp/rg-djl-cache"), cmd.toString());
+            assertTrue(cmd.indexOf("-DDJL_CACHE_DIR=/tmp/rg-djl-cache") < cmd.indexOf(SweepWorker.class.getName()), cmd.toString());
+        } finally {
+            System.clearProperty("ENGINE_CACHE_DIR");
+            System.clearProperty("DJL_CACHE_DIR");
+        }
+        assertTrue(command().stream().noneMatch(a -> a.startsWith("-DENGINE_CACHE_DIR=")), "only when given");
+    }
+
+    @Test
     public void jvmOptionsTheJvmRejectsAreNamedBeforeAnythingTrains() {
         SweepJob job = SweepJob.ofThisJvm(List.of("sweep.xml"), "sweep", Path.of("out"), null, 2);
         job.checkJvmOptions(); // the default is accepted

@@ -12,10 +12,13 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.SparkContext;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,10 +32,15 @@ import java.util.stream.IntStream;
  * directories, so a retried or speculative attempt never mixes files with another; the attempt that
  * published a run is recorded in its {@code sweep-run.json}.
  * <p>
- * The job starts with an engine probe on every executor (host, Java, engine and version, native
- * cache directory), so a node that cannot load PyTorch fails the job with that text before any
- * training. The output directory must be storage that the driver and every executor see at the
- * same path (e.g. NFS); so must the config files, the data and the worker classpath.
+ * Every executor JVM is checked once per job before its first run ({@link RunTask}): it writes a
+ * marker into the output directory and probes its engine (host, Java, engine and version, native
+ * cache directory) in a fresh worker. The job starts with probe stages until every registered
+ * executor has answered; an executor that joins later is checked by its first training task. A
+ * probe failure or a marker the driver cannot see stops the job before any training (a
+ * {@link SweepException}, exit 2); after training, a run an executor published that the driver
+ * cannot read is a failed run. The output directory must be storage that the driver and every
+ * executor see at the same path (e.g. NFS); so must the config files, the data and the worker
+ * classpath, which is taken from {@code spark.jars} ({@link #withWorkerClasspath}).
  * <p>
  * The master comes from {@code spark.master} (spark-submit sets it); without one the engine runs
  * {@code local[workers]}. A run that fails on every attempt ({@code spark.task.maxFailures}, or
@@ -79,6 +87,23 @@ public final class SparkEngine implements SweepEngine {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * On a cluster {@code --workers} plays no part: the runs that train at once are the executors'
+     * task slots (executor cores / {@code spark.task.cpus}); only without a master ({@code local[workers]}) is it used.
+     */
+    @Override
+    public String concurrency(int workers) {
+        SparkConf conf = new SparkConf();
+        String master = conf.get("spark.master", "local[" + workers + "]");
+        if (master.startsWith("local")) {
+            return master;
+        }
+        return "master " + master + "; one run per task slot, executor cores / spark.task.cpus " + conf.get("spark.task.cpus", "1")
+                + "; --workers is not used";
+    }
+
     @Override
     public List<String> execute(SweepJob job, List<PlannedRun> todo, PrintStream progress) {
         checkJavaFlags();
@@ -87,41 +112,151 @@ public final class SparkEngine implements SweepEngine {
             conf.setMaster("local[" + job.workers() + "]");
         }
         try (JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf))) {
-            int maxFailures = maxFailures(sc.getConf());
-            int slots = Math.max(1, sc.defaultParallelism());
-            List<String> probes = sc.parallelize(IntStream.range(0, slots).mapToObj(i -> "probe-" + i).toList(), slots)
-                    .map(new RunTask(job, RunTask.PROBE, maxFailures)).collect();
-            for (String p : new TreeSet<>(probes)) {
-                if (p.startsWith("failed")) {
-                    throw new SweepException("engine probe on an executor " + p);
-                }
-                progress.println("executor engine: " + p);
+            SweepJob clusterJob = withWorkerClasspath(job, sc.getConf());
+            try {
+                return run(sc, clusterJob, todo, progress);
+            } finally {
+                RunTask.closePool(clusterJob);
             }
-            AtomicInteger done = new AtomicInteger();
-            long start = System.nanoTime();
-            sc.sc().addSparkListener(new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                    if (end.taskInfo().successful() && end.stageId() > 0) {
-                        int d = done.incrementAndGet();
-                        double elapsed = (System.nanoTime() - start) / 1e9;
-                        progress.printf("runs %d/%d done, ETA %ds%n", d, todo.size(), Math.round(elapsed / d * (todo.size() - d)));
-                    }
-                }
-            });
-            List<String> ids = todo.stream().map(PlannedRun::id).toList();
-            List<String> results = sc.parallelize(ids, ids.size()).map(new RunTask(job, RunTask.TRAIN, maxFailures)).collect();
-            List<String> failed = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                if (!results.get(i).equals("done")) {
-                    failed.add(todo.get(i).dirName() + ": " + results.get(i));
-                }
-            }
-            RunExecutor.deleteAttempts(Path.of(job.output()));   // leftovers of failed attempts; every task has ended
-            return failed;
-        } finally {
-            RunTask.closePool(job);
         }
+    }
+
+    private List<String> run(JavaSparkContext sc, SweepJob job, List<PlannedRun> todo, PrintStream progress) {
+        int maxFailures = maxFailures(sc.getConf());
+        Path output = Path.of(job.output());
+        Map<String, RunTask.Outcome> checked = probe(sc, job, maxFailures);
+        for (RunTask.Outcome p : checked.values()) {
+            if (!p.ok()) {
+                throw new SweepException(p.where() + ": " + p.message());
+            }
+            checkMarker(p);
+            progress.println("executor " + p.executor() + " engine: " + p.message());
+        }
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        sc.sc().addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskInfo().successful() && end.stageId() >= firstTrainStage) {
+                    int d = done.incrementAndGet();
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    progress.printf("runs %d/%d done, ETA %ds%n", d, todo.size(), Math.round(elapsed / d * (todo.size() - d)));
+                }
+            }
+        });
+        List<String> ids = todo.stream().map(PlannedRun::id).toList();
+        List<RunTask.Outcome> results = sc.parallelize(ids, ids.size()).map(new RunTask(job, RunTask.TRAIN, maxFailures)).collect();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            RunTask.Outcome r = results.get(i);
+            PlannedRun run = todo.get(i);
+            if (!r.ok()) {
+                failed.add(run.dirName() + ": " + r.message());
+                continue;
+            }
+            if (!checked.containsKey(r.executor())) {
+                progress.println("executor " + r.executor() + " (joined later) was probed before its first run");
+                checked.put(r.executor(), r);
+            }
+            Optional<String> unseen = unseen(output, run, r);
+            unseen.ifPresent(why -> failed.add(run.dirName() + ": " + why));
+        }
+        RunExecutor.deleteAttempts(output);   // leftovers of failed attempts; every task has ended
+        return failed;
+    }
+
+    /** The probe rounds' stages come first (ids from 0 in a new context); progress counts the training stage's tasks. */
+    private int firstTrainStage;
+
+    /**
+     * Checks every executor that Spark has registered, each once per job: rounds of one task per
+     * task slot, until every registered executor has answered (at most 3 rounds; an executor that
+     * joins later is checked before its first run, {@link RunTask}).
+     */
+    private Map<String, RunTask.Outcome> probe(JavaSparkContext sc, SweepJob job, int maxFailures) {
+        Map<String, RunTask.Outcome> byExecutor = new TreeMap<>();
+        boolean local = sc.master().startsWith("local");
+        for (int round = 0; round < 3; round++) {
+            firstTrainStage = round + 1;
+            int slots = Math.max(1, sc.defaultParallelism());
+            int r = round;
+            List<RunTask.Outcome> answers = sc.parallelize(IntStream.range(0, slots).mapToObj(i -> "probe-" + r + "-" + i).toList(), slots)
+                    .map(new RunTask(job, RunTask.PROBE, maxFailures)).collect();
+            answers.forEach(a -> byExecutor.putIfAbsent(a.executor(), a));
+            int registered = local ? 1 : sc.sc().getExecutorMemoryStatus().size() - 1;   // less the driver's block manager
+            if (byExecutor.size() >= registered) {
+                break;
+            }
+        }
+        return byExecutor;
+    }
+
+    /**
+     * The driver must see the marker each executor wrote into the output directory: else the
+     * executors write runs where the driver (and its report) cannot read them.
+     * @throws SweepException Naming the executor and the path.
+     */
+    static void checkMarker(RunTask.Outcome p) {
+        if (!Files.isRegularFile(Path.of(p.marker()))) {
+            throw new SweepException(p.where() + " wrote its marker " + p.marker() + " into the output directory, but the driver "
+                    + "cannot see it: the output directory must be storage that the driver and every executor share at the same "
+                    + "path (e.g. NFS), not a directory local to each node");
+        }
+    }
+
+    /** Why the driver cannot count a run that an executor reports published, if it cannot. */
+    static Optional<String> unseen(Path output, PlannedRun run, RunTask.Outcome r) {
+        Path dir = RunExecutor.runDir(output, run);
+        if (!RunExecutor.isDone(output, run)) {
+            return Optional.of("published by " + r.where() + " (" + r.message() + "), but the driver cannot read " + dir
+                    + (Files.isRegularFile(Path.of(r.marker())) ? "" : " nor that executor's marker " + r.marker())
+                    + ": the output directory must be storage that the driver and every executor share");
+        }
+        try {
+            String id = RunExecutor.readRecord(dir).id();
+            return id.equals(run.id()) ? Optional.empty()
+                    : Optional.of(dir + " holds run " + id + ", not " + run.id());
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.of("published by " + r.where() + ", but the driver cannot read its record: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The job with the worker classpath taken from {@code spark.jars} when every entry is a local path
+     * ({@code local:} jars exist at the same path on every node; {@code tribuo-rg-submit} passes the
+     * distribution so), unless {@code tribuo.rg.worker.classpath} names one. Under {@code spark-submit}
+     * the driver's own class path holds only Spark's jars.
+     */
+    static SweepJob withWorkerClasspath(SweepJob job, SparkConf conf) {
+        if (System.getProperty("tribuo.rg.worker.classpath") != null || !conf.contains("spark.jars")) {
+            return job;
+        }
+        List<String> paths = new ArrayList<>();
+        for (String entry : conf.get("spark.jars").split(",")) {
+            String e = entry.strip();
+            if (e.isEmpty()) {
+                continue;
+            }
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(e);
+            } catch (IllegalArgumentException ex) {
+                paths.add(e);
+                continue;
+            }
+            if (uri.getScheme() == null) {
+                paths.add(e);
+            } else if (uri.getScheme().equals("local") || uri.getScheme().equals("file")) {
+                paths.add(uri.getPath());
+            } else {
+                return job;   // a jar Spark downloads: the workers cannot use it by path
+            }
+        }
+        if (paths.isEmpty()) {
+            return job;
+        }
+        return new SweepJob(job.configFiles(), job.sweepName(), job.output(), job.workingDirectory(), job.data(), job.workers(),
+                String.join(java.io.File.pathSeparator, paths), job.systemProperties(), job.jvmOptions());
     }
 
     /** The attempts Spark gives a task: {@code spark.task.maxFailures}, or F of {@code local[N,F]} (1 for plain local). */

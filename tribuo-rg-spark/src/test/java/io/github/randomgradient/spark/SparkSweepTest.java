@@ -86,7 +86,8 @@ public class SparkSweepTest {
             System.clearProperty("spark.ui.enabled");
         }
         assertEquals(0, r2.status(), r2.err() + r2.out());
-        assertTrue(r2.out().contains("executor engine: host="), r2.out());
+        assertTrue(r2.out().contains("executor driver engine: host="), r2.out());
+        assertTrue(r2.out().contains("with spark (local[2,2])"), "--workers is local mode's concurrency: " + r2.out());
         assertTrue(r2.out().contains("engine=PyTorch"), r2.out());
         assertTrue(Files.exists(tmp.resolve("crashed")), "one attempt was killed half way");
 
@@ -107,6 +108,60 @@ public class SparkSweepTest {
         // Two tasks at once means two worker processes, plus the one started after the kill.
         try (Stream<Path> logs = Files.list(spark.resolve("logs"))) {
             assertEquals(3, logs.filter(p -> p.getFileName().toString().startsWith("spark-worker-")).count());
+        }
+    }
+
+    @Test
+    public void aWorkerThatDiesWhileStartingOnEveryAttemptCostsItsRunsNotTheJob() {
+        Path spark = tmp.resolve("spark-dying");
+        System.setProperty("spark.master", "local[2,2]");
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty(RunExecutor.CRASH_HOOK, "start-halt");
+        Result r;
+        try {
+            r = sweep(spark, "--engine", "spark", "--workers", "2");
+        } finally {
+            System.clearProperty(RunExecutor.CRASH_HOOK);
+            System.clearProperty("spark.master");
+            System.clearProperty("spark.ui.enabled");
+        }
+        // Every attempt's worker dies before it is ready: each run is a failed run (exit 4, as the local engine), never a defect (1).
+        assertEquals(4, r.status(), r.err() + r.out());
+        assertTrue(r.err().contains("worker died (exit status 137"), r.err());
+        assertFalse(r.err().contains("NullPointerException") || r.err().contains("defect"), r.err());
+        assertFalse(Files.exists(spark.resolve("runs")) && runDirsQuietly(spark) > 0, "no run was published");
+    }
+
+    @Test
+    public void anEngineCacheDirectoryGivenToTheDriverReachesTheExecutorsProbeAndItsFailureNamesTheCause() throws IOException {
+        // A file where the cache directory should be: the executor's probe must use it (so fail), and say why.
+        Path notADirectory = Files.writeString(tmp.resolve("engine-cache-is-a-file"), "x");
+        Path spark = tmp.resolve("spark-cache");
+        System.setProperty("spark.master", "local[1]");
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("ENGINE_CACHE_DIR", notADirectory.toString());
+        Result r;
+        try {
+            r = sweep(spark, "--engine", "spark", "--workers", "1");
+        } finally {
+            System.clearProperty("ENGINE_CACHE_DIR");
+            System.clearProperty("spark.master");
+            System.clearProperty("spark.ui.enabled");
+        }
+        assertEquals(2, r.status(), r.err() + r.out());
+        // e.g. "executor driver on localhost: engine probe failed: EngineException: Failed to extract PyTorch native library;
+        // caused by FileSystemException: .../engine-cache-is-a-file/pytorch: Not a directory (log ...)"
+        assertTrue(r.err().contains("executor driver on ") && r.err().contains("engine probe failed: ") && r.err().contains("caused by")
+                && r.err().contains(notADirectory.toString()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.out().contains("runs 1/"), "nothing trained: " + r.out());
+    }
+
+    static long runDirsQuietly(Path out) {
+        try (Stream<Path> s = Files.list(out.resolve("runs"))) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        } catch (IOException e) {
+            return 0;
         }
     }
 
