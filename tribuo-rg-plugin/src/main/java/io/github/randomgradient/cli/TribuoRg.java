@@ -207,8 +207,9 @@ public final class TribuoRg {
         for (int i = 0; i < args.length; i++) {
             if (args[i].isBlank()) {
                 String after = i > 0 && args[i - 1].startsWith("-") ? "the value of " + args[i - 1] : "argument " + (i + 1);
+                boolean directory = i > 0 && List.of("--output-dir", "-o", "--data", "--runs").contains(args[i - 1]);
                 throw new CommandException(after + " is " + (args[i].isEmpty() ? "empty" : "blank ('" + args[i] + "')")
-                        + ": give a value (for a directory, '.' names the working directory)");
+                        + ": give a value" + (directory ? " (for a directory, '.' names the working directory)" : ""));
             }
         }
     }

@@ -249,7 +249,7 @@ public final class SeedComparison {
 
         private String leftOut() {
             return unpairedSeeds.isEmpty() || design != Design.PAIRED ? ""
-                    : "; seeds " + unpairedSeeds + " ran for one trainer only and are left out of the pairs";
+                    : "; seeds " + unpairedSeeds + " have a healthy run for one trainer only (the other's run is missing, diverged or collapsed) and are left out of the pairs";
         }
 
         private String bound(double x) {

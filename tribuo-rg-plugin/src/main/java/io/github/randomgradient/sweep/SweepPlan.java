@@ -119,8 +119,9 @@ public final class SweepPlan {
             if (!isOne(scale)) {
                 if (!scale.isStationary()) {
                     throw new SweepException("sweep '" + sweepName + "': lossScale '" + s + "' (" + scale.describe()
-                            + ") is a schedule whose mean factor depends on the run's length, so the lr-matched "
-                            + "baseline (learningRate x E[u]) is undefined; use a random scale (e.g. UniformLossScale)");
+                            + ") is a schedule whose mean factor depends on the run's length, so no control can be derived "
+                            + "from it: neither the lr-matched baseline (SGD family: learningRate x E[u]) nor mean-preserving RG "
+                            + "(adaptive optimisers: the scale divided by E[u]); use a random scale (e.g. UniformLossScale)");
                 }
                 rgScales.put(s, scale);
             }

@@ -98,7 +98,7 @@ public class ReportCasesTest {
         assertEquals(List.of(2L, 3L), v.comparison().pairedSeeds());
         assertEquals(0.0125, v.comparison().difference(), 1e-12);
         assertTrue(v.sentence().contains("2 paired seeds") && v.sentence().contains(
-                "; seeds [1, 4] ran for one trainer only and are left out of the pairs"), v.sentence());
+                "; seeds [1, 4] have a healthy run for one trainer only (the other's run is missing, diverged or collapsed) and are left out of the pairs"), v.sentence());
     }
 
     @Test

@@ -77,7 +77,7 @@ public class SeedComparisonTest {
         assertEquals(List.of(2L, 3L), r.pairedSeeds());
         assertEquals(List.of(1L, 4L), r.unpairedSeeds());
         assertEquals((0.01 + 0.015) / 2, r.difference(), 1e-12);
-        assertTrue(r.sentence().endsWith("; seeds [1, 4] ran for one trainer only and are left out of the pairs"),
+        assertTrue(r.sentence().endsWith("; seeds [1, 4] have a healthy run for one trainer only (the other's run is missing, diverged or collapsed) and are left out of the pairs"),
                 r.sentence());
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> SeedComparison.compare(
                 "test accuracy", true, "rg", samples(new long[]{1, 1}, new double[]{0.5, 0.6}), "base",
