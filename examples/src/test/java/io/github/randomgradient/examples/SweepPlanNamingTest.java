@@ -202,4 +202,24 @@ public class SweepPlanNamingTest {
         SweepPlan set = plan("epochs-set", list("learningRate", "0.05") + "    <property name=\"epochs\" value=\"3\"/>\n");
         assertEquals(3, io.github.randomgradient.sweep.report.SweepResults.epochsOf(set, set.roles().get(0)));
     }
+
+    /**
+     * The sweep's epochs set the run's length, never a component's field of the same name: a base trainer
+     * with a StepSchedule (epochs 5 = its period) trained 10 epochs (the default) with a period of 1.
+     */
+    @Test
+    public void theSweepsEpochsStayOnTheTrainerWhenAScheduleHasAnEpochsField() throws IOException {
+        String components = "  <component name=\"step-5\" type=\"io.github.randomgradient.djl.optim.StepSchedule\">"
+                + "<property name=\"epochs\" value=\"5\"/><property name=\"gamma\" value=\"0.5\"/></component>\n"
+                + "  <component name=\"stepped\" type=\"io.github.randomgradient.djl.DJLTrainer\">"
+                + "<property name=\"blockFactory\" value=\"smoke-mlp\"/><property name=\"featureConverter\" value=\"fashion-mnist-image\"/>"
+                + "<property name=\"outputConverter\" value=\"label-converter\"/><property name=\"lossScale\" value=\"baseline-scale\"/>"
+                + "<property name=\"schedule\" value=\"step-5\"/><property name=\"device\" value=\"cpu\"/></component>\n";
+        Path xml = sweepXml("stepped", list("learningRate", "0.05") + "    <property name=\"epochs\" value=\"2\"/>\n", components);
+        Files.writeString(xml, Files.readString(xml).replace("value=\"smoke-mlp-baseline\"", "value=\"stepped\""));
+        SweepPlan p = SweepPlan.expand(new ConfigurationManager(xml.toString()), "s");
+        Map<String, String> config = io.github.randomgradient.run.ProvenanceFacts.configurationOf(p.trainer(p.roles().get(0)).getProvenance());
+        assertEquals("2", config.get("epochs"), config.toString());
+        assertEquals("5", config.get("schedule.epochs"), config.toString());
+    }
 }

@@ -242,6 +242,9 @@ public final class SweepPlan {
         return new Configured(id, component, config, provenance);
     }
 
+    /** The axes that may go into a component the trainer names (its optimiser) rather than onto the trainer. */
+    private static final Set<String> NESTED_AXES = Set.of("momentum");
+
     /**
      * Where an override of {@code field} goes: into the component that a trainer property names when
      * the trainer's config does not write {@code field} itself and exactly that component has it as a
@@ -250,7 +253,9 @@ public final class SweepPlan {
      * @return The trainer property naming the component to copy, if the override is nested.
      */
     private static Optional<String> nestedHolder(ConfigurationManager cm, ConfigurationData base, String field) {
-        if (base.get(field).isPresent()) {
+        // Only the optimiser's own axes nest: the trainer's fields (epochs, batchSize, ...) stay on the trainer even where
+        // a component has a field of the same name (a StepSchedule's epochs is its period, not the run's length).
+        if (!NESTED_AXES.contains(field) || base.get(field).isPresent()) {
             return Optional.empty();
         }
         List<String> holders = new ArrayList<>();
