@@ -100,6 +100,14 @@ public class ConfigBadInputTest {
                 "  <component name=\"bad-mp\" type=\"io.github.randomgradient.rg.UniformLossScale\">"
                         + "<property name=\"meanPreserving\" value=\"1\"/></component>\n</config>"),
                 "bad-mp", "meanPreserving", "'1' is not a boolean"));
+        c.add(new Case("boolean with a trailing space", xml -> bad("lossScale", "bad-scale", value("bad-mp2")).apply(xml).replace("</config>",
+                "  <component name=\"bad-mp2\" type=\"io.github.randomgradient.rg.UniformLossScale\">"
+                        + "<property name=\"meanPreserving\" value=\"true \"/></component>\n</config>"),
+                "bad-mp2", "meanPreserving", "'true ' is not a boolean"));
+        c.add(new Case("boolean through a global property", xml -> bad("lossScale", "bad-scale", value("bad-mp3")).apply(xml).replace("</config>",
+                "  <property name=\"mp\" value=\"yes\"/>\n  <component name=\"bad-mp3\" type=\"io.github.randomgradient.rg.UniformLossScale\">"
+                        + "<property name=\"meanPreserving\" value=\"${mp}\"/></component>\n</config>"),
+                "bad-mp3", "meanPreserving", "'${mp}' (= 'yes') is not a boolean"));
         c.add(new Case("device unknown", bad("device", "auto", value("tpu")), "bad", "device", "tpu"));
         c.add(new Case("numThreads 0", bad("numThreads", "1", value("0")), "bad", "numThreads", "0"));
         c.add(new Case("divergence policy unknown", bad("divergencePolicy", "STOP", value("IGNORE")), "bad", "divergencePolicy", "IGNORE",

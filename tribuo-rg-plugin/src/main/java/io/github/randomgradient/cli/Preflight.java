@@ -435,7 +435,7 @@ public final class Preflight {
                     if (element.isEnum()) {
                         checkEnumValue(name, d.getClassName(), p.getKey(), v, element);
                     } else if (element == boolean.class || element == Boolean.class) {
-                        checkBooleanValue(name, d.getClassName(), p.getKey(), v);
+                        checkBooleanValue(cm, name, d.getClassName(), p.getKey(), v);
                     } else if (element == Path.class || element == java.io.File.class) {
                         checkPathValue(name, p.getKey(), v);
                     }
@@ -470,7 +470,7 @@ public final class Preflight {
                 }
             } else if (f != null && (elementType(f) == boolean.class || elementType(f) == Boolean.class)) {
                 for (String v : values(p.getValue())) {
-                    checkBooleanValue(sweep, d.get().getClassName(), p.getKey(), v);
+                    checkBooleanValue(cm, sweep, d.get().getClassName(), p.getKey(), v);
                 }
             }
         }
@@ -510,21 +510,34 @@ public final class Preflight {
     }
 
     /**
-     * Checks that a value of a boolean field is {@code true} or {@code false} (any case): OLCUT reads
-     * it with {@link Boolean#parseBoolean}, so "yes", "1" or a typo would silently mean {@code false}.
+     * Checks that a value of a boolean field is {@code true} or {@code false} (any case, nothing
+     * around it): OLCUT reads it with {@link Boolean#parseBoolean}, so "yes", "1", "true " or a typo
+     * would silently mean {@code false}. A value that is one OLCUT global property ({@code ${name}})
+     * is checked as that property's value.
+     * @param cm The configuration, for global properties.
      * @param component The component's name.
      * @param className Its class.
      * @param field The field.
      * @param value The value written in the config.
      * @throws CommandException If the value is neither; the message names the component, field and value.
      */
-    static void checkBooleanValue(String component, String className, String field, String value) {
-        String v = value.trim();
-        if (value.startsWith("${") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+    static void checkBooleanValue(ConfigurationManager cm, String component, String className, String field, String value) {
+        String resolved = value;
+        java.util.regex.Matcher variable = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(value);
+        if (variable.matches()) {
+            resolved = cm.getGlobalProperty(variable.group(1));
+            if (resolved == null) {
+                return; // OLCUT reports an undefined global property itself
+            }
+        } else if (value.contains("${")) {
+            return; // a value built from several properties: OLCUT resolves it
+        }
+        if (resolved.equalsIgnoreCase("true") || resolved.equalsIgnoreCase("false")) {
             return;
         }
         throw new CommandException("component '" + component + "' (" + simple(className) + "), property '" + field + "': '" + value
-                + "' is not a boolean; write true or false (OLCUT would read '" + value + "' as false)");
+                + "'" + (resolved.equals(value) ? "" : " (= '" + resolved + "')") + " is not a boolean; write true or false "
+                + "(OLCUT would read it as false)");
     }
 
     /** Checks that a path from a config can be a file name here (it cannot under LANG=C if it is not ASCII). */
