@@ -93,6 +93,29 @@ public class ModelFormatsCliTest {
         return file;
     }
 
+    /** {@link #javaSerialised} in a thread with a stack deep enough to write a deeply nested graph. */
+    private static Path javaSerialisedDeep(String name, Serializable object) throws IOException {
+        IOException[] failure = new IOException[1];
+        Path[] file = new Path[1];
+        Thread writer = new Thread(null, () -> {
+            try {
+                file[0] = javaSerialised(name, object);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        }, "deep-writer", 1L << 30);
+        writer.start();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return file[0];
+    }
+
     @Test
     public void aJavaSerialisedFileThatIsNoModelIsAOneLineUserError() throws IOException {
         // A class outside the allow-list is refused before any of its objects is built.
@@ -101,6 +124,16 @@ public class ModelFormatsCliTest {
         Path other = javaSerialised("other-class.ser", map);
         assertUserError(tribuoRg("audit", "--model", other.toString()),
                 List.of("other-class.ser", "Java serialisation", "java.util.concurrent.ConcurrentHashMap", "refused"));
+        // A graph nested deeper than any model (it overflowed the stack: exit 1) and a non-model top object are refused unread.
+        ArrayList<Object> deep = new ArrayList<>();
+        List<Object> inner = deep;
+        for (int i = 0; i < 50_000; i++) {
+            List<Object> next = new ArrayList<>();
+            inner.add(next);
+            inner = next;
+        }
+        Path deepFile = javaSerialisedDeep("deep.ser", deep);
+        assertUserError(tribuoRg("audit", "--model", deepFile.toString()), List.of("deep.ser", "java.util.ArrayList", "not a Tribuo model"));
         Path list = javaSerialised("list.ser", new ArrayList<>(List.of("x")));
         assertUserError(tribuoRg("audit", "--model", list.toString()), List.of("list.ser", "java.util.ArrayList", "not a Tribuo model"));
         byte[] golden = Files.readAllBytes(GOLDEN.resolve("format1-510cf15/cnn.ser"));

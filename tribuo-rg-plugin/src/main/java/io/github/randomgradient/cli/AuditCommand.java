@@ -71,6 +71,9 @@ public final class AuditCommand {
      * narrowed to the packages a model uses ({@code java.util.*}, not its sub-packages). Primitive
      * arrays (the parameter bytes) pass any filter pattern.
      */
+    /** The deepest object graph a model file may hold (a DJLModel's is a few dozen levels deep). */
+    static final int MAX_DEPTH = 500;
+
     static final String MODEL_CLASSES = "org.tribuo.**;com.oracle.labs.mlrg.olcut.**;io.github.randomgradient.**;"
             + "java.lang.*;java.util.*;java.time.*;java.io.File;java.net.URL;java.net.URI;!*";
 
@@ -138,10 +141,16 @@ public final class AuditCommand {
         }
     }
 
-    /** An allow-list filter that remembers the first class it refused, for the message. */
+    /**
+     * The allow-list filter, bounded: the stream's first object must be a {@link Model} (anything else
+     * is refused before its graph is read, so a file of nested collections costs nothing), and the
+     * graph at most {@value #MAX_DEPTH} deep (a deeper one would overflow the stack). It remembers the
+     * first class it refused, for the message.
+     */
     private static final class ModelClassFilter implements ObjectInputFilter {
         private final ObjectInputFilter allowed;
         private Class<?> refused;
+        private Class<?> notAModel;
 
         ModelClassFilter() {
             ObjectInputFilter ours = ObjectInputFilter.Config.createFilter(MODEL_CLASSES);
@@ -151,9 +160,17 @@ public final class AuditCommand {
 
         @Override
         public Status checkInput(FilterInfo info) {
+            if (info.depth() > MAX_DEPTH) {
+                return Status.REJECTED;
+            }
             Status status = allowed.checkInput(info);
             if (status == Status.REJECTED && refused == null) {
                 refused = info.serialClass();
+                return status;
+            }
+            if (info.depth() == 1 && info.serialClass() != null && !Model.class.isAssignableFrom(info.serialClass())) {
+                notAModel = info.serialClass();
+                return Status.REJECTED;
             }
             return status;
         }
@@ -168,6 +185,10 @@ public final class AuditCommand {
             in.setObjectInputFilter(filter);
             read = in.readObject();
         } catch (InvalidClassException e) {
+            if (filter.refused == null && filter.notAModel != null) {
+                throw new CommandException("could not read " + what + ": it holds a " + filter.notAModel.getName()
+                        + ", not a Tribuo model", e);
+            }
             if (filter.refused != null) {
                 throw new CommandException("could not read " + what + ": it holds class " + filter.refused.getName()
                         + ", which no Tribuo or tribuo-rg model needs; it was refused unread, as Java deserialisation of "
@@ -184,6 +205,8 @@ public final class AuditCommand {
             throw new CommandException("could not read " + what + ": it is truncated or corrupt (" + e + ")", e);
         } catch (RuntimeException e) {
             throw new CommandException("could not read " + what + ": " + rootMessage(e), e);
+        } catch (StackOverflowError e) {
+            throw new CommandException("could not read " + what + ": its object graph is too deep for this JVM's stack", e);
         }
         if (!(read instanceof Model)) {
             throw new CommandException("could not read " + what + ": it holds a " + (read == null ? "null" : read.getClass().getName())
