@@ -343,6 +343,37 @@ public class CliArgumentsTest {
     }
 
     @Test
+    public void runsOfTwoExperimentsAreReportedWhenEverySettingIsGiven() throws IOException {
+        Path a = tmp.resolve("two-a");
+        Path b = tmp.resolve("two-b");
+        copyTree(experiment, a);
+        copyTree(experiment, b);
+        for (Path d : List.of(a, b)) {
+            Files.deleteIfExists(d.resolve(OutputLock.FILE));
+        }
+        deleteTree(RunFiles.of(a, "bad", 1L).dir().getParent());
+        deleteTree(RunFiles.of(b, "mlp-baseline", 1L).dir().getParent());
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) RunFiles.JSON.readTree(
+                b.resolve("experiment.json").toFile());
+        json.put("title", "another title");
+        RunFiles.JSON.writeValue(b.resolve("experiment.json").toFile(), json);
+        Path out = tmp.resolve("two-report");
+        assertUserError(tribuoRg("report", "--runs", a + "," + b, "--output-dir", out.toString()),
+                List.of("2 experiments recorded with different report settings", "another title", "give all of --title"), out);
+        BadInputFixtures.Result r = tribuoRg("report", "--runs", a + "," + b, "--output-dir", out.toString(), "--title", "both",
+                "--target-accuracy", "0.5", "--compare", "bad vs mlp-baseline");
+        // It was refused with the same message even with every setting given.
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.readString(out.resolve("report.md")).startsWith("# both"));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    @Test
     public void reportOnASweepsRunsSaysHowToRewriteTheSweepReport() throws IOException {
         Path sweep = tmp.resolve("sweep-like");
         Path run = Files.createDirectories(sweep.resolve("runs").resolve("learningRate=0.1__seed=1__abc"));

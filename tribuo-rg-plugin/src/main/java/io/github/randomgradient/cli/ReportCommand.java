@@ -134,7 +134,9 @@ public final class ReportCommand {
             }
         }
         List<RunFiles> runs = o.runs != null ? collectRuns(o.runs) : evaluateModels(o);
-        Optional<ExperimentRecord> recorded = o.runs != null ? recordedExperiment(o.runs) : Optional.empty();
+        // Settings given in full need no recorded experiment (runs of several experiments can then be compared).
+        boolean allGiven = o.compare != null && o.title != null && o.targetAccuracy >= 0;
+        Optional<ExperimentRecord> recorded = o.runs != null && !allGiven ? recordedExperiment(o.runs) : Optional.empty();
         if (recorded.isPresent()) {
             runs = recorded.get().inTrainerOrder(runs);
         }
@@ -205,8 +207,9 @@ public final class ReportCommand {
             }
         }
         if (found.size() > 1) {
-            throw new CommandException("the runs come from experiments recorded with different report settings " + found
-                    + ": give --title, --target-accuracy and --compare, or report on one experiment at a time");
+            throw new CommandException("the runs come from " + found.size() + " experiments recorded with different report settings "
+                    + "(titles " + found.stream().map(r -> "'" + r.title() + "'").toList() + "): give all of --title, "
+                    + "--target-accuracy and --compare, or report on one experiment at a time");
         }
         return found.stream().findFirst();
     }
