@@ -326,7 +326,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     @Override
     public List<Prediction<T>> predict(org.tribuo.Dataset<T> examples) {
         try {
-            featureConverter.checkData(examples.getFeatureIDMap());
+            featureConverter.checkData(examples.getFeatureIDMap(), DJLTrainer.sourceFile(examples));
             return super.predict(examples);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("DJLModel '" + name + "' (input " + Arrays.toString(exampleShape)

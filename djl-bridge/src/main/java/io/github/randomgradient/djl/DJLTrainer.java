@@ -30,6 +30,7 @@ import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
+import java.util.Optional;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
@@ -470,6 +471,31 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         return " (" + source.getClassName() + ")";
     }
 
+    /**
+     * The file a dataset's source read its examples from ({@code featuresPath} in its provenance, as
+     * Tribuo's IDX source records it), if it still exists.
+     * @param data The dataset.
+     * @return The file, or empty.
+     */
+    static Optional<java.nio.file.Path> sourceFile(Dataset<?> data) {
+        var source = data.getProvenance().getSourceProvenance();
+        if (source == null) {
+            return Optional.empty();
+        }
+        for (var p : source) {
+            if (p.getA().equals("featuresPath") && p.getB() != null) {
+                try {
+                    java.nio.file.Path file = java.nio.file.Paths.get(p.getB() instanceof com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance<?> pp
+                            ? String.valueOf(pp.getValue()) : p.getB().toString());
+                    return java.nio.file.Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+                } catch (RuntimeException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public DJLModel<T> train(Dataset<T> examples) {
         return train(examples, Collections.emptyMap());
@@ -539,7 +565,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         FeatureConverter.Plan plan;
         try {
             // The one shape check of the training data, before anything is converted or trained.
-            exampleShape = featureConverter.exampleShape(featureMap);
+            exampleShape = featureConverter.exampleShape(featureMap, sourceFile(examples));
             plan = featureConverter.plan(featureMap);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("featureConverter " + featureConverter + " cannot take the training data"
@@ -553,7 +579,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         if (heldOut != null) {
             try {
                 // The same shape check for the held-out data: a 20x20 held-out set would be scored by a 28x28 network.
-                featureConverter.checkData(heldOut.getFeatureIDMap());
+                featureConverter.checkData(heldOut.getFeatureIDMap(), sourceFile(heldOut));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("featureConverter " + featureConverter + " cannot take the " + heldOutName
                         + " data" + describeSource(heldOut) + ": " + e.getMessage(), e);

@@ -7,7 +7,9 @@ import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Converts Tribuo examples into the dense float input of a DJL network.
@@ -48,6 +50,30 @@ public interface FeatureConverter extends Configurable, Provenancable<Configured
      *                                  input; the message gives the expected and the found shape.
      */
     default void checkData(ImmutableFeatureMap dataFeatures) {}
+
+    /**
+     * {@link #exampleShape(ImmutableFeatureMap)} for a dataset read from a file, which may tell more
+     * about the examples than their feature map (e.g. an IDX file's header gives the image size, so
+     * pixels left out because they are 0 in every image need not be named).
+     * @param featureMap The data's feature domain.
+     * @param sourceFile The file the data was read from, if its provenance records one.
+     * @return The shape of one converted example.
+     * @throws IllegalArgumentException If the data does not fit this converter.
+     */
+    default long[] exampleShape(ImmutableFeatureMap featureMap, Optional<Path> sourceFile) {
+        return exampleShape(featureMap);
+    }
+
+    /**
+     * {@link #checkData(ImmutableFeatureMap)} for a dataset read from a file (see
+     * {@link #exampleShape(ImmutableFeatureMap, Optional)}).
+     * @param dataFeatures The data's feature domain.
+     * @param sourceFile The file the data was read from, if its provenance records one.
+     * @throws IllegalArgumentException If the data does not fit this converter.
+     */
+    default void checkData(ImmutableFeatureMap dataFeatures, Optional<Path> sourceFile) {
+        checkData(dataFeatures);
+    }
 
     /**
      * A conversion planned for one feature domain.

@@ -5,6 +5,14 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import io.github.randomgradient.config.ConfigChecks;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
@@ -178,6 +186,70 @@ public final class ImageConverter implements FeatureConverter {
     @Override
     public void checkData(ImmutableFeatureMap dataFeatures) {
         exampleShape(dataFeatures);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * When the data was read from an IDX file (Tribuo's {@code IDXDataSource}, which keeps only
+     * non-zero pixels), the file's header gives the image size: data of {@code H x W} single-channel
+     * images whose size is this converter's may leave out pixels that are 0 in every image; images of
+     * another size are refused, naming the size the header gives. Without a readable IDX header, the
+     * rule of {@link #exampleShape(ImmutableFeatureMap)} applies.
+     * @throws IllegalArgumentException If the images are of another size, or a feature is not a pixel.
+     */
+    @Override
+    public long[] exampleShape(ImmutableFeatureMap featureMap, Optional<Path> sourceFile) {
+        Optional<int[]> idx = sourceFile.flatMap(ImageConverter::idxImageSize);
+        if (idx.isEmpty()) {
+            return exampleShape(featureMap);
+        }
+        int h = idx.get()[0];
+        int w = idx.get()[1];
+        if (h != height || w != width || channels != 1) {
+            exampleShape(featureMap);   // the feature-count rule's message, where the count already shows it
+            throw new IllegalArgumentException("expected images of shape [channels=" + channels + ", height=" + height + ", width="
+                    + width + "], but the IDX file holds " + h + "x" + w + " single-channel images: images of another size must not "
+                    + "be trained or scored (check width, height and channels)");
+        }
+        plan(featureMap);   // every feature is a pixel of this image
+        return new long[]{channels, height, width};
+    }
+
+    /**
+     * {@inheritDoc}
+     * @throws IllegalArgumentException If the images are of another size, or a feature is not a pixel.
+     */
+    @Override
+    public void checkData(ImmutableFeatureMap dataFeatures, Optional<Path> sourceFile) {
+        exampleShape(dataFeatures, sourceFile);
+    }
+
+    /**
+     * The image size an IDX images file's header gives ({@code [count, height, width]}, gzipped or
+     * not; the IDX format of LeCun et al.'s MNIST distribution).
+     * @param file The file.
+     * @return {@code {height, width}}, or empty if the file is not a readable 3-dimensional IDX file.
+     */
+    static Optional<int[]> idxImageSize(Path file) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw) : raw)) {
+                if (in.readUnsignedShort() != 0) {
+                    return Optional.empty();
+                }
+                in.readUnsignedByte();   // the element type
+                if (in.readUnsignedByte() != 3) {
+                    return Optional.empty();
+                }
+                in.readInt();            // the number of images
+                return Optional.of(new int[]{in.readInt(), in.readInt()});
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
