@@ -93,7 +93,8 @@ public class GoldenModelTest {
     @Test
     public void everyGenerationIsPresent() throws IOException {
         Set<String> found = goldenModels().map(a -> a.get()[0] + "/" + a.get()[1]).collect(Collectors.toSet());
-        for (String expected : new String[]{"format0-4b87778/mlp", "format0-4b87778/cnn", "format1-510cf15/mlp", "format1-510cf15/cnn"}) {
+        for (String expected : new String[]{"format0-4b87778/mlp", "format0-4b87778/cnn", "format1-510cf15/mlp", "format1-510cf15/cnn",
+                "format1-3782f69/mlp", "format1-3782f69/cnn"}) {
             assertTrue(found.contains(expected), "golden model " + expected + " is missing; found " + found);
         }
     }
