@@ -452,9 +452,27 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     }
 
     /**
-     * Where a dataset came from, for messages: the file its source read ({@code featuresPath} or
-     * {@code dataPath} in its provenance, as Tribuo's IDX and CSV sources record it), else the
-     * source's class.
+     * The file a dataset's source read, as its provenance records it ({@code featuresPath} or
+     * {@code dataPath}, as Tribuo's IDX and CSV sources record it).
+     * @param data The dataset.
+     * @return The path as recorded, or empty.
+     */
+    private static Optional<String> recordedFile(Dataset<?> data) {
+        var source = data.getProvenance().getSourceProvenance();
+        if (source == null) {
+            return Optional.empty();
+        }
+        for (var p : source) {
+            if ((p.getA().equals("featuresPath") || p.getA().equals("dataPath")) && p.getB() != null) {
+                return Optional.of(p.getB() instanceof com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance<?> pp
+                        ? String.valueOf(pp.getValue()) : p.getB().toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where a dataset came from, for messages: the file its source read, else the source's class.
      * @param data The dataset.
      * @return E.g. {@code " (/data/train-images-idx3-ubyte.gz)"}, or empty.
      */
@@ -463,37 +481,21 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         if (source == null) {
             return "";
         }
-        for (var p : source) {
-            if ((p.getA().equals("featuresPath") || p.getA().equals("dataPath")) && p.getB() != null) {
-                return " (" + p.getB() + ")";
-            }
-        }
-        return " (" + source.getClassName() + ")";
+        return " (" + recordedFile(data).orElse(source.getClassName()) + ")";
     }
 
     /**
-     * The file a dataset's source read its examples from ({@code featuresPath} in its provenance, as
-     * Tribuo's IDX source records it), if it still exists.
+     * The file a dataset's source read its examples from (see {@link #recordedFile}), if it still
+     * exists, for checks that read it (e.g. an IDX file's header).
      * @param data The dataset.
      * @return The file, or empty.
      */
     static Optional<java.nio.file.Path> sourceFile(Dataset<?> data) {
-        var source = data.getProvenance().getSourceProvenance();
-        if (source == null) {
+        try {
+            return recordedFile(data).map(java.nio.file.Paths::get).filter(java.nio.file.Files::isRegularFile);
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
-        for (var p : source) {
-            if (p.getA().equals("featuresPath") && p.getB() != null) {
-                try {
-                    java.nio.file.Path file = java.nio.file.Paths.get(p.getB() instanceof com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance<?> pp
-                            ? String.valueOf(pp.getValue()) : p.getB().toString());
-                    return java.nio.file.Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
-                } catch (RuntimeException e) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     @Override
