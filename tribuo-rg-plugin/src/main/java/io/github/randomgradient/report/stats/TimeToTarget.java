@@ -26,7 +26,7 @@ import java.util.List;
  * \( \hat S(t) = \prod_{t_i \le t} (1 - d_i / n_i) \) over distinct event times \( t_i \) (\( d_i \) runs
  * reach the target at \( t_i \), \( n_i \) are still at risk: not yet reached and not censored before
  * \( t_i \); a run censored at \( t_i \) counts as at risk at \( t_i \)). The median is the smallest event time
- * with \( \hat S(t) \le 1/2 \) (Brookmeyer and Crowley 1982); when \( \hat S \) stays above 1/2 the median is
+ * with \( \hat S(t) \le 1/2 \) (to 1e-12, so that a product that is 1/2 in exact arithmetic counts; Brookmeyer and Crowley 1982); when \( \hat S \) stays above 1/2 the median is
  * not reached and is reported as such, never as a number.
  */
 public final class TimeToTarget {
@@ -186,8 +186,7 @@ public final class TimeToTarget {
      */
     public static Median kaplanMeierMedian(List<Time> times) {
         Time[] sorted = times.toArray(new Time[0]);
-        // By time; at equal times events before censorings (a run censored at t was at risk at t).
-        Arrays.sort(sorted, Comparator.comparingDouble(Time::time).thenComparing(t -> !t.reached()));
+        Arrays.sort(sorted, Comparator.comparingDouble(Time::time));
         int censored = (int) times.stream().filter(t -> !t.reached()).count();
         int atRisk = sorted.length;
         double survival = 1.0;
@@ -203,6 +202,7 @@ public final class TimeToTarget {
                 leaving++;
                 i++;
             }
+            // Every run at time t, censored ones included, was at risk at t: they leave after the factor.
             if (events > 0) {
                 survival *= 1 - (double) events / atRisk;
                 if (survival <= 0.5 + 1e-12) {

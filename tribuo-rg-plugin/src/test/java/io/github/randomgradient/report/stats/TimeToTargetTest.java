@@ -74,6 +74,11 @@ public class TimeToTargetTest {
                 Time.censored(4)));
         assertFalse(none.reached());
         assertTrue(Double.isNaN(none.median()));
+        // A censoring tied with an event: the censored run was still at risk then. Reached at 1 and 2, censored at 1:
+        // S(1) = 1 - 1/3 = 2/3 (not 1 - 1/2 = 1/2, which counting the censored run out first would give), S(2) = 0:
+        // median 2.
+        assertEquals(2.0, TimeToTarget.kaplanMeierMedian(List.of(Time.censored(1), Time.reached(1), Time.reached(2)))
+                .median(), 0.0);
         assertFalse(TimeToTarget.kaplanMeierMedian(List.of()).reached());
         assertFalse(TimeToTarget.kaplanMeierMedian(List.of(Time.censored(5), Time.censored(5))).reached());
     }
