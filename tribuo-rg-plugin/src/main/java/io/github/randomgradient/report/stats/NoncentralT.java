@@ -17,9 +17,11 @@ import org.apache.commons.math3.special.Gamma;
  * </pre>
  * The series sums Poisson-weighted incomplete beta functions until the remaining weight's error bound is
  * below 1e-12 (at most 1000 terms). For \( t < 0 \), \( P(T \le t; \delta) = 1 - P(T \le -t; -\delta) \).
- * Above 4e5 degrees of freedom, or when \( \delta^2 \) is so large that \( e^{-\delta^2/2} \) underflows,
- * the normal approximation of AS 243 is used:
- * \( \Phi\big((t (1 - \frac{1}{4\nu}) - \delta) / \sqrt{1 + t^2 / (2\nu)}\big) \). Absolute accuracy is
+ * Above 4e5 degrees of freedom the normal approximation of AS 243 is used:
+ * \( \Phi\big((t (1 - \frac{1}{4\nu}) - \delta) / \sqrt{1 + t^2 / (2\nu)}\big) \); when \( \delta^2 \) is so large
+ * that the series' first weight \( e^{-\delta^2/2} \) underflows (\( |\delta| > 37.6 \), e.g. the power of 2 pairs at
+ * a tiny α), the distribution is integrated numerically over the normal part instead (AS 243's normal approximation
+ * is poor at few degrees of freedom). Absolute accuracy is
  * about 1e-12 (checked against {@code scipy.stats.nct.cdf}); a tiny lower tail at negative \( t \) is
  * computed as one minus a probability near one, so it is accurate in absolute, not relative, terms.
  */
@@ -56,9 +58,11 @@ public final class NoncentralT {
         double tt = negated ? -t : t;
         double del = negated ? -noncentrality : noncentrality;
         double lower;
-        if (degreesOfFreedom > 4e5 || del * del > 2 * Math.log(2) * 1021) {
+        if (degreesOfFreedom > 4e5) {
             double s = 1 / (4 * degreesOfFreedom);
             lower = phi((tt * (1 - s) - del) / Math.sqrt(1 + tt * tt * 2 * s));
+        } else if (del * del > 2 * Math.log(2) * 1021) {
+            lower = byIntegration(tt, degreesOfFreedom, del);
         } else {
             lower = series(tt, degreesOfFreedom, del) + phi(-del);
             lower = Math.min(lower, 1.0);
@@ -108,6 +112,29 @@ public final class NoncentralT {
             }
         }
         return sum;
+    }
+
+    /**
+     * For a noncentrality so large that the series' first weight underflows: for \( t \ge 0 \),
+     * \( P(T \le t) = \Phi(-\delta) + \int_{-\delta}^{\infty} \varphi(z) \, P(\chi^2_\nu \ge \nu (z + \delta)^2 / t^2) \, dz \)
+     * (condition on Z), by Simpson's rule over \( z \in [\max(-\delta, -12), 12] \) in 4000 steps.
+     */
+    private static double byIntegration(double t, double df, double del) {
+        double lo = Math.max(-del, -12);
+        double hi = 12;
+        if (t == 0 || lo >= hi) {
+            return phi(-del);
+        }
+        int steps = 4000;
+        double h = (hi - lo) / steps;
+        double sum = 0;
+        for (int i = 0; i <= steps; i++) {
+            double z = lo + i * h;
+            double weight = i == 0 || i == steps ? 1 : (i % 2 == 1 ? 4 : 2);
+            double u = (z + del) / t;
+            sum += weight * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) * Gamma.regularizedGammaQ(df / 2, df * u * u / 2);
+        }
+        return Math.min(1.0, phi(-del) + sum * h / 3);
     }
 
     /** The standard normal CDF. */

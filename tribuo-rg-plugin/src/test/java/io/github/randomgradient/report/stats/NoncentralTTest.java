@@ -30,6 +30,18 @@ public class NoncentralTTest {
     }
 
     @Test
+    public void hugeNoncentralitiesAreIntegratedAndMatchScipy() {
+        // |nc| > 37.6, where the series' first weight underflows: nct.cdf(100, 3, 40) = 0.9231637297652701,
+        // (60, 10, 45) 0.8449926597914428, (700, 1, 690) 0.3242738309470443, (-30, 5, -40) 0.8852998740398289,
+        // (0.5, 2, -50) 1.0.
+        assertEquals(0.9231637297652701, NoncentralT.cdf(100, 3, 40), 1e-9);
+        assertEquals(0.8449926597914428, NoncentralT.cdf(60, 10, 45), 1e-9);
+        assertEquals(0.3242738309470443, NoncentralT.cdf(700, 1, 690), 1e-9);
+        assertEquals(0.8852998740398289, NoncentralT.cdf(-30, 5, -40), 1e-9);
+        assertEquals(1.0, NoncentralT.cdf(0.5, 2, -50), 1e-12);
+    }
+
+    @Test
     public void zeroNoncentralityIsStudentsT() {
         // nct.cdf(0.5, 2, 0) = t.cdf(0.5, 2) = 0.6666666666666666 (= 1/2 + t / (2 sqrt(t^2 + 2)) for 2 df).
         assertEquals(0.6666666666666666, NoncentralT.cdf(0.5, 2, 0.0), 1e-12);

@@ -90,6 +90,10 @@ public class PowerAnalysisTest {
         assertTrue(e.getMessage().contains("positive SD"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PowerAnalysis.pairsNeeded(0.01, 0.0, 0.05, 0.8, Sides.TWO_SIDED, 100));
         assertThrows(IllegalArgumentException.class, () -> PowerAnalysis.pairsNeeded(0.01, Double.NaN, 0.05, 0.8, Sides.TWO_SIDED, 100));
+        // 2 pairs (1 degree of freedom) at Holm's alpha / 40: scipy brentq over the power above gives 461.5210103339585 SDs
+        // (noncentrality beyond 37.6, integrated numerically; 2 pairs at alpha 0.05: 11.549888435882355).
+        assertEquals(461.5210103339585, PowerAnalysis.detectableEffectSize(2, 0.05 / 40, 0.8, Sides.TWO_SIDED), 1e-6);
+        assertEquals(11.549888435882355, PowerAnalysis.detectableEffectSize(2, 0.05, 0.8, Sides.TWO_SIDED), 1e-8);
         // At zero effect the two-sided power is alpha.
         assertEquals(0.05, PowerAnalysis.power(10, 0.0, 0.05, Sides.TWO_SIDED), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> PowerAnalysis.detectableEffectSize(5, 0.05, 0.04, Sides.TWO_SIDED));
