@@ -150,7 +150,8 @@ public final class ClaimVerdicts {
      *                   (t-tests; for non-inferiority the smallest margin shown), or a share of pairs (sign tests);
      *                   +∞ or NaN when nothing is detectable.
      * @param pairsNeeded For non-inferiority, the pairs the stated margin needs at the design's power when the arms
-     *                    are equally good (capped, see {@link #NON_INFERIORITY_MAX_PAIRS}); −1 otherwise.
+     *                    are equally good, at \( \alpha / m \) (the cap {@value #NON_INFERIORITY_MAX_PAIRS} when even that
+     *                    many fall short); −1 for other claims or without a test.
      * @param outcome The verdict.
      * @param reason Why there is no test, or empty.
      */
