@@ -20,7 +20,7 @@ import java.util.function.Function;
  * better (loss, oscillation) is oriented by its sign, so "favourable" always means better for the candidate.
  * <p>
  * The tests, by claim, at level \( \alpha \) after Holm's correction over the report's m distinct tests
- * ({@link #holm(List)}); the interval and the detectable effect use \( \alpha / m \), the most stringent Holm step
+ * ({@link #holm(List, double)}); the interval and the detectable effect use \( \alpha / m \), the most stringent Holm step
  * (so the interval has simultaneous coverage \( 1 - \alpha \), Bonferroni, and the detectable effect is
  * conservative):
  * <ul>
@@ -144,7 +144,7 @@ public final class ClaimVerdicts {
      * @param low The interval's lower end (see the class comment), NaN without a test.
      * @param high The interval's upper end, NaN without a test.
      * @param pValue The unadjusted p-value, NaN without a test.
-     * @param adjustedPValue The Holm-adjusted p-value ({@link #holm(List)}; equal to pValue before), NaN without a test.
+     * @param adjustedPValue The Holm-adjusted p-value ({@link #holm(List, double)}; equal to pValue before), NaN without a test.
      * @param favourable True if the estimate points the candidate's way.
      * @param detectable The effect detectable with the design's power at \( \alpha / m \): in the measure's units
      *                   (t-tests; for non-inferiority the smallest margin shown), or a share of pairs (sign tests);

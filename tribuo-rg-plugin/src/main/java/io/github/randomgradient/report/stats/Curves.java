@@ -63,7 +63,7 @@ public final class Curves {
      * Why this measures oscillation and not mini-batch noise: the curve is evaluated on the whole, fixed validation
      * split at several points per epoch, so each value is a deterministic function of the parameters (no batch is
      * sampled). Landmarks, checked by the tests: a monotone curve gives 0; an alternation \( \pm a \) around a
-     * linear trend falling by \( s < 2a \) per evaluation gives exactly \( 2a - s \); independent noise of SD
+     * linear trend falling by \( s &lt; 2a \) per evaluation gives exactly \( 2a - s \); independent noise of SD
      * \( \sigma \) on a flat curve gives \( \sigma \sqrt{0.78200} = 0.88431 \sigma \) in the limit
      * (\( E[(X_2 - \mathrm{med}(X_1, X_2, X_3))^2] = 0.782004 \) for independent standard normals, by numerical
      * integration). Oscillations slower than the evaluations (a period of 4 or more evaluations) read as trend:

@@ -16,7 +16,7 @@ import org.apache.commons.math3.special.Gamma;
  *   Applied Statistics 38 (1989) 185–189.
  * </pre>
  * The series sums Poisson-weighted incomplete beta functions until the remaining weight's error bound is
- * below 1e-12 (at most 1000 terms). For \( t < 0 \), \( P(T \le t; \delta) = 1 - P(T \le -t; -\delta) \).
+ * below 1e-12 (at most 1000 terms). For \( t &lt; 0 \), \( P(T \le t; \delta) = 1 - P(T \le -t; -\delta) \).
  * Above 4e5 degrees of freedom the normal approximation of AS 243 is used:
  * \( \Phi\big((t (1 - \frac{1}{4\nu}) - \delta) / \sqrt{1 + t^2 / (2\nu)}\big) \); when \( \delta^2 \) is so large
  * that the series' first weight \( e^{-\delta^2/2} \) underflows (\( |\delta| > 37.6 \), e.g. the power of 2 pairs at

@@ -11,7 +11,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  * statistic \( t = \bar d / (s_d / \sqrt n) \) follows the noncentral t distribution with \( n - 1 \)
  * degrees of freedom and noncentrality \( \lambda = \sqrt n \, \Delta / s \). The power at level \( \alpha \) is
  * <ul>
- *   <li>two-sided: \( P(T > t_{1-\alpha/2}) + P(T < -t_{1-\alpha/2}) \);</li>
+ *   <li>two-sided: \( P(T > t_{1-\alpha/2}) + P(T &lt; -t_{1-\alpha/2}) \);</li>
  *   <li>one-sided (in the direction of \( \Delta \)): \( P(T > t_{1-\alpha}) \).</li>
  * </ul>
  * The minimum detectable effect (MDE) is the \( \Delta \) at which the power equals the target (0.8 by
