@@ -1,7 +1,5 @@
 package io.github.randomgradient.report.stats;
 
-import org.apache.commons.math3.util.CombinatoricsUtils;
-
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -20,7 +18,8 @@ import java.util.Comparator;
  * it), so \( E[\max] = \sum_{i=n}^{N} v_{(i)} \binom{i-1}{n-1} / \binom{N}{n} \); at n = N it is the grid's best.
  * The chosen configuration's expected test value uses the same weights on the test values in validation order;
  * configurations tied on validation are chosen among uniformly, so each tied group's test values enter as their
- * mean. The weights are computed as ratios of binomials in floating point (exact for the grid sizes of a sweep).
+ * mean. The weights are computed by a recurrence from the best value down, each factor at most 1, so large
+ * grids cannot overflow.
  */
 public final class ExpectedMaximum {
 
@@ -80,13 +79,13 @@ public final class ExpectedMaximum {
         for (int n = 1; n <= total; n++) {
             double bestValidation = 0;
             double testOfChoice = 0;
-            // weight(i) = C(i-1, n-1) / C(N, n), i = n..N (1-based), by the ratio recurrence
-            // weight(i+1) / weight(i) = i / (i - n + 1), from weight(n) = 1 / C(N, n).
-            double weight = 1 / CombinatoricsUtils.binomialCoefficientDouble(total, n);
-            for (int i = n; i <= total; i++) {
+            // weight(i) = C(i-1, n-1) / C(N, n), i = n..N (1-based), from the top: weight(N) = n / N and
+            // weight(i-1) = weight(i) (i - n) / (i - 1); every factor is at most 1, so nothing overflows.
+            double weight = (double) n / total;
+            for (int i = total; i >= n; i--) {
                 bestValidation += weight * v[i - 1];
                 testOfChoice += weight * t[i - 1];
-                weight *= (double) i / (i - n + 1);
+                weight *= i > 1 ? (double) (i - n) / (i - 1) : 0;
             }
             out[n - 1] = new Point(n, bestValidation, testOfChoice);
         }

@@ -48,6 +48,27 @@ public class ExpectedMaximumTest {
     }
 
     @Test
+    public void largeGridsDoNotOverflow() {
+        // C(2000, 1000) overflows a double; the weights must still sum to 1: a constant grid's expected best is its value,
+        // and with values 1..N the expected best of n is n (N + 1) / (n + 1) (the mean of the largest of n draws
+        // without replacement from 1..N).
+        int total = 2000;
+        Configuration[] c = new Configuration[total];
+        Configuration[] ranks = new Configuration[total];
+        for (int i = 0; i < total; i++) {
+            c[i] = new Configuration(0.5, 0.25);
+            ranks[i] = new Configuration(i + 1, Double.NaN);
+        }
+        Point[] p = ExpectedMaximum.curve(c);
+        Point[] r = ExpectedMaximum.curve(ranks);
+        for (int n : new int[]{1, 2, 1000, 1999, 2000}) {
+            assertEquals(0.5, p[n - 1].expectedBestValidation(), 1e-12, "n=" + n);
+            assertEquals(0.25, p[n - 1].expectedTestOfChoice(), 1e-12, "n=" + n);
+            assertEquals(n * (total + 1.0) / (n + 1), r[n - 1].expectedBestValidation(), 1e-9, "n=" + n);
+        }
+    }
+
+    @Test
     public void everySubsetEnumerated() {
         // 9 configurations with values on a coarse lattice (ties likely); all 2^9 - 1 subsets, ties chosen among uniformly.
         Random random = new Random(7);
