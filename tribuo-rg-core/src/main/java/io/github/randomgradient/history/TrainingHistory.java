@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The per-epoch record of a training run, kept with the trained model so reports can draw
- * convergence curves and measure oscillation after the fact.
+ * The per-epoch record of a training run and its held-out curve, kept with the trained model so
+ * reports can draw convergence curves and measure time to a target and oscillation after the fact.
  *
  * @param metric The name of the metric measured per epoch on the training mini-batches and on the
  *               held-out data, e.g. {@code accuracy} or {@code rmse}.
