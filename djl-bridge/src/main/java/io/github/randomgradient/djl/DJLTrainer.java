@@ -80,7 +80,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * one gradient collector, avoiding the executor path of DJL's {@code EasyTrain} whose gradients
  * can be lost (DJL issue #2459).
  * <p>
- * Given held-out data ({@link #train(Dataset, Dataset, String, Map)}: in a sweep the validation split),
+ * Given held-out data ({@link #train(Dataset, Dataset, String, Map)}, e.g. a validation split),
  * the trainer evaluates it {@code evaluationsPerEpoch} times per epoch (once, at the end, by default):
  * after every \( \lceil S/k \rceil \) of an epoch's {@code S} mini-batches and after its last. Each
  * evaluation is an {@link io.github.randomgradient.history.EvaluationPoint} of the history (optimiser
@@ -544,7 +544,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     }
 
     /**
-     * Trains a model, measuring the metric on {@code heldOut} at the end of every epoch.
+     * Trains a model, measuring the loss and metric on {@code heldOut} {@code evaluationsPerEpoch} times per epoch.
      * @param train The training data.
      * @param heldOut Held-out data, evaluated {@code evaluationsPerEpoch} times per epoch (each evaluation a point of the
      *                history's held-out curve, the last of an epoch also its epoch record's held-out metric); never used for updates.
