@@ -80,9 +80,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * one gradient collector, avoiding the executor path of DJL's {@code EasyTrain} whose gradients
  * can be lost (DJL issue #2459).
  * <p>
+ * Given held-out data ({@link #train(Dataset, Dataset, String, Map)}, e.g. a validation split),
+ * the trainer evaluates it {@code evaluationsPerEpoch} times per epoch (once, at the end, by default):
+ * after every \( \lceil S/k \rceil \) of an epoch's {@code S} mini-batches and after its last. Each
+ * evaluation is an {@link io.github.randomgradient.history.EvaluationPoint} of the history (optimiser
+ * steps completed, epoch fraction, training seconds with evaluation time excluded, held-out loss and
+ * metric): the held-out curve from which time to a target, the area under the curve and oscillation
+ * are measured. Evaluation runs in inference mode and draws nothing, so the trained parameters are
+ * the same bytes whatever {@code evaluationsPerEpoch}.
+ * <p>
  * Every NaN or infinity is a divergence, wherever it appears: a mini-batch loss or logits, a
  * gradient (after the sum over devices), a parameter after an update (caught in the step where it
- * appears), the held-out logits or metric (after each epoch, when held-out data is given) and the
+ * appears), the held-out logits, metric or loss (at each evaluation, when held-out data is given) and the
  * final network's inference-mode logits on the training data (at the end of training: finite
  * parameters can still predict NaN, e.g. after a huge but finite loss scale or through batch-norm
  * running statistics). {@code divergencePolicy} handles it: {@code FAIL} throws a
@@ -224,6 +233,13 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     @Config(description = "Examples per forward pass when predicting, >= 1.")
     int inferenceBatchSize = 256;
 
+    // Recorded in the provenance (so in a run's identity) like every @Config field: the held-out curve depends on it.
+    @Config(description = "Evaluations of the held-out data per epoch, >= 1, when train is given held-out data: after "
+            + "every ceil(S/k) of an epoch's S mini-batches and after its last (after every mini-batch when k >= S); each is "
+            + "a point (step, epoch fraction, training seconds, held-out loss and metric) of the history. 1 (the default): "
+            + "at the end of each epoch. Never changes the trained parameters.")
+    int evaluationsPerEpoch = 1;
+
     private SplittableRandom rng;
 
     private int trainInvocationCounter = 0;
@@ -303,6 +319,9 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         }
         if (inferenceBatchSize < 1) {
             throw bad("inferenceBatchSize", inferenceBatchSize, "must be >= 1");
+        }
+        if (evaluationsPerEpoch < 1) {
+            throw bad("evaluationsPerEpoch", evaluationsPerEpoch, "must be >= 1 (1 evaluates the held-out data at the end of each epoch)");
         }
         rng = new SplittableRandom(seed);
     }
@@ -525,9 +544,10 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     }
 
     /**
-     * Trains a model, measuring the metric on {@code heldOut} at the end of every epoch.
+     * Trains a model, measuring the loss and metric on {@code heldOut} {@code evaluationsPerEpoch} times per epoch.
      * @param train The training data.
-     * @param heldOut Held-out data, evaluated after each epoch; never used for updates.
+     * @param heldOut Held-out data, evaluated {@code evaluationsPerEpoch} times per epoch (each evaluation a point of the
+     *                history's held-out curve, the last of an epoch also its epoch record's held-out metric); never used for updates.
      * @param heldOutName What the held-out data is ({@code test}, {@code validation}); recorded in the history and logged.
      * @param runProvenance Extra provenance for this run.
      * @return The trained model.
@@ -549,7 +569,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
     /** The settings of one run, read from the {@code @Config} fields. */
     private RunSettings runSettings() {
-        return new RunSettings(lossScale, torchOptimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize, splitsPerDevice);
+        return new RunSettings(lossScale, torchOptimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize,
+                splitsPerDevice, getEvaluationsPerEpoch());
     }
 
     private DJLModel<T> train(Dataset<T> examples, Dataset<T> heldOut, String heldOutName, Map<String, Provenance> runProvenance,
@@ -622,7 +643,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
             TRAINING_LOCK.unlock();
         }
 
-        TrainingHistory history = new TrainingHistory(outputConverter.metricName(), heldOutName, result.epochs(), result.divergence());
+        TrainingHistory history = new TrainingHistory(outputConverter.metricName(), heldOutName, result.epochs(), result.divergence(),
+                result.evaluations());
         Map<String, Provenance> run = new HashMap<>(runProvenance);
         if (result.divergence() != null) {
             run.put("diverged", new BooleanProvenance("diverged", true));
@@ -676,6 +698,14 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     }
 
     /**
+     * Evaluations of the held-out data per epoch.
+     * @return {@code evaluationsPerEpoch} (1 by default: at the end of each epoch).
+     */
+    public int getEvaluationsPerEpoch() {
+        return evaluationsPerEpoch;
+    }
+
+    /**
      * The learning-rate schedule (after {@code postConfig}; {@link FixedSchedule} by default).
      * @return The schedule component.
      */
@@ -689,7 +719,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
                 + outputConverter + ",lossScale=" + lossScale + ",learningRate=" + learningRate + ",torchOptimiser=" + torchOptimiser
                 + ",schedule=" + schedule + ",epochs=" + epochs + ",batchSize=" + batchSize + ",lastBatch=" + lastBatch + ",seed=" + seed + ",device=" + device
                 + ",numDevices=" + numDevices + ",numThreads=" + numThreads + ",divergencePolicy=" + divergencePolicy
-                + ",inferenceBatchSize=" + inferenceBatchSize + ")";
+                + ",inferenceBatchSize=" + inferenceBatchSize + ",evaluationsPerEpoch=" + getEvaluationsPerEpoch() + ")";
     }
 
     /**

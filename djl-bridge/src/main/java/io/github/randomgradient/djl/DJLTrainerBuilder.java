@@ -268,6 +268,16 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     }
 
     /**
+     * @param v Evaluations of the held-out data per epoch, >= 1 (default 1: at the end of each epoch);
+     *          see {@code DJLTrainer}'s {@code evaluationsPerEpoch}.
+     * @return This builder.
+     */
+    public DJLTrainerBuilder<T> optEvaluationsPerEpoch(int v) {
+        t().evaluationsPerEpoch = v;
+        return this;
+    }
+
+    /**
      * Validates and returns the trainer.
      * @return The trainer.
      * @throws NullPointerException If the block factory or a converter is missing.

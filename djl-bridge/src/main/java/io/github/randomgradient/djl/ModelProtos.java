@@ -10,9 +10,11 @@ import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.djl.protos.DJLModelProto;
 import io.github.randomgradient.djl.protos.DivergenceProto;
 import io.github.randomgradient.djl.protos.EpochRecordProto;
+import io.github.randomgradient.djl.protos.EvaluationPointProto;
 import io.github.randomgradient.djl.protos.TrainingHistoryProto;
 import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.EvaluationPoint;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.impl.ModelDataCarrier;
 import org.tribuo.protos.core.ModelDataProto;
@@ -116,6 +118,11 @@ final class ModelProtos {
         h.divergenceIfAny().ifPresent(d -> b.setDivergence(DivergenceProto.newBuilder()
                 .setEpoch(d.epoch()).setStep(d.step()).setLoss(d.loss())
                 .setLearningRate(d.learningRate()).setLossScale(d.lossScale()).setWhat(d.what())));
+        for (EvaluationPoint e : h.evaluations()) {
+            b.addEvaluations(EvaluationPointProto.newBuilder().setStep(e.step()).setEpoch(e.epoch())
+                    .setEpochFraction(e.epochFraction()).setWallSeconds(e.wallSeconds())
+                    .setHeldOutLoss(e.heldOutLoss()).setHeldOutMetric(e.heldOutMetric()));
+        }
         return b.build();
     }
 
@@ -134,6 +141,11 @@ final class ModelProtos {
             DivergenceProto dp = p.getDivergence();
             d = new Divergence(dp.getEpoch(), dp.getStep(), dp.getLoss(), dp.getLearningRate(), dp.getLossScale(), dp.getWhat());
         }
-        return new TrainingHistory(p.getMetric(), p.getHeldOutData(), epochs, d);
+        List<EvaluationPoint> evaluations = new ArrayList<>();
+        for (EvaluationPointProto e : p.getEvaluationsList()) {
+            evaluations.add(new EvaluationPoint(e.getStep(), e.getEpoch(), e.getEpochFraction(), e.getWallSeconds(),
+                    e.getHeldOutLoss(), e.getHeldOutMetric()));
+        }
+        return new TrainingHistory(p.getMetric(), p.getHeldOutData(), epochs, d, evaluations);
     }
 }

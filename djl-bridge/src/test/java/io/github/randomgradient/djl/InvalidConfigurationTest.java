@@ -80,6 +80,8 @@ public class InvalidConfigurationTest {
             "numThreads, 0",
             "numThreads, 100000",
             "inferenceBatchSize, 0",
+            "evaluationsPerEpoch, 0",
+            "evaluationsPerEpoch, -4",
             "lastBatch, SOMETIMES",
             "optimiser, ADAMX",
     })

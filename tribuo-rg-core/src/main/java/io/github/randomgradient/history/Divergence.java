@@ -4,9 +4,10 @@ import java.io.Serializable;
 
 /**
  * Where and how a training run diverged: the first mini-batch whose loss, logits, gradient or
- * updated parameters were not finite, or the epoch after which the held-out logits or metric, or
- * (at the end of training) the final network's inference-mode logits were not finite; then
- * {@code step} is the epoch's last step.
+ * updated parameters were not finite, or the evaluation of the held-out data (see
+ * {@link EvaluationPoint}) whose logits, metric or loss, or (at the end of training) the final
+ * network's inference-mode logits were not finite; then {@code step} is the last mini-batch before
+ * it (the point's {@link EvaluationPoint#step()} minus 1; at the end of an epoch, the epoch's last).
  *
  * @param epoch The epoch (from 1) of the non-finite value.
  * @param step The global mini-batch number (from 0) of the non-finite value.
@@ -15,7 +16,7 @@ import java.io.Serializable;
  * @param lossScale The loss-scale factor drawn for that step.
  * @param what What was not finite: {@value #LOSS}, or a value named by the trainer (e.g.
  *             {@code gradient of 01Linear_weight}, {@code parameter 02BatchNorm_runningVar},
- *             {@code logits}, {@code test logits (inference mode)}, {@code validation rmse},
+ *             {@code logits}, {@code test logits (inference mode)}, {@code validation rmse}, {@code validation loss},
  *             {@code logits on the training data (inference mode)}); {@value #LOSS} when null (older records).
  */
 public record Divergence(int epoch, long step, double loss, double learningRate, double lossScale, String what) implements Serializable {

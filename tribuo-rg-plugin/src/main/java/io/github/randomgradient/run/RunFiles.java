@@ -33,7 +33,7 @@ import java.util.Optional;
  *     <li>{@value #MODEL}: the model as Tribuo protobuf ({@code Model.serializeToFile});</li>
  *     <li>{@value #PROVENANCE}: the model provenance, OLCUT {@code JsonProvenanceSerialization};</li>
  *     <li>{@value #EVALUATION}: the test evaluation ({@link EvaluationRecord});</li>
- *     <li>{@value #HISTORY}: the per-epoch {@link TrainingHistory}, if the model has one;</li>
+ *     <li>{@value #HISTORY}: the {@link TrainingHistory} (per epoch, and the held-out curve's points), if the model has one;</li>
  *     <li>{@value #RUN}: the {@link RunRecord}, written last: a run is complete only when it exists.</li>
  * </ul>
  * Every file is written to a temporary name and moved into place atomically, so an interrupted
@@ -344,7 +344,19 @@ public final class RunFiles {
      * @throws IllegalArgumentException If it exists but is malformed.
      */
     public Optional<TrainingHistory> readHistory() {
-        return Files.exists(file(HISTORY)) ? Optional.of(readJson(HISTORY, TrainingHistory.class)) : Optional.empty();
+        if (!Files.exists(file(HISTORY))) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode tree = readJson(HISTORY, com.fasterxml.jackson.databind.node.ObjectNode.class);
+        if (!tree.has("evaluations")) {
+            tree.putArray("evaluations"); // written before the held-out curve was recorded
+        }
+        try {
+            return Optional.of(strictReader(TrainingHistory.class).readValue(tree));
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+            throw invalid(HISTORY, "not a valid TrainingHistory: " + message);
+        }
     }
 
     /**

@@ -1,14 +1,16 @@
 package io.github.randomgradient.djl.train;
 
 import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.EvaluationPoint;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reports training progress: one log line per epoch and, when a terminal is attached, a
+ * Reports training progress: one log line per epoch (and one at level FINE per evaluation of the held-out data) and, when a terminal is attached, a
  * progress bar over the epoch's steps.
  */
 final class EpochReporter {
@@ -59,6 +61,14 @@ final class EpochReporter {
         logger.info(String.format("epoch %d/%d: loss %.4f (mean loss scale %.3f), %s %.4f%s, %.0f samples/s, %.1f s, ETA %.0f s",
                 r.epoch(), epochs, r.meanLoss(), r.meanLossScale(), metricName, r.trainingMetric(), heldOut,
                 r.samplesPerSecond(examples), r.wallSeconds(), eta));
+    }
+
+    /** Logs an evaluation of the held-out data (at level FINE: the epoch's line carries its last one). */
+    void point(EvaluationPoint p) {
+        if (logger.isLoggable(Level.FINE)) {
+            logger.fine(String.format("step %d (epoch %.3f): %s loss %.4f, %s %s %.4f, %.1f s of training", p.step(),
+                    p.epochFraction(), heldOutName, p.heldOutLoss(), heldOutName, metricName, p.heldOutMetric(), p.wallSeconds()));
+        }
     }
 
     /** Logs that training stopped under divergencePolicy=STOP. */

@@ -21,6 +21,7 @@ import io.github.randomgradient.djl.optim.TorchOptimiser;
 import io.github.randomgradient.history.DivergedRunException;
 import io.github.randomgradient.history.Divergence;
 import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.EvaluationPoint;
 import io.github.randomgradient.rg.LossScale;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
@@ -39,14 +40,21 @@ import java.util.SplittableRandom;
  * The training loop: epochs of shuffled mini-batches; per mini-batch one loss-scale draw, the
  * forward and backward passes ({@link Step}), the reduction of every replica's gradients and the
  * {@code torch.optim} update ({@link Parameters#step}, {@link TorchOptimiser}) at the scheduled
- * learning rate; per epoch the held-out metric and an {@link EpochRecord}.
+ * learning rate; per epoch an {@link EpochRecord}; with held-out data, its loss and metric
+ * {@code evaluationsPerEpoch} times per epoch ({@link #evaluatesAfter}), each an {@link EvaluationPoint}.
+ * <p>
+ * Evaluating never changes the training run: it runs in inference mode (batch-norm running statistics
+ * are read, not updated; no dropout), outside the gradient collector, draws nothing from any generator
+ * and does not move the step count, so the parameters after training are the same bytes whatever
+ * {@code evaluationsPerEpoch}. Its time is excluded from every wall-clock figure of the history.
  * <p>
  * Every non-finite value (NaN or infinity) is a divergence, wherever it appears:
  * <ul>
  * <li>after each step: the mini-batch loss, the mini-batch logits (training mode), the reduced
  *     gradients (a NaN or an overflow on any device, or in their sum) and every parameter after
  *     the update, batch-norm running statistics included; caught in the step where it appears;</li>
- * <li>after each epoch, when held-out data is given: its logits in inference mode and the metric;</li>
+ * <li>at each evaluation of the held-out data, when it is given: its logits in inference mode, the
+ *     metric and the loss; the divergence names the step after which the evaluation ran;</li>
  * <li>at the end of training: the logits of the final parameters on the training data in
  *     inference mode (the last update is never seen by a training forward pass, and inference
  *     uses the batch-norm running statistics, so finite parameters can still predict NaN, e.g.
@@ -121,6 +129,7 @@ public final class TrainingLoop<T extends Output<T>> {
         System.arraycopy(exampleShape, 0, batchShape, 1, exampleShape.length);
 
         List<EpochRecord> records = new ArrayList<>();
+        List<EvaluationPoint> points = new ArrayList<>();
         Divergence divergence = null;
         try (NDManager manager = NDManager.newBaseManager(devices[0], DJLEngine.ENGINE_NAME);
              TorchOptimiser.Updater optimiser = settings.optimiser().newUpdater(manager);
@@ -134,6 +143,7 @@ public final class TrainingLoop<T extends Output<T>> {
             NDArray[] trainTensors = onDevice.get(devices[0]);
             NDArray[] heldOutTensors = heldOut == null ? null : heldOut.toDevice(manager, devices[0], exampleShape, outputConverter);
             Loss loss = outputConverter.loss();
+            int heldOutSize = heldOut == null ? 0 : heldOut.size();
             Step step = new Step(block, parameters, loss, outputConverter, onDevice, manager);
 
             int[] order = new int[n];
@@ -146,6 +156,7 @@ public final class TrainingLoop<T extends Output<T>> {
             double lr = schedule.learningRate(baseRate, 0, totalUpdates, 0);
             byte[] initial = stop ? parameters.save() : null;
             byte[] epochStart = null;
+            double trainedSeconds = 0;   // training wall time of the epochs before this one, evaluation excluded
             for (int epoch = 1; epoch <= settings.epochs() && divergence == null; epoch++) {
                 if (stop) {
                     epochStart = epoch == 1 ? initial : parameters.save();
@@ -157,6 +168,7 @@ public final class TrainingLoop<T extends Output<T>> {
                 int completed = 0;
                 lr = schedule.learningRate(baseRate, t, totalUpdates, epoch - 1);
                 long start = System.nanoTime();
+                long evaluationNanos = 0;
                 reporter.startEpoch(epoch, stepsPerEpoch);
                 for (int s = 0; s < stepsPerEpoch; s++, t++) {
                     double u = sampler.scale(t);
@@ -177,8 +189,22 @@ public final class TrainingLoop<T extends Output<T>> {
                     lastScale = u;
                     completed++;
                     reporter.step(r.loss());
+                    if (heldOutTensors != null && s + 1 < stepsPerEpoch
+                            && evaluatesAfter(s + 1, stepsPerEpoch, settings.evaluationsPerEpoch())) {
+                        long pause = System.nanoTime();
+                        double at = trainedSeconds + (pause - start - evaluationNanos) / 1e9;
+                        String what = evaluate(block, parameters.store(), heldOutTensors, heldOutSize, heldOutName, loss,
+                                reporter, t + 1, epoch, s + 1, stepsPerEpoch, at, points);
+                        evaluationNanos += System.nanoTime() - pause;
+                        if (what != null) {
+                            divergence = new Divergence(epoch, t, r.loss(), decimal(lr), u, what);
+                            t++;   // step t completed: keep t the count of completed steps, as at the end of an epoch
+                            break;
+                        }
+                    }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = (System.nanoTime() - start - evaluationNanos) / 1e9;
+                trainedSeconds += seconds;
                 reporter.endEpoch(seconds);
                 if (divergence != null) {
                     if (completed > 0) {
@@ -190,10 +216,9 @@ public final class TrainingLoop<T extends Output<T>> {
                 }
                 double heldOutMetric = Double.NaN;
                 if (heldOutTensors != null) {
-                    Inference h = infer(block, parameters.store(), heldOutTensors, heldOut.size(), true);
-                    heldOutMetric = h.metric();
-                    String what = h.logitsFinite() ? (Double.isFinite(heldOutMetric) ? null
-                            : heldOutName + " " + outputConverter.metricName()) : heldOutName + " logits (inference mode)";
+                    String what = evaluate(block, parameters.store(), heldOutTensors, heldOutSize, heldOutName, loss,
+                            reporter, t, epoch, stepsPerEpoch, stepsPerEpoch, trainedSeconds, points);
+                    heldOutMetric = points.get(points.size() - 1).heldOutMetric();
                     if (what != null) {
                         divergence = new Divergence(epoch, t - 1, lastLoss, decimal(lr), lastScale, what);
                     }
@@ -203,7 +228,7 @@ public final class TrainingLoop<T extends Output<T>> {
                 records.add(record);
                 reporter.log(record, batches.examplesPerEpoch());
             }
-            if (divergence == null && !infer(block, parameters.store(), trainTensors, n, false).logitsFinite()) {
+            if (divergence == null && !infer(block, parameters.store(), trainTensors, n, null).logitsFinite()) {
                 divergence = new Divergence(records.size(), t - 1, lastLoss, decimal(lr), lastScale,
                         "logits on the training data (inference mode)");
             }
@@ -213,11 +238,50 @@ public final class TrainingLoop<T extends Output<T>> {
                     throw new DivergedRunException(divergence);
                 }
                 reporter.stopped(divergence.describe());
-                bytes = lastHealthy(block, manager, divergence, trainTensors, n, heldOutTensors, heldOut == null ? 0 : heldOut.size(),
+                bytes = lastHealthy(block, manager, divergence, trainTensors, n, heldOutTensors, heldOutSize,
                         bytes, epochStart, initial);
             }
-            return new TrainingResult(bytes, ParameterIntegrity.shapes(block), records, divergence);
+            return new TrainingResult(bytes, ParameterIntegrity.shapes(block), records, divergence, points);
         }
+    }
+
+    /**
+     * Whether the held-out data is evaluated after the {@code done}-th mini-batch of an epoch of
+     * {@code stepsPerEpoch}: after every \( \lceil S/k \rceil \)-th mini-batch and after the last, so an
+     * epoch has at most {@code k} evaluations, the last at its end, and one after every mini-batch when
+     * {@code k >= S} (e.g. S = 10, k = 4: after mini-batches 3, 6, 9 and 10).
+     * @param done Mini-batches of the epoch completed, 1 to {@code stepsPerEpoch}.
+     * @param stepsPerEpoch Mini-batches per epoch, S >= 1.
+     * @param perEpoch Evaluations per epoch, k >= 1.
+     * @return True if an evaluation follows that mini-batch.
+     * @throws IllegalArgumentException If a count is out of range.
+     */
+    static boolean evaluatesAfter(int done, int stepsPerEpoch, int perEpoch) {
+        if (stepsPerEpoch < 1 || perEpoch < 1 || done < 1 || done > stepsPerEpoch) {
+            throw new IllegalArgumentException("need 1 <= done <= stepsPerEpoch and perEpoch >= 1, found done=" + done
+                    + ", stepsPerEpoch=" + stepsPerEpoch + ", perEpoch=" + perEpoch);
+        }
+        long every = ((long) stepsPerEpoch + perEpoch - 1) / perEpoch;
+        return done == stepsPerEpoch || done % every == 0;
+    }
+
+    /**
+     * Evaluates the held-out data in inference mode, adds the point (non-finite values included) and
+     * says what was not finite.
+     * @return Null if the logits, metric and loss are finite, else what was not, e.g. {@code validation loss}.
+     */
+    private String evaluate(Block block, ParameterStore store, NDArray[] heldOut, int size, String heldOutName, Loss loss,
+                            EpochReporter reporter, long step, int epoch, int done, int stepsPerEpoch, double wallSeconds, List<EvaluationPoint> points) {
+        Inference h = infer(block, store, heldOut, size, loss);
+        points.add(new EvaluationPoint(step, epoch, epoch - 1 + (double) done / stepsPerEpoch, wallSeconds, h.loss(), h.metric()));
+        reporter.point(points.get(points.size() - 1));
+        if (!h.logitsFinite()) {
+            return heldOutName + " logits (inference mode)";
+        }
+        if (!Double.isFinite(h.metric())) {
+            return heldOutName + " " + outputConverter.metricName();
+        }
+        return Double.isFinite(h.loss()) ? null : heldOutName + " loss";
     }
 
     /**
@@ -237,8 +301,8 @@ public final class TrainingLoop<T extends Output<T>> {
             loaded = candidate;
             // A fresh store reads the block's own (possibly just loaded) arrays.
             ParameterStore store = new ParameterStore(manager, false);
-            if (allFinite(block) && infer(block, store, train, trainSize, false).logitsFinite()
-                    && (heldOut == null || infer(block, store, heldOut, heldOutSize, false).logitsFinite())) {
+            if (allFinite(block) && infer(block, store, train, trainSize, null).logitsFinite()
+                    && (heldOut == null || infer(block, store, heldOut, heldOutSize, null).logitsFinite())) {
                 return candidate;
             }
         }
@@ -260,19 +324,24 @@ public final class TrainingLoop<T extends Output<T>> {
     }
 
     /**
-     * The metric and whether every logit is finite.
+     * The metric, the loss and whether every logit is finite.
      * @param metric       The finished metric, NaN when not computed.
+     * @param loss         The mean loss over the examples, NaN when not computed.
      * @param logitsFinite Whether every logit was finite.
      */
-    private record Inference(double metric, boolean logitsFinite) {}
+    private record Inference(double metric, double loss, boolean logitsFinite) {}
 
     /**
      * An inference-mode pass (as {@code DJLModel.predict}) over {@code tensors} in batches of
-     * {@code inferenceBatchSize}; one read per batch for the metric (when asked) and one in all for
-     * the logits' largest magnitude.
+     * {@code inferenceBatchSize}; when {@code loss} is given, per batch one read for the metric and
+     * one for the batch's mean loss (weighted by the batch's size in the mean over the examples); one
+     * read in all for the logits' largest magnitude.
+     * @param loss The loss to measure with the metric, or null for the logits' finiteness only.
      */
-    private Inference infer(Block block, ParameterStore store, NDArray[] tensors, int size, boolean metric) {
+    private Inference infer(Block block, ParameterStore store, NDArray[] tensors, int size, Loss loss) {
+        boolean metric = loss != null;
         double sum = 0;
+        double lossSum = 0;
         int batch = settings.inferenceBatchSize();
         try (NDManager outer = tensors[0].getManager().newSubManager()) {
             NDArray largest = null;
@@ -292,11 +361,13 @@ public final class TrainingLoop<T extends Output<T>> {
                         NDArray y = tensors[1].get(from + ":" + to);
                         y.attach(scope);
                         sum += outputConverter.metricSum(logits, y);
+                        lossSum += (double) loss.evaluate(new NDList(y), new NDList(logits)).getFloat() * (to - from);
                     }
                 }
             }
             boolean finite = largest == null || Float.isFinite(largest.getFloat());
-            return new Inference(metric ? outputConverter.finishMetric(sum, size, outputInfo) : Double.NaN, finite);
+            return new Inference(metric ? outputConverter.finishMetric(sum, size, outputInfo) : Double.NaN,
+                    metric ? lossSum / size : Double.NaN, finite);
         }
     }
 
