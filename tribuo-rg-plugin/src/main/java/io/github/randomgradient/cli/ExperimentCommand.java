@@ -322,17 +322,17 @@ public final class ExperimentCommand {
                 try {
                     done = RunExecutor.readRecord(files.dir());
                 } catch (java.io.UncheckedIOException e) {
-                    throw new CommandException("finished run has an unreadable " + files.file(SweepRunRecord.FILE) + " ("
+                    throw new CommandException("finished run has an unreadable " + files.file(SweepRunRecord.EXPERIMENT_FILE) + " ("
                             + e.getCause().getMessage() + "): delete its directory to redo it");
                 }
                 if (!run.id().equals(done.id())) {
                     checkSameRun(files, plan.trainer(run), train);
-                    files.writeJson(SweepRunRecord.FILE, record(run, done.attempt()));
+                    files.writeJson(plan.recordFile(), record(run, done.attempt()));
                 }
             } else if (files.isComplete()) {
                 // A run directory of an experiment written before runs had identities: read once, by the earlier rule.
                 checkSameRun(files, plan.trainer(run), train);
-                files.writeJson(SweepRunRecord.FILE, record(run, "earlier-version"));
+                files.writeJson(plan.recordFile(), record(run, "earlier-version"));
             } else {
                 files.clear();
                 todo.add(run);

@@ -66,7 +66,7 @@ public final class RunExecutor {
     }
 
     private static boolean isPublished(Path dir) {
-        Path record = dir.resolve(SweepRunRecord.FILE);
+        Path record = recordFile(dir);
         if (!Files.isRegularFile(record)) {
             return false;
         }
@@ -82,13 +82,24 @@ public final class RunExecutor {
     }
 
     /**
-     * Reads a run directory's {@value SweepRunRecord#FILE}.
+     * The record file of a run directory: {@value SweepRunRecord#FILE} (a sweep's) if present, else
+     * {@value SweepRunRecord#EXPERIMENT_FILE} (an experiment's).
+     * @param dir The run directory.
+     * @return The file, which may not exist.
+     */
+    public static Path recordFile(Path dir) {
+        Path sweep = dir.resolve(SweepRunRecord.FILE);
+        return Files.exists(sweep) ? sweep : dir.resolve(SweepRunRecord.EXPERIMENT_FILE);
+    }
+
+    /**
+     * Reads a run directory's record ({@link #recordFile}).
      * @param dir The run directory.
      * @return The record.
      * @throws UncheckedIOException If it is missing or unreadable.
      */
     public static SweepRunRecord readRecord(Path dir) {
-        Path file = dir.resolve(SweepRunRecord.FILE);
+        Path file = recordFile(dir);
         try {
             return RunFiles.JSON.readValue(file.toFile(), SweepRunRecord.class);
         } catch (IOException e) {
@@ -153,14 +164,14 @@ public final class RunExecutor {
             double seconds = (System.nanoTime() - start) / 1e9;
             RunRecorder.record(files, run.armLabel(), run.seed(), model, data.test(), data.train().size(), seconds);
             crashHook();
-            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+            files.writeJson(plan.recordFile(), new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
                     run.seed(), attempt, data.validation() == null ? null : RunRecorder.evaluate(model, data.validation()), null));
         } catch (DivergedRunException e) {
             deleteTree(tmp);
             if (!plan.publishesDivergence()) {
                 throw e;
             }
-            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+            files.writeJson(plan.recordFile(), new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
                     run.seed(), attempt, null, e.getDivergence()));
         }
         Path dir = runDir(output, run);
@@ -237,7 +248,8 @@ public final class RunExecutor {
                 if (p.getFileName().toString().startsWith(ATTEMPT_PREFIX)) {
                     deleteTree(p);
                     n++;
-                } else if (Files.isDirectory(p) && !Files.exists(p.resolve(SweepRunRecord.FILE))) {
+                } else if (Files.isDirectory(p) && !Files.exists(p.resolve(SweepRunRecord.FILE))
+                        && !Files.exists(p.resolve(SweepRunRecord.EXPERIMENT_FILE))) {
                     try (Stream<Path> inner = Files.list(p)) {
                         for (Path q : (Iterable<Path>) inner.sorted()::iterator) {
                             if (q.getFileName().toString().startsWith(ATTEMPT_PREFIX) && Files.isDirectory(q)) {

@@ -78,4 +78,13 @@ public interface RunPlan {
      * @return True if divergences are published.
      */
     boolean publishesDivergence();
+
+    /**
+     * The file of a published run's {@link SweepRunRecord}: {@value SweepRunRecord#FILE} in a sweep,
+     * {@value SweepRunRecord#EXPERIMENT_FILE} in an experiment.
+     * @return The file name.
+     */
+    default String recordFile() {
+        return EXPERIMENT.equals(kind()) ? SweepRunRecord.EXPERIMENT_FILE : SweepRunRecord.FILE;
+    }
 }
