@@ -17,7 +17,6 @@ import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.run.RunRecord;
 import io.github.randomgradient.history.DivergedRunException;
-import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
 import io.github.randomgradient.sweep.ExperimentPlan;
 import io.github.randomgradient.sweep.LocalEngine;
 import io.github.randomgradient.sweep.PlannedRun;
@@ -32,19 +31,16 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.tribuo.Dataset;
-import org.tribuo.Model;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,14 +62,23 @@ import java.util.logging.Logger;
  * report's title, target accuracy and comparisons are recorded in {@code <output>/experiment.json}
  * ({@code ExperimentRecord}) so a report rebuilt later from the run directories uses them.
  * <p>
- * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
- * partial is redone from scratch. Files are written under temporary names and moved into place.
+ * An experiment is a {@link RunPlan} ({@link ExperimentPlan}: every trainer instantiated once per seed,
+ * each run with a content-addressed identity) on the pipeline sweeps use: every run is trained by
+ * {@link RunExecutor} in a hidden attempt directory and published by an atomic rename, with its identity
+ * in {@value SweepRunRecord#EXPERIMENT_FILE}. With {@code --workers 1} (the default) and the local engine the
+ * runs train here, one after the other; otherwise a {@link SweepEngine} (worker processes, or Spark) trains
+ * them, and the run files are the same.
+ * <p>
+ * Runs are resumable: a published run of the same identity is skipped; a complete run directory without an
+ * identity record (written before experiments and sweeps shared one pipeline) is kept if it is the same run by
+ * the earlier rule (same trainer configuration, same data hash) and gets its record; a partial one is redone.
  * Directory names stay within the file system's 255-byte limit: a longer trainer name (or
  * {@code --data} output suffix) is shortened deterministically with a hash suffix
  * ({@link RunFiles#boundedName(String, int)}), so it trains and resumes like any other.
  * <pre>
  * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full|bundled|DIR]
  *                      [--output-dir DIR] [--seeds 1,2,3] [--epochs N] [--experiment NAME]
+ *                      [--workers N] [--engine local|spark]
  * </pre>
  */
 public final class ExperimentCommand {
@@ -137,8 +142,9 @@ public final class ExperimentCommand {
      * @param args The arguments ({@code -c config.xml} and the options).
      * @param out Where the summary table and report path are printed.
      * @return The report directory.
-     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), or when a
-     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3).
+     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), when a
+     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3), or when runs failed twice in
+     *                          their worker processes (exit status 4).
      */
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
