@@ -29,6 +29,7 @@ import java.util.logging.Logger;
  * Logs go to standard error.
  * <pre>
  * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--data DIR] [--run ID --attempt NAME]
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c exp.xml --sweep experiment --plan experiment -o OUT [--seeds 1,2] [--epochs N] [--data DIR]
  * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --probe true
  * </pre>
  */
