@@ -17,25 +17,30 @@ import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.run.RunRecord;
 import io.github.randomgradient.history.DivergedRunException;
-import io.github.randomgradient.history.HeldOutEvaluatingTrainer;
-import io.github.randomgradient.run.RunRecorder;
+import io.github.randomgradient.sweep.ExperimentPlan;
+import io.github.randomgradient.sweep.LocalEngine;
+import io.github.randomgradient.sweep.PlannedRun;
+import io.github.randomgradient.sweep.RunExecutor;
+import io.github.randomgradient.sweep.RunPlan;
+import io.github.randomgradient.sweep.SweepData;
+import io.github.randomgradient.sweep.SweepEngine;
+import io.github.randomgradient.sweep.SweepException;
+import io.github.randomgradient.sweep.SweepJob;
+import io.github.randomgradient.sweep.SweepRunRecord;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.tribuo.Dataset;
-import org.tribuo.Model;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,14 +62,23 @@ import java.util.logging.Logger;
  * report's title, target accuracy and comparisons are recorded in {@code <output>/experiment.json}
  * ({@code ExperimentRecord}) so a report rebuilt later from the run directories uses them.
  * <p>
- * Runs are resumable: a run whose directory is complete is skipped, and a run whose files are
- * partial is redone from scratch. Files are written under temporary names and moved into place.
+ * An experiment is a {@link RunPlan} ({@link ExperimentPlan}: every trainer instantiated once per seed,
+ * each run with a content-addressed identity) on the pipeline sweeps use: every run is trained by
+ * {@link RunExecutor} in a hidden attempt directory and published by an atomic rename, with its identity
+ * in {@value SweepRunRecord#EXPERIMENT_FILE}. With {@code --workers 1} (the default) and the local engine the
+ * runs train here, one after the other; otherwise a {@link SweepEngine} (worker processes, or Spark) trains
+ * them, and the run files are the same.
+ * <p>
+ * Runs are resumable: a published run of the same identity is skipped; a complete run directory without an
+ * identity record (written before experiments and sweeps shared one pipeline) is kept if it is the same run by
+ * the earlier rule (same trainer configuration, same data hash) and gets its record; a partial one is redone.
  * Directory names stay within the file system's 255-byte limit: a longer trainer name (or
  * {@code --data} output suffix) is shortened deterministically with a hash suffix
  * ({@link RunFiles#boundedName(String, int)}), so it trains and resumes like any other.
  * <pre>
  * tribuo-rg experiment -c configs/experiment-fashion-mnist.xml [--data full|bundled|DIR]
  *                      [--output-dir DIR] [--seeds 1,2,3] [--epochs N] [--experiment NAME]
+ *                      [--workers N] [--engine local|spark]
  * </pre>
  */
 public final class ExperimentCommand {
@@ -103,6 +117,16 @@ public final class ExperimentCommand {
         /** Epochs override. */
         @Option(longName = "epochs", usage = "Epochs per run (an integer >= 1), overriding the configured value.")
         public String epochs;
+
+        /** Worker processes. */
+        @Option(charName = 'w', longName = "workers", usage = "Runs trained at once: 1 (default) trains in this JVM; N > 1 in N worker "
+                + "processes (local) or concurrent tasks (spark). The run files are the same whatever N.")
+        public int workers = 1;
+
+        /** The engine. */
+        @Option(longName = "engine", usage = "local (this JVM, or worker processes with --workers N) or spark (needs tribuo-rg-spark "
+                + "on the classpath).")
+        public String engine = "local";
     }
 
     /**
@@ -118,8 +142,9 @@ public final class ExperimentCommand {
      * @param args The arguments ({@code -c config.xml} and the options).
      * @param out Where the summary table and report path are printed.
      * @return The report directory.
-     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), or when a
-     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3).
+     * @throws CommandException On a user error found before training (exit status 2; see {@link Preflight}), when a
+     *                          run diverges under {@code divergencePolicy=FAIL} (exit status 3), or when runs failed twice in
+     *                          their worker processes (exit status 4).
      */
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
@@ -129,6 +154,11 @@ public final class ExperimentCommand {
         if (cm.getComponentNames().isEmpty()) {
             throw new CommandException("no experiment config given: pass one with -c, e.g. -c configs/experiment-fashion-mnist.xml");
         }
+        if (options.workers < 1) {
+            throw new CommandException("--workers must be >= 1, found " + options.workers);
+        }
+        SweepEngine engine = SweepCommand.engine(options.engine);
+        boolean inThisJvm = options.workers == 1 && engine instanceof LocalEngine;
         Optional<IdxDirectory> dataDir = dataDirectory(options);
         ConfigurationData experimentData = cm.getConfigurationData(options.experiment).orElseThrow(() ->
                 new CommandException("no component named '" + options.experiment + "' in the config; components: "
@@ -147,12 +177,12 @@ public final class ExperimentCommand {
         if (options.outputDir != null) {
             Preflight.checkWritableDirectory(options.outputDir, "output directory");
         }
-        // Trainers before data: Tribuo reads a whole IDX data set when its source is created.
+        // Trainers before data: Tribuo reads a whole IDX data set when its source is created. Each run's trainer is
+        // instantiated once, by the plan, and the same instance is checked and trained.
         long[] seedsEarly = seedsOption != null ? seedsOption : configuredSeeds(experimentData);
         int epochsEarly = epochsOption.orElse(configuredEpochs(experimentData));
-        Map<String, Map<Long, Trainer<Label>>> trainers = seedsEarly == null || epochsEarly < 0 ? null
-                : Preflight.instantiateTrainers(Preflight.values(experimentData.get("trainers").orElseThrow()), seedsEarly,
-                        (name, seed) -> configureTrainer(args, name, seed, epochsEarly));
+        ExperimentPlan plan = seedsEarly == null || epochsEarly < 0 ? null
+                : plan(args, cm, options.experiment, Preflight.values(experimentData.get("trainers").orElseThrow()), seedsEarly, epochsEarly);
 
         Experiment experiment;
         try {
@@ -171,11 +201,11 @@ public final class ExperimentCommand {
         long[] seeds = seedsOption != null ? seedsOption : experiment.getSeeds();
         int epochs = epochsOption.orElse(experiment.getEpochs());
 
-        if (trainers == null || !Arrays.equals(seeds, seedsEarly) || epochs != epochsEarly
-                || !trainers.keySet().equals(new LinkedHashSet<>(experiment.getTrainers()))) {
-            trainers = Preflight.instantiateTrainers(experiment.getTrainers(), seeds, (name, seed) -> configureTrainer(args, name, seed, epochs));
+        if (plan == null || !Arrays.equals(seeds, seedsEarly) || epochs != epochsEarly
+                || !plan.trainerNames().equals(experiment.getTrainers())) {
+            plan = plan(args, cm, options.experiment, experiment.getTrainers(), seeds, epochs);
         }
-        Preflight.Checked checked = Preflight.check(trainers,
+        Preflight.Checked checked = Preflight.check(plan,
                 new Preflight.Source(experiment.getTrainSource(), "training data '" + sourceName(experimentData, "trainSource") + "'",
                         idx.get("trainSource")),
                 new Preflight.Source(experiment.getTestSource(), "test data '" + sourceName(experimentData, "testSource") + "'",
@@ -191,18 +221,29 @@ public final class ExperimentCommand {
         // Before training, not after: a JVM without fonts gets a report without charts rather than none.
         ReportWriter.chartsUnavailable().ifPresent(why -> logger.warning("charts cannot be drawn in this JVM (" + why
                 + "): the report will be written without them, and will say so"));
+        SweepJob job = null;
+        if (!inThisJvm) {
+            job = SweepJob.ofThisJvm(SweepCommand.configFiles(args), options.experiment, output, null, options.workers)
+                    .forPlan(RunPlan.EXPERIMENT, workerArgs(options));
+            try {
+                job.checkJvmOptions();
+            } catch (SweepException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+        }
         // One command at a time per output directory: a second one stops here with exit status 2.
         try (OutputLock lock = OutputLock.acquire(output, "output directory")) {
             Dataset<Label> train = checked.train();
             Dataset<Label> test = checked.test();
+            int cleared = RunExecutor.deleteAttempts(output);
+            if (cleared > 0) {
+                logger.info("deleted " + cleared + " half-written run(s); they run again");
+            }
+            Set<PlannedRun> todo = new LinkedHashSet<>(outstanding(plan, output, train));
             List<RunFiles> runs = new ArrayList<>();
             for (String trainerName : experiment.getTrainers()) {
                 for (long seed : seeds) {
-                    RunFiles files = RunFiles.of(output, trainerName, seed);
-                    if (files.isComplete()) {
-                        checkSameRun(files, checked.trainers().get(trainerName).get(seed), train);
-                    }
-                    runs.add(files);
+                    runs.add(RunFiles.of(output, trainerName, seed));
                 }
             }
             logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
@@ -211,32 +252,18 @@ public final class ExperimentCommand {
             new ExperimentRecord(experiment.getTrainers(), experiment.getTitle(), experiment.getTargetAccuracy(), experiment.getComparisons().stream()
                     .map(c -> c[0] + " vs " + c[1]).toList()).write(output);
 
-            // Interleaved by seed (every trainer for seed 1, then seed 2, ...): JVM warm-up and machine load
-            // then fall on every trainer alike, so training seconds compare trainers rather than run order.
-            int total = runs.size();
-            int done = 0;
-            try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
-                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
-                for (long seed : seeds) {
-                    for (String trainerName : experiment.getTrainers()) {
-                        RunFiles files = RunFiles.of(output, trainerName, seed);
-                        done++;
-                        if (files.isComplete()) {
-                            Preflight.removeLeftoverPartials(files.dir());
-                            logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
-                                    trainerName, seed, files.dir()));
-                        } else {
-                            files.clear();
-                            logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
-                            RunRecord r = trainOne(checked.trainers().get(trainerName).get(seed), trainerName, seed, train, test, files);
-                            logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
-                                    r.trainSeconds(), r.status()));
-                        }
-                        if (bar != null) {
-                            bar.step();
-                        }
-                    }
+            if (inThisJvm) {
+                trainHere(plan, todo, new SweepData(train, null, test), output);
+            } else if (!todo.isEmpty()) {
+                out.printf("experiment '%s': %d runs planned, %d already done, %d to train with %s (%s)%n", plan.name(),
+                        plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), engine.concurrency(options.workers));
+                List<String> failed;
+                try {
+                    failed = engine.execute(job, new ArrayList<>(todo), out);
+                } catch (SweepException e) {
+                    throw new CommandException(e.getMessage(), e);
                 }
+                failedRuns(failed);
             }
 
             List<ReportOptions.Comparison> comparisons = new ArrayList<>();
@@ -253,6 +280,129 @@ public final class ExperimentCommand {
             out.print(report.answerLines());
             return reportDir;
         }
+    }
+
+    /** Plans the experiment: every (trainer, seed) run's trainer, instantiated once, and its identity. */
+    private static ExperimentPlan plan(String[] args, ConfigurationManager cm, String experimentName, List<String> trainers, long[] seeds,
+                                       int epochs) {
+        try {
+            return ExperimentPlan.plan(cm, experimentName, trainers, seeds, (name, seed) -> configureTrainer(args, name, seed, epochs),
+                    Map.of());
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+    }
+
+    /** The worker arguments that make a worker's plan the coordinator's: the options that shape it, as given. */
+    private static List<String> workerArgs(ExperimentOptions options) {
+        List<String> args = new ArrayList<>();
+        if (options.seeds != null) {
+            args.add("--seeds");
+            args.add(String.join(",", options.seeds).replace(" ", ""));
+        }
+        if (options.epochs != null) {
+            args.add("--epochs");
+            args.add(options.epochs.trim());
+        }
+        if (options.data != null) {
+            args.add("--data");
+            args.add(options.data);
+        }
+        return args;
+    }
+
+    /**
+     * The runs still to train, in plan order. A published run (its directory complete, with the record
+     * of its identity) is kept if its identity is the planned one; a complete run directory without that
+     * record (written before experiments and sweeps shared one pipeline) or with another identity is kept
+     * if it is the same run by the experiment's earlier rule (same trainer configuration, same training
+     * data), and its record is then written, once; a partial one is cleared and trained again.
+     * @throws CommandException If a finished run was trained with another configuration or on other data.
+     */
+    private static List<PlannedRun> outstanding(ExperimentPlan plan, Path output, Dataset<Label> train) {
+        List<PlannedRun> todo = new ArrayList<>();
+        for (PlannedRun run : plan.runs()) {
+            RunFiles files = RunFiles.at(RunExecutor.runDir(output, run));
+            if (RunExecutor.isDone(output, run)) {
+                SweepRunRecord done;
+                try {
+                    done = RunExecutor.readRecord(files.dir());
+                } catch (java.io.UncheckedIOException e) {
+                    throw new CommandException("finished run has an unreadable " + files.file(SweepRunRecord.EXPERIMENT_FILE) + " ("
+                            + e.getCause().getMessage() + "): delete its directory to redo it");
+                }
+                if (!run.id().equals(done.id())) {
+                    checkSameRun(files, plan.trainer(run), train);
+                    files.writeJson(plan.recordFile(), record(run, done.attempt()));
+                }
+            } else if (files.isComplete()) {
+                // A run directory of an experiment written before runs had identities: read once, by the earlier rule.
+                checkSameRun(files, plan.trainer(run), train);
+                files.writeJson(plan.recordFile(), record(run, "earlier-version"));
+            } else {
+                files.clear();
+                todo.add(run);
+            }
+        }
+        return todo;
+    }
+
+    private static SweepRunRecord record(PlannedRun run, String attempt) {
+        return new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(), run.seed(), attempt, null, null);
+    }
+
+    /**
+     * Trains the outstanding runs in this JVM, in plan order (every trainer for the first seed, then the
+     * second, ...: JVM warm-up and machine load then fall on every trainer alike, so training seconds compare
+     * trainers rather than run order), each published by {@link RunExecutor} as a worker would.
+     */
+    private static void trainHere(ExperimentPlan plan, Set<PlannedRun> todo, SweepData data, Path output) {
+        int total = plan.runs().size();
+        int done = 0;
+        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("runs")
+                .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
+            for (PlannedRun run : plan.runs()) {
+                String trainerName = run.arm();
+                long seed = run.seed();
+                RunFiles files = RunFiles.at(RunExecutor.runDir(output, run));
+                done++;
+                if (!todo.contains(run)) {
+                    Preflight.removeLeftoverPartials(files.dir());
+                    logger.info(String.format("run %d/%d: %s seed %d already complete, skipped (%s)", done, total,
+                            trainerName, seed, files.dir()));
+                } else {
+                    logger.info(String.format("run %d/%d: %s seed %d", done, total, trainerName, seed));
+                    try {
+                        RunExecutor.execute(plan, run, data, output, "local-1");
+                    } catch (DivergedRunException e) {
+                        throw CommandException.diverged(trainerName, seed, e);
+                    }
+                    RunRecord r = files.readRun();
+                    logger.info(String.format("run %d/%d: %s seed %d finished in %.1f s (%s)", done, total, trainerName, seed,
+                            r.trainSeconds(), r.status()));
+                }
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the experiment when runs failed in their workers: exit status 3 if one diverged under
+     * {@code divergencePolicy=FAIL} (as in this JVM), else 4 (a rerun trains them). No report is written.
+     */
+    private static void failedRuns(List<String> failed) {
+        if (failed.isEmpty()) {
+            return;
+        }
+        Optional<String> diverged = failed.stream().filter(f -> f.contains("Training diverged")).findFirst();
+        if (diverged.isPresent()) {
+            throw CommandException.divergedRuns("training diverged (divergencePolicy=FAIL) in run " + diverged.get()
+                    + ". Lower learningRate, narrow the loss scale, or set divergencePolicy=STOP to record the run as diverged and go on");
+        }
+        throw CommandException.failedRuns(failed.size() + " run(s) failed twice in their workers, so no report was written (rerun "
+                + "to train them; finished runs are kept): " + failed);
     }
 
     /**
@@ -396,37 +546,16 @@ public final class ExperimentCommand {
 
     /**
      * Configures one (trainer, seed) run from a fresh configuration manager, so every run starts
-     * from the config files and differs from its siblings only in its seed (and epochs override).
+     * from the config files and differs from its siblings only in its seed (and epochs override)
+     * ({@link ExperimentPlan#configureTrainer}).
      */
-    @SuppressWarnings("unchecked")
     private static Trainer<Label> configureTrainer(String[] args, String trainerName, long seed, int epochs) {
-        ConfigurationManager cm = TribuoRg.configure(args, new ExperimentOptions());
-        for (String component : Preflight.reachable(cm, trainerName)) {
-            String cls = cm.getConfigurationData(component).map(ConfigurationData::getClassName).orElse("");
-            if (Preflight.configFields(cls) != null && Preflight.configFields(cls).containsKey("seed")) {
-                cm.overrideConfigurableProperty(component, "seed", new SimpleProperty(Long.toString(seed)));
-            }
+        try {
+            return ExperimentPlan.configureTrainer(TribuoRg.configure(args, new ExperimentOptions()), trainerName, seed, epochs,
+                    TribuoRg.configFiles(args));
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e.getCause());
         }
-        if (epochs > 0) {
-            cm.overrideConfigurableProperty(trainerName, "epochs", new SimpleProperty(Integer.toString(epochs)));
-        }
-        // Components first, those the trainer uses before the trainer, so a failure names its component.
-        List<String> order = new ArrayList<>(Preflight.reachable(cm, trainerName));
-        Collections.reverse(order);
-        for (String component : order) {
-            String where = (component.equals(trainerName) ? "trainer '" + trainerName + "'"
-                    : "component '" + component + "' (used by trainer '" + trainerName + "')")
-                    + " in " + TribuoRg.configFiles(args) + " or the files it includes";
-            try {
-                cm.lookup(component);
-            } catch (PropertyException | IllegalArgumentException e) {
-                throw new CommandException("invalid configuration of " + where + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                // OLCUT wraps a failing postConfig or an unparsable value in its own runtime exceptions.
-                throw new CommandException("invalid configuration of " + where + ": " + TribuoRg.rootMessage(e), e);
-            }
-        }
-        return (Trainer<Label>) cm.lookup(trainerName);
     }
 
     /**
@@ -471,20 +600,4 @@ public final class ExperimentCommand {
         return u;
     }
 
-    /** Trains and records one run. */
-    @SuppressWarnings("unchecked")
-    private static RunRecord trainOne(Trainer<Label> trainer, String trainerName, long seed, Dataset<Label> train,
-                                      Dataset<Label> test, RunFiles files) {
-        long start = System.nanoTime();
-        Model<Label> model;
-        try {
-            model = trainer instanceof HeldOutEvaluatingTrainer
-                    ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(train, test, "test", Map.of())
-                    : trainer.train(train);
-        } catch (DivergedRunException e) {
-            throw CommandException.diverged(trainerName, seed, e);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return RunRecorder.record(files, trainerName, seed, model, test, train.size(), seconds);
-    }
 }

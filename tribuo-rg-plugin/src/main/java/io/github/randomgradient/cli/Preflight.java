@@ -28,16 +28,16 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.github.randomgradient.sweep.ExperimentPlan;
+import io.github.randomgradient.sweep.PlannedRun;
+import io.github.randomgradient.sweep.RunPlan;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -50,34 +50,22 @@ import java.util.stream.Stream;
  * the output directory is writable. Every failure is a {@link CommandException} whose one-line
  * message names the file, component, field and value.
  * <p>
- * Used by {@code experiment}; a command that runs many trainers (a sweep) uses it the same way:
+ * Used by {@code experiment} and {@code sweep} alike: both make a {@link RunPlan} (which instantiates
+ * every run's trainer once, so every component's {@code postConfig} runs, before any data is read),
+ * and the plan is checked whatever its kind:
  * <pre>
- * Preflight.checkPropertyKinds(cm, "sweep");                                  // list vs value, misspelt properties
+ * Preflight.checkPropertyKinds(cm, "experiment");                             // list vs value, misspelt properties
  * Optional&lt;IdxPair&gt; trainFiles = Preflight.checkDataComponent(cm, "train-source", "training data 'train-source'");
- * var trainers = Preflight.instantiateTrainers(names, seeds, factory);        // every postConfig, no data read
+ * RunPlan plan = ExperimentPlan.plan(...);                                    // or SweepPlan.expand(cm, "sweep")
  * ...                                                                         // instantiate the data sources
- * Preflight.Checked c = Preflight.check(trainers,
+ * Preflight.Checked c = Preflight.check(plan,
  *         new Preflight.Source(trainSource, "training data 'train-source'", trainFiles), testSource, outputDir);
+ * Preflight.checkFits(plan, data, source);                                    // what check does after loading
  * </pre>
  */
 public final class Preflight {
 
     private Preflight() {}
-
-    /**
-     * Makes the trainer of one (trainer, seed) run.
-     */
-    @FunctionalInterface
-    public interface TrainerFactory {
-        /**
-         * Instantiates a trainer.
-         * @param name The trainer's component name.
-         * @param seed The run's seed.
-         * @return The configured trainer.
-         * @throws CommandException If the trainer or a component it references is invalid; the message names them.
-         */
-        Trainer<Label> create(String name, long seed);
-    }
 
     /**
      * A data source to check and load.
@@ -96,47 +84,41 @@ public final class Preflight {
     public record Checked(Dataset<Label> train, Dataset<Label> test, Map<String, Map<Long, Trainer<Label>>> trainers) {}
 
     /**
-     * Instantiates every trainer for every seed, so that every component's {@code postConfig}
-     * check runs. Cheap: no data is read and no engine is started. Call it before instantiating
-     * the data sources (Tribuo reads a whole IDX data set when its source is created).
-     * @param trainerNames The trainers' component names.
-     * @param seeds The seeds.
-     * @param factory Makes a trainer for a (name, seed).
-     * @return Trainer name to seed to trainer, in the order given.
-     * @throws CommandException On the first invalid trainer or component.
-     */
-    public static Map<String, Map<Long, Trainer<Label>>> instantiateTrainers(List<String> trainerNames, long[] seeds,
-                                                                            TrainerFactory factory) {
-        Map<String, Map<Long, Trainer<Label>>> trainers = new LinkedHashMap<>();
-        for (String name : trainerNames) {
-            Map<Long, Trainer<Label>> bySeed = new LinkedHashMap<>();
-            for (long seed : seeds) {
-                bySeed.put(seed, factory.create(name, seed));
-            }
-            trainers.put(name, bySeed);
-        }
-        return trainers;
-    }
-
-    /**
-     * Checks the output directory, loads both data sources and checks that every trainer fits the
-     * training data. Nothing is trained and nothing is written.
-     * @param trainers The trainers, from {@link #instantiateTrainers}.
+     * Checks the output directory, loads both data sources and checks that every run's trainer of a
+     * plan fits the training data ({@link #checkFits(RunPlan, Dataset, Source)}). Nothing is trained and
+     * nothing is written.
+     * @param plan The plan (its trainers were instantiated when it was made).
      * @param train The training data.
      * @param test The test data.
      * @param outputDirectory Where the command will write.
-     * @return The datasets and trainers.
+     * @return The datasets and the plan's trainers.
      * @throws CommandException On the first problem found.
      */
-    public static Checked check(Map<String, Map<Long, Trainer<Label>>> trainers, Source train, Source test, Path outputDirectory) {
+    public static Checked check(RunPlan plan, Source train, Source test, Path outputDirectory) {
         checkWritableDirectory(outputDirectory, "output directory");
         train.idx().ifPresent(tr -> test.idx().ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
         Dataset<Label> trainData = DataChecks.load(train.source(), train.role(), train.idx());
         Dataset<Label> testData = DataChecks.load(test.source(), test.role(), test.idx());
-        for (Map.Entry<String, Map<Long, Trainer<Label>>> e : trainers.entrySet()) {
-            checkFits(e.getKey(), e.getValue().values().iterator().next(), trainData, train);
+        checkFits(plan, trainData, train);
+        Map<String, Map<Long, Trainer<Label>>> trainers = new LinkedHashMap<>();
+        for (PlannedRun run : plan.runs()) {
+            trainers.computeIfAbsent(plan.trainerName(run), k -> new LinkedHashMap<>()).putIfAbsent(run.seed(), plan.trainer(run));
         }
         return new Checked(trainData, testData, trainers);
+    }
+
+    /**
+     * Checks that every run's trainer of a plan, whatever its kind, fits the training data (image shape,
+     * kernel size, labels, device): each distinct configuration once, in plan order.
+     * @param plan The plan.
+     * @param data The training data.
+     * @param source Where it came from, for messages.
+     * @throws CommandException On the first trainer that does not fit.
+     */
+    public static void checkFits(RunPlan plan, Dataset<Label> data, Source source) {
+        for (PlannedRun run : plan.runs()) {
+            checkFits(plan.trainerName(run), plan.trainer(run), data, source);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -598,25 +580,7 @@ public final class Preflight {
      * @return The names, {@code root} first.
      */
     static Set<String> reachable(ConfigurationManager cm, String root) {
-        Set<String> seen = new LinkedHashSet<>();
-        Deque<String> queue = new ArrayDeque<>();
-        queue.add(root);
-        while (!queue.isEmpty()) {
-            String name = queue.poll();
-            if (!seen.add(name)) {
-                continue;
-            }
-            cm.getConfigurationData(name).ifPresent(d -> {
-                for (Property p : d.getProperties().values()) {
-                    for (String v : values(p)) {
-                        if (cm.getConfigurationData(v).isPresent()) {
-                            queue.add(v);
-                        }
-                    }
-                }
-            });
-        }
-        return seen;
+        return ExperimentPlan.reachable(cm, root);
     }
 
     /**
@@ -625,9 +589,6 @@ public final class Preflight {
      * @return The values.
      */
     static List<String> values(Property p) {
-        if (p instanceof ListProperty) {
-            return ((ListProperty) p).getSimpleList().stream().map(SimpleProperty::getValue).toList();
-        }
-        return List.of(p.toString());
+        return ExperimentPlan.values(p);
     }
 }

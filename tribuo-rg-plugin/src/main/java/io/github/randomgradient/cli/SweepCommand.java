@@ -7,7 +7,6 @@ import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.RunFiles;
-import io.github.randomgradient.sweep.LocalEngine;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepData;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -139,9 +137,7 @@ public final class SweepCommand {
             @SuppressWarnings("unchecked")
             Preflight.Source source = new Preflight.Source((DataSource<Label>) cm.lookup(plan.sweep().getTrainSource()), trainRole,
                     trainFiles);
-            for (PlannedRun run : plan.runs()) {
-                Preflight.checkFits(plan.sweep().getTrainer(), plan.trainer(run), data.train(), source);
-            }
+            Preflight.checkFits(plan, data.train(), source);
             warnings(cm, plan, data, options.workers).forEach(logger::warning);
         } catch (SweepException e) {
             throw new CommandException(String.join(",", configFiles(args)) + ": " + e.getMessage(), e);
@@ -252,17 +248,9 @@ public final class SweepCommand {
         return out;
     }
 
-    private static SweepEngine engine(String name) {
-        if (name.equals("local")) {
-            return new LocalEngine();
-        }
-        for (SweepEngine e : ServiceLoader.load(SweepEngine.class)) {
-            if (e.name().equals(name)) {
-                return e;
-            }
-        }
-        throw new CommandException("--engine " + name + " is not available: the engines are 'local' and, with the tribuo-rg-spark "
-                + "module on the classpath (spark-submit, see docs/sweeps.md), 'spark'");
+    static SweepEngine engine(String name) {
+        return SweepEngine.find(name).orElseThrow(() -> new CommandException("--engine " + name + " is not available: the engines are 'local' and, with the tribuo-rg-spark "
+                + "module on the classpath (spark-submit, see docs/sweeps.md), 'spark'"));
     }
 
     /** A published run is reused only if it is the same run: its recorded identity must match. */
@@ -299,7 +287,7 @@ public final class SweepCommand {
         }
     }
 
-    private static List<String> configFiles(String[] args) {
+    static List<String> configFiles(String[] args) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("-c") || args[i].equals("--config-file")) {
                 return List.of(args[i + 1].split(","));

@@ -1,14 +1,24 @@
 package io.github.randomgradient.sweep;
 
+import io.github.randomgradient.config.Digests;
+
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One run of an expanded sweep: an arm at a grid point with a seed, its full trainer configuration
  * registered in the plan's configuration manager under {@link #component()}, and its identity.
  *
- * @param id The identity: SHA-256 (hex) of the trainer's configured provenance (every {@code @Config}
- *           field, nested components included, seed and epochs among them) and of the data it trains on.
- * @param arm {@link #BASELINE}, {@link #RG}, {@link #LR_MATCHED} or {@link #MEAN_PRESERVING}.
+ * <p>
+ * A plan of either kind ({@link RunPlan}) holds these: a sweep's run is an arm at a grid point, an
+ * experiment's run is a trainer with a seed (its {@link #arm()} is the trainer's component name, its
+ * grid empty, its {@link #dirName()} {@code <trainer>/seed-<seed>}).
+ *
+ * @param id The identity ({@link #identity(Map, String, Map)}): SHA-256 (hex) of the trainer's configured
+ *           provenance (every {@code @Config} field, nested components included, seed and epochs among them),
+ *           of the data it trains on, and of the plan's identity extras.
+ * @param arm {@link #BASELINE}, {@link #RG}, {@link #LR_MATCHED} or {@link #MEAN_PRESERVING}; in an
+ *            experiment, the trainer's component name.
  * @param rgScale The RG loss scale's component name for {@link #RG} and its control ({@link #LR_MATCHED} or
  *                {@link #MEAN_PRESERVING}), empty for the baseline.
  * @param grid The grid point: axis field to the value of the sweep's lists as the trainer converted it
@@ -17,8 +27,9 @@ import java.util.Map;
  * @param overrides The trainer fields this run sets on the base trainer, with the values it trains with.
  * @param seed The seed.
  * @param component The component name of the run's trainer in the plan's configuration manager.
- * @param dirName The run directory's name under {@code runs/}: a function of the run's configuration, so
- *                every role of one identity has the same name (see {@code SweepPlan.runDirName}).
+ * @param dirName The run directory's path under {@code runs/}: in a sweep a function of the run's configuration,
+ *                so every role of one identity has the same name (see {@code SweepPlan.runDirName}); in an
+ *                experiment {@code <trainer>/seed-<seed>}, as {@link io.github.randomgradient.run.RunFiles#of}.
  */
 public record PlannedRun(String id, String arm, String rgScale, Map<String, String> grid, Map<String, String> overrides,
                          long seed, String component, String dirName) {
@@ -38,6 +49,29 @@ public record PlannedRun(String id, String arm, String rgScale, Map<String, Stri
      * ({@code UniformLossScale} with {@code meanPreserving = true}, E[u] = 1) at the grid's learning rate.
      */
     public static final String MEAN_PRESERVING = "mean-preserving";
+
+    /**
+     * A run's content-addressed identity, the one rule of every plan: SHA-256 (lower-case hex) of
+     * <pre>
+     * sorted(configuration) + "\n" + dataKey [+ "\n" + sorted(identityExtras), when there are any]
+     * </pre>
+     * With no extras this is the identity every sweep has recorded since sweeps were content-addressed,
+     * so their run directories keep their identities.
+     * @param configuration The trainer's flattened configured provenance
+     *                      ({@link io.github.randomgradient.run.ProvenanceFacts#configurationOf}).
+     * @param dataKey What defines the data the run trains and is evaluated on (the sources' configurations
+     *                and, for a sweep, its validation split).
+     * @param identityExtras Further inputs the identity must hold, name to value (e.g. the machine's numeric
+     *                       environment); empty for none.
+     * @return The identity.
+     */
+    public static String identity(Map<String, String> configuration, String dataKey, Map<String, String> identityExtras) {
+        String text = new TreeMap<>(configuration) + "\n" + dataKey;
+        if (!identityExtras.isEmpty()) {
+            text += "\n" + new TreeMap<>(identityExtras);
+        }
+        return Digests.sha256(text);
+    }
 
     /**
      * Is an arm the control of an RG loss scale ({@link #LR_MATCHED} or {@link #MEAN_PRESERVING})?

@@ -21,11 +21,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Trains one planned run and publishes its directory atomically.
+ * Trains one planned run of any {@link RunPlan} (experiment or sweep) and publishes its directory atomically.
  * <p>
- * Every attempt writes into its own hidden directory {@code runs/.attempt-<run>-<attempt>/} (its name
- * bounded, {@link #attemptDir}) and,
- * once every file is written, renames it to {@code runs/<run>/}. A run directory therefore comes
+ * Every attempt writes into its own hidden directory beside the run's, {@code .attempt-<run>-<attempt>/}
+ * (its name bounded, {@link #attemptDir}) and,
+ * once every file is written, renames it to the run's directory ({@code runs/<run>/} in a sweep,
+ * {@code runs/<trainer>/seed-<seed>/} in an experiment). A run directory therefore comes
  * from exactly one attempt (recorded in {@value SweepRunRecord#FILE}); an attempt that finds the
  * run already published (a retried or speculative duplicate) discards its own files, and an
  * attempt killed half way leaves only a hidden directory that the next plan deletes.
@@ -45,7 +46,7 @@ public final class RunExecutor {
 
     /**
      * The published directory of a run.
-     * @param output The sweep output directory.
+     * @param output The output directory.
      * @param run The run.
      * @return {@code output/runs/<dirName>}.
      */
@@ -65,7 +66,7 @@ public final class RunExecutor {
     }
 
     private static boolean isPublished(Path dir) {
-        Path record = dir.resolve(SweepRunRecord.FILE);
+        Path record = recordFile(dir);
         if (!Files.isRegularFile(record)) {
             return false;
         }
@@ -81,13 +82,24 @@ public final class RunExecutor {
     }
 
     /**
-     * Reads a run directory's {@value SweepRunRecord#FILE}.
+     * The record file of a run directory: {@value SweepRunRecord#FILE} (a sweep's) if present, else
+     * {@value SweepRunRecord#EXPERIMENT_FILE} (an experiment's).
+     * @param dir The run directory.
+     * @return The file, which may not exist.
+     */
+    public static Path recordFile(Path dir) {
+        Path sweep = dir.resolve(SweepRunRecord.FILE);
+        return Files.exists(sweep) ? sweep : dir.resolve(SweepRunRecord.EXPERIMENT_FILE);
+    }
+
+    /**
+     * Reads a run directory's record ({@link #recordFile}).
      * @param dir The run directory.
      * @return The record.
      * @throws UncheckedIOException If it is missing or unreadable.
      */
     public static SweepRunRecord readRecord(Path dir) {
-        Path file = dir.resolve(SweepRunRecord.FILE);
+        Path file = recordFile(dir);
         try {
             return RunFiles.JSON.readValue(file.toFile(), SweepRunRecord.class);
         } catch (IOException e) {
@@ -99,7 +111,8 @@ public final class RunExecutor {
     static final String ATTEMPT_PREFIX = ".attempt-";
 
     /**
-     * The hidden directory an attempt writes before it publishes: {@code .attempt-<run>-<attempt>},
+     * The hidden directory an attempt writes before it publishes, beside the run's directory:
+     * {@code .attempt-<run>-<attempt>} ({@code <run>} the last part of {@link PlannedRun#dirName()}),
      * shortened with {@link RunFiles#boundedName(String, int)} to {@value RunFiles#MAX_NAME_BYTES} bytes
      * of UTF-8 whatever the run's name and the engine's attempt name (e.g. {@code local-2},
      * {@code spark-stage3-task17-attempt2}), so no engine fails on a long name after training.
@@ -109,8 +122,9 @@ public final class RunExecutor {
      * @return The directory.
      */
     public static Path attemptDir(Path output, PlannedRun run, String attempt) {
-        return output.resolve("runs").resolve(ATTEMPT_PREFIX
-                + RunFiles.boundedName(run.dirName() + "-" + attempt, RunFiles.MAX_NAME_BYTES - ATTEMPT_PREFIX.length()));
+        Path dir = runDir(output, run);
+        return dir.getParent().resolve(ATTEMPT_PREFIX
+                + RunFiles.boundedName(dir.getFileName() + "-" + attempt, RunFiles.MAX_NAME_BYTES - ATTEMPT_PREFIX.length()));
     }
 
     /**
@@ -120,16 +134,21 @@ public final class RunExecutor {
      * {@link DivergedRunException}) is published too, as its {@link SweepRunRecord} with the
      * {@link io.github.randomgradient.history.Divergence} and no model: the divergence is the run's
      * deterministic outcome (same configuration, same seed), so a rerun keeps it instead of training it again.
+     * A plan that does not publish divergences ({@link RunPlan#publishesDivergence()}, an experiment) gets the
+     * exception instead, and nothing is published.
+     * <p>
+     * The run is evaluated on the validation split too when the data has one (a sweep's).
      * @param plan The plan.
      * @param run The run.
-     * @param data The sweep's data.
-     * @param output The sweep output directory.
+     * @param data The plan's data.
+     * @param output The output directory.
      * @param attempt The attempt's name, recorded in the run directory.
      * @return True if this attempt published the run, false if it was already published.
      * @throws UncheckedIOException If files cannot be written or moved.
+     * @throws DivergedRunException If the run diverged under {@code FAIL} and the plan does not publish divergences.
      */
     @SuppressWarnings("unchecked")
-    public static boolean execute(SweepPlan plan, PlannedRun run, SweepData data, Path output, String attempt) {
+    public static boolean execute(RunPlan plan, PlannedRun run, SweepData data, Path output, String attempt) {
         if (isDone(output, run)) {
             return false;
         }
@@ -145,15 +164,19 @@ public final class RunExecutor {
             double seconds = (System.nanoTime() - start) / 1e9;
             RunRecorder.record(files, run.armLabel(), run.seed(), model, data.test(), data.train().size(), seconds);
             crashHook();
-            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
-                    run.seed(), attempt, RunRecorder.evaluate(model, data.validation()), null));
+            files.writeJson(plan.recordFile(), new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+                    run.seed(), attempt, data.validation() == null ? null : RunRecorder.evaluate(model, data.validation()), null));
         } catch (DivergedRunException e) {
             deleteTree(tmp);
-            files.writeJson(SweepRunRecord.FILE, new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
+            if (!plan.publishesDivergence()) {
+                throw e;
+            }
+            files.writeJson(plan.recordFile(), new SweepRunRecord(run.id(), run.arm(), run.rgScale(), run.grid(), run.overrides(),
                     run.seed(), attempt, null, e.getDivergence()));
         }
         Path dir = runDir(output, run);
         try {
+            Files.createDirectories(dir.getParent());
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
@@ -209,8 +232,9 @@ public final class RunExecutor {
     }
 
     /**
-     * Deletes every unpublished attempt directory under {@code output/runs}.
-     * @param output The sweep output directory.
+     * Deletes every unpublished attempt directory under {@code output/runs} and one level below it
+     * (an experiment's attempts lie in {@code runs/<trainer>/}).
+     * @param output The output directory.
      * @return The number deleted.
      */
     public static int deleteAttempts(Path output) {
@@ -220,10 +244,20 @@ public final class RunExecutor {
         }
         int n = 0;
         try (Stream<Path> s = Files.list(runs)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
                 if (p.getFileName().toString().startsWith(ATTEMPT_PREFIX)) {
                     deleteTree(p);
                     n++;
+                } else if (Files.isDirectory(p) && !Files.exists(p.resolve(SweepRunRecord.FILE))
+                        && !Files.exists(p.resolve(SweepRunRecord.EXPERIMENT_FILE))) {
+                    try (Stream<Path> inner = Files.list(p)) {
+                        for (Path q : (Iterable<Path>) inner.sorted()::iterator) {
+                            if (q.getFileName().toString().startsWith(ATTEMPT_PREFIX) && Files.isDirectory(q)) {
+                                deleteTree(q);
+                                n++;
+                            }
+                        }
+                    }
                 }
             }
         } catch (IOException e) {

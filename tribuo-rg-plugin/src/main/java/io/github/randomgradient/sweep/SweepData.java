@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * order, so every JVM and every engine builds the same split.
  *
  * @param train The training part (Tribuo {@link DatasetView}, its provenance records the indices).
- * @param validation The validation part.
+ * @param validation The validation part; null for a plan that tunes nothing (an experiment, {@link ExperimentPlan#loadData()}).
  * @param test The test data.
  */
 public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {

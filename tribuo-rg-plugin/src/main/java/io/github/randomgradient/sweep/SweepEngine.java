@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * Runs a sweep's outstanding runs, each in a worker process ({@link SweepWorker}), publishing run
+ * Runs a plan's outstanding runs (a sweep's or an experiment's, {@link RunPlan}), each in a worker process ({@link SweepWorker}), publishing run
  * directories through {@link RunExecutor}. Engines other than {@link LocalEngine} are found with
  * {@link java.util.ServiceLoader} by {@link #name()}, so the plugin never depends on them.
  */
@@ -35,4 +35,22 @@ public interface SweepEngine {
      * @throws SweepException If the engine cannot start (e.g. a missing flag or a broken executor).
      */
     List<String> execute(SweepJob job, List<PlannedRun> todo, PrintStream progress);
+
+    /**
+     * The engine of a name: {@link LocalEngine} for {@code local}, else the {@link java.util.ServiceLoader}
+     * service of that {@link #name()}.
+     * @param name The name.
+     * @return The engine, empty if none has the name.
+     */
+    static java.util.Optional<SweepEngine> find(String name) {
+        if (name.equals("local")) {
+            return java.util.Optional.of(new LocalEngine());
+        }
+        for (SweepEngine e : java.util.ServiceLoader.load(SweepEngine.class)) {
+            if (e.name().equals(name)) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

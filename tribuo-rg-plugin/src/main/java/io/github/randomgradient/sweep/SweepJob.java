@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an engine needs to run a sweep's runs in worker processes: the config files (absolute
- * paths), the sweep's component name, the output directory, the working directory that relative
+ * What an engine needs to run a plan's runs (a sweep's or an experiment's, {@link RunPlan}) in worker
+ * processes: the config files (absolute paths), the plan's component name and kind with the options that
+ * shape it, the output directory, the working directory that relative
  * data paths resolve against, the worker count, and the worker JVM's classpath and system
  * properties. Serialisable, so a Spark driver can ship it to its executors.
  *
  * @param configFiles The config files, absolute.
- * @param sweepName The sweep's component name.
+ * @param sweepName The plan's component name (the {@code Sweep}'s or the {@code Experiment}'s).
  * @param output The output directory, absolute (shared storage for a cluster engine).
  * @param workingDirectory The directory relative paths in the configs resolve against.
  * @param data The {@code --data} value replacing the sweep's IDX sources (an absolute directory), empty for none.
@@ -22,9 +23,52 @@ import java.util.TreeMap;
  * @param classpath The worker JVM's classpath: the distribution, with the DJL and PyTorch jars.
  * @param systemProperties System properties of the worker JVM.
  * @param jvmOptions Options of the worker JVM before the system properties, e.g. {@code -XX:+UseSerialGC}.
+ * @param planKind {@link RunPlan#SWEEP} or {@link RunPlan#EXPERIMENT}: how a worker rebuilds the plan.
+ * @param planArgs Worker arguments that shape the plan as the coordinator's options did (an experiment's
+ *                 {@code --seeds}, {@code --epochs}, {@code --data}), empty for none.
  */
 public record SweepJob(List<String> configFiles, String sweepName, String output, String workingDirectory, String data, int workers,
-                       String classpath, Map<String, String> systemProperties, List<String> jvmOptions) implements Serializable {
+                       String classpath, Map<String, String> systemProperties, List<String> jvmOptions, String planKind,
+                       List<String> planArgs) implements Serializable {
+
+    /**
+     * A sweep's job.
+     * @param configFiles The config files, absolute.
+     * @param sweepName The sweep's component name.
+     * @param output The output directory, absolute.
+     * @param workingDirectory The directory relative paths in the configs resolve against.
+     * @param data The {@code --data} directory, absolute, empty for none.
+     * @param workers The number of worker processes.
+     * @param classpath The worker JVM's classpath.
+     * @param systemProperties System properties of the worker JVM.
+     * @param jvmOptions Options of the worker JVM.
+     */
+    public SweepJob(List<String> configFiles, String sweepName, String output, String workingDirectory, String data, int workers,
+                    String classpath, Map<String, String> systemProperties, List<String> jvmOptions) {
+        this(configFiles, sweepName, output, workingDirectory, data, workers, classpath, systemProperties, jvmOptions,
+                RunPlan.SWEEP, List.of());
+    }
+
+    /**
+     * This job for another kind of plan.
+     * @param kind {@link RunPlan#SWEEP} or {@link RunPlan#EXPERIMENT}.
+     * @param args The worker arguments that shape the plan.
+     * @return The job.
+     */
+    public SweepJob forPlan(String kind, List<String> args) {
+        return new SweepJob(configFiles, sweepName, output, workingDirectory, data, workers, classpath, systemProperties, jvmOptions,
+                kind, List.copyOf(args));
+    }
+
+    /**
+     * This job with another worker classpath (a cluster's).
+     * @param workerClasspath The classpath.
+     * @return The job.
+     */
+    public SweepJob withClasspath(String workerClasspath) {
+        return new SweepJob(configFiles, sweepName, output, workingDirectory, data, workers, workerClasspath, systemProperties,
+                jvmOptions, planKind, planArgs);
+    }
 
     /**
      * The system property that replaces {@link #DEFAULT_JVM_OPTIONS}: whitespace-separated JVM options,
@@ -140,6 +184,11 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
             cmd.add("--data");
             cmd.add(data);
         }
+        if (!RunPlan.SWEEP.equals(planKind)) {
+            cmd.add("--plan");
+            cmd.add(planKind);
+        }
+        cmd.addAll(planArgs);
         cmd.addAll(List.of(extraArgs));
         return cmd;
     }

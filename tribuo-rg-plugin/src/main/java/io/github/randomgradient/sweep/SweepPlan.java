@@ -45,7 +45,7 @@ import java.util.TreeMap;
  * anything trains; so does an axis that lists one value twice once converted (e.g. {@code 0.05} and
  * {@code 5e-2}). Runs are named by {@link #runDirName}, a function of their configuration.
  */
-public final class SweepPlan {
+public final class SweepPlan implements RunPlan {
 
     private final String sweepName;
     private final Sweep sweep;
@@ -74,6 +74,20 @@ public final class SweepPlan {
      * @throws SweepException If the sweep or any expanded run is invalid; the message names the field and value.
      */
     public static SweepPlan expand(ConfigurationManager cm, String sweepName) {
+        return expand(cm, sweepName, Map.of());
+    }
+
+    /**
+     * Expands and validates a sweep whose run identities hold further inputs.
+     * @param cm The configuration manager holding the sweep, its trainer, loss scales and data sources;
+     *           the runs' trainers are added to it.
+     * @param sweepName The sweep's component name.
+     * @param identityExtras Further inputs of every run's identity ({@link PlannedRun#identity}), e.g. the
+     *                       machine's numeric environment; empty for none.
+     * @return The plan.
+     * @throws SweepException If the sweep or any expanded run is invalid; the message names the field and value.
+     */
+    public static SweepPlan expand(ConfigurationManager cm, String sweepName, Map<String, String> identityExtras) {
         ConfigurationData sweepData = cm.getConfigurationData(sweepName).orElseThrow(() -> new SweepException(
                 "no component named '" + sweepName + "' in the config; components: " + new java.util.TreeSet<>(cm.getComponentNames())));
         if (!sweepData.getClassName().equals(Sweep.class.getName())) {
@@ -144,7 +158,7 @@ public final class SweepPlan {
             }
             // The grid point as the trainer converts it (OLCUT parses every value; postConfig validates it).
             Configured referenceRun = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep),
-                    PlannedRun.BASELINE, dataKey);
+                    PlannedRun.BASELINE, dataKey, identityExtras);
             Map<String, String> reference = referenceRun.config();
             Map<String, String> point = new LinkedHashMap<>();
             for (Map.Entry<String, String> axis : written.entrySet()) {
@@ -178,7 +192,7 @@ public final class SweepPlan {
             for (String[] arm : arms) {
                 for (long seed : seeds) {
                     Map<String, String> overrides = overrides(point, arm[2], arm[3], seed, sweep);
-                    Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey);
+                    Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey, identityExtras);
                     LossScale scale = lossScale(cm, arm[2], sweepName, "lossScale");
                     roles.add(new PlannedRun(run.id(), arm[0], arm[1], Map.copyOf(point), Collections.unmodifiableMap(overrides), seed,
                             run.component(), runDirName(run.config(), scale, run.id(),
@@ -217,7 +231,7 @@ public final class SweepPlan {
     private record Configured(String id, String component, Map<String, String> config, ConfiguredObjectProvenance provenance) {}
 
     private static Configured configure(ConfigurationManager cm, String sweepName, ConfigurationData base, Map<String, String> overrides,
-                                        String arm, String dataKey) {
+                                        String arm, String dataKey, Map<String, String> identityExtras) {
         Map<String, Property> properties = new LinkedHashMap<>(base.getProperties());
         Map<String, Map<String, String>> nested = new TreeMap<>();
         overrides.forEach((k, v) -> {
@@ -233,7 +247,7 @@ public final class SweepPlan {
         cm.addConfiguration(new ConfigurationData(provisional, base.getClassName(), properties));
         ConfiguredObjectProvenance provenance = provenance(cm, provisional, sweepName + "' run '" + arm + " " + overrides);
         Map<String, String> config = ProvenanceFacts.configurationOf(provenance);
-        String id = Digests.sha256(new TreeMap<>(config) + "\n" + dataKey);
+        String id = PlannedRun.identity(config, dataKey, identityExtras);
         String component = "sweep-run-" + id;
         if (!cm.containsConfigurable(component)) {
             cm.addConfiguration(new ConfigurationData(component, base.getClassName(), properties));
@@ -507,7 +521,7 @@ public final class SweepPlan {
         }
     }
 
-    private static boolean hasConfigField(Class<?> type, String field) {
+    static boolean hasConfigField(Class<?> type, String field) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (f.getName().equals(field) && f.isAnnotationPresent(Config.class)) {
@@ -533,6 +547,36 @@ public final class SweepPlan {
         return sweepName;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public String kind() {
+        return SWEEP;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String name() {
+        return sweepName;
+    }
+
+    /** {@inheritDoc} The sweep's trainer, whatever the run. */
+    @Override
+    public String trainerName(PlannedRun run) {
+        return sweep.getTrainer();
+    }
+
+    /** {@inheritDoc} The training data split into training and validation parts ({@link SweepData#load}). */
+    @Override
+    public SweepData loadData() {
+        return SweepData.load(this);
+    }
+
+    /** {@inheritDoc} True: a sweep publishes a divergence under {@code FAIL} as the run's outcome. */
+    @Override
+    public boolean publishesDivergence() {
+        return true;
+    }
+
     /** @return The sweep declaration. */
     public Sweep sweep() {
         return sweep;
@@ -543,6 +587,7 @@ public final class SweepPlan {
      * that two arms share (e.g. the lr-matched baseline at 0.1 × 0.5 and the baseline at 0.05) is one run.
      * @return The runs, first role of each.
      */
+    @Override
     public List<PlannedRun> runs() {
         return runs;
     }
@@ -561,6 +606,7 @@ public final class SweepPlan {
      * @return The run.
      * @throws SweepException If the plan has no such run.
      */
+    @Override
     public PlannedRun run(String id) {
         return runs.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() ->
                 new SweepException("sweep '" + sweepName + "' has no run " + id + " (was the sweep file edited?)"));
@@ -572,6 +618,7 @@ public final class SweepPlan {
      * @return Its trainer.
      */
     @SuppressWarnings("unchecked")
+    @Override
     public Trainer<org.tribuo.classification.Label> trainer(PlannedRun run) {
         return (Trainer<org.tribuo.classification.Label>) cm.lookup(run.component());
     }

@@ -6,8 +6,10 @@ import io.github.randomgradient.run.EvaluationRecord;
 import java.util.Map;
 
 /**
- * What a sweep adds to a run directory ({@value #FILE}): the run's identity, arm and grid point,
- * the attempt that wrote the directory, and the evaluation on the validation split used for tuning.
+ * What the pipeline adds to a run directory ({@value #FILE} in a sweep's, {@value #EXPERIMENT_FILE} in an
+ * experiment's): the run's identity, arm (an experiment's: its trainer) and grid point, the attempt that
+ * wrote the directory, and the evaluation on the validation split used for tuning (a sweep's; null in an
+ * experiment, which has no validation split).
  * <p>
  * A run that diverged under {@code divergencePolicy=FAIL} has no model: its directory holds only
  * this record, with {@link #divergence()} set and {@link #validation()} null. It is published like a
@@ -27,6 +29,12 @@ import java.util.Map;
 public record SweepRunRecord(String id, String arm, String rgScale, Map<String, String> grid, Map<String, String> overrides,
                              long seed, String attempt, EvaluationRecord validation, Divergence divergence) {
 
-    /** The file name. */
+    /** The file name in a sweep's run directory. */
     public static final String FILE = "sweep-run.json";
+
+    /**
+     * The file name in an experiment's run directory ({@link RunPlan#recordFile()}): the same record, under
+     * another name, so {@code report --runs} and users tell an experiment's runs from a sweep's.
+     */
+    public static final String EXPERIMENT_FILE = "planned-run.json";
 }

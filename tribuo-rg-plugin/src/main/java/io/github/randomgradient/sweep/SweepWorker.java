@@ -19,16 +19,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A worker process of a sweep: one JVM that trains runs one at a time (DJL allows one gradient
+ * A worker process of a plan (a sweep, or with {@code --plan experiment} an experiment): one JVM that trains runs one at a time (DJL allows one gradient
  * collector per JVM, and one PyTorch thread per process keeps workers from slowing each other).
  * <p>
- * It plans the sweep from the same config files as the coordinator, loads the data once, then
+ * It plans the sweep (or experiment) from the same config files and options as the coordinator, loads the data once, then
  * either trains the run named by {@code --run} and exits (0 if published or already published, 1
  * if it failed), or reads commands {@code run <id> <attempt>} from standard input and answers each
  * on standard output with {@code @@sweep done <id>} or {@code @@sweep failed <id> <message>}.
  * Logs go to standard error.
  * <pre>
  * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --sweep sweep -o OUT [--data DIR] [--run ID --attempt NAME]
+ * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c exp.xml --sweep experiment --plan experiment -o OUT [--seeds 1,2] [--epochs N] [--data DIR]
  * java -cp DIST io.github.randomgradient.sweep.SweepWorker -c sweep.xml --probe true
  * </pre>
  */
@@ -61,6 +62,15 @@ public final class SweepWorker {
         /** The attempt name for --run. */
         @Option(longName = "attempt", usage = "The attempt's name, recorded in the run directory.")
         public String attempt = "single";
+        /** The kind of plan. */
+        @Option(longName = "plan", usage = "sweep (default): --sweep names a Sweep; experiment: it names an Experiment.")
+        public String plan = RunPlan.SWEEP;
+        /** An experiment's seeds override. */
+        @Option(longName = "seeds", usage = "experiment: comma-separated seeds, overriding the configured ones.")
+        public List<String> seeds;
+        /** An experiment's epochs override. */
+        @Option(longName = "epochs", usage = "experiment: epochs per run, overriding the configured value.")
+        public int epochs = -1;
     }
 
     /**
@@ -110,7 +120,7 @@ public final class SweepWorker {
             Runtime.getRuntime().halt(137);   // tests only: a worker that dies while starting
         }
         WorkerOptions options = new WorkerOptions();
-        SweepPlan plan;
+        RunPlan plan;
         SweepData data;
         try (ConfigFiles files = ConfigFiles.prepare(args)) {
             // Through ConfigFiles, as every command: OLCUT 5.3 misses includes in a directory whose path has a space.
@@ -122,11 +132,25 @@ public final class SweepWorker {
             if (options.output == null) {
                 throw new SweepException("the worker needs -o, the sweep output directory");
             }
-            if (options.data != null) {
-                SweepData.useIdxDirectory(cm, options.sweep, IdxDirectory.resolve(options.data));
+            if (RunPlan.EXPERIMENT.equals(options.plan)) {
+                if (options.data != null) {
+                    ExperimentPlan.useIdxDirectory(cm, options.sweep, IdxDirectory.resolve(options.data));
+                }
+                long[] seeds = options.seeds == null ? null : options.seeds.stream().map(String::trim).mapToLong(Long::parseLong).toArray();
+                java.util.OptionalInt epochs = options.epochs < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(options.epochs);
+                String[] configArgs = files.args();
+                String where = configFiles(args);
+                plan = ExperimentPlan.fromConfig(cm, options.sweep, seeds, epochs, (trainer, seed, e) -> ExperimentPlan.configureTrainer(
+                        new ConfigurationManager(configArgs, new WorkerOptions()), trainer, seed, e, where), java.util.Map.of());
+            } else if (RunPlan.SWEEP.equals(options.plan)) {
+                if (options.data != null) {
+                    SweepData.useIdxDirectory(cm, options.sweep, IdxDirectory.resolve(options.data));
+                }
+                plan = SweepPlan.expand(cm, options.sweep);
+            } else {
+                throw new SweepException("--plan must be 'sweep' or 'experiment', found '" + options.plan + "'");
             }
-            plan = SweepPlan.expand(cm, options.sweep);
-            data = SweepData.load(plan);
+            data = plan.loadData();
         } catch (RuntimeException e) {
             out.println(PREFIX + "broken " + oneLine(e));
             return 2;
@@ -176,7 +200,7 @@ public final class SweepWorker {
         return line.toString();
     }
 
-    private static boolean train(SweepPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
+    private static boolean train(RunPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
         try {
             PlannedRun run = plan.run(id);
             logger.info("training " + run.dirName() + " (" + attempt + ")");
@@ -190,6 +214,16 @@ public final class SweepWorker {
         } finally {
             out.flush();
         }
+    }
+
+    /** The {@code -c} value, for messages. */
+    private static String configFiles(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("-c") || args[i].equals("--config-file")) {
+                return args[i + 1];
+            }
+        }
+        return "(none given with -c)";
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * Runs a sweep as a Spark job: one run per task, each task training its run in a worker process
+ * Runs a plan (a sweep or an experiment) as a Spark job: one run per task, each task training its run in a worker process
  * ({@link io.github.randomgradient.sweep.SweepWorker}) that trains one run at a time, because DJL
  * allows one gradient collector per JVM and an executor runs several tasks at once. Workers are
  * pooled per executor JVM, so each pays JVM start, planning and data loading once. Run directories are published by atomic rename from per-attempt
@@ -107,7 +107,7 @@ public final class SparkEngine implements SweepEngine {
     @Override
     public List<String> execute(SweepJob job, List<PlannedRun> todo, PrintStream progress) {
         checkJavaFlags();
-        SparkConf conf = new SparkConf().setAppName("tribuo-rg sweep " + job.sweepName());
+        SparkConf conf = new SparkConf().setAppName("tribuo-rg " + job.planKind() + " " + job.sweepName());
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[" + job.workers() + "]");
         }
@@ -255,8 +255,7 @@ public final class SparkEngine implements SweepEngine {
         if (paths.isEmpty()) {
             return job;
         }
-        return new SweepJob(job.configFiles(), job.sweepName(), job.output(), job.workingDirectory(), job.data(), job.workers(),
-                String.join(java.io.File.pathSeparator, paths), job.systemProperties(), job.jvmOptions());
+        return job.withClasspath(String.join(java.io.File.pathSeparator, paths));
     }
 
     /** The attempts Spark gives a task: {@code spark.task.maxFailures}, or F of {@code local[N,F]} (1 for plain local). */
