@@ -189,8 +189,8 @@ public final class Sweep implements Configurable {
         if (!overlap.isEmpty()) {
             String field = confirmSeedCount > 0 ? "confirmSeedCount" : "confirmSeeds";
             throw new PropertyException("", field, "the confirm stage's seeds must be fresh, but " + overlap + " "
-                    + (overlap.size() == 1 ? "is also a tuning seed" : "are also tuning seeds") + " (seeds): a seed that chose a "
-                    + "cell would also confirm it; use seeds the tuning stage does not" + (confirmSeedCount > 0
+                    + (overlap.size() == 1 ? "is" : "are") + " also in seeds " + Arrays.toString(seeds) + " (the tuning seeds): a seed "
+                    + "that chose a cell would also confirm it; use seeds the tuning stage does not" + (confirmSeedCount > 0
                     ? " (set firstConfirmSeed above " + Arrays.stream(seeds).max().orElse(0L) + ")" : ""));
         }
         return out;
