@@ -115,7 +115,8 @@ public final class SweepStages {
     }
 
     /**
-     * The plan's lines for a sweep with a confirm stage, printed before the tuning stage trains.
+     * The plan's lines printed before the tuning stage trains: the estimated time of a sweep without a
+     * confirm stage; each stage's runs and estimated time for a sweep with one.
      * @param plan The tuning stage's plan.
      * @param tuningDone How many of its runs are published.
      * @param measured Their training times.
@@ -125,13 +126,13 @@ public final class SweepStages {
     public static List<String> describe(SweepPlan plan, int tuningDone, Measured measured, int workers) {
         long[] confirm = plan.sweep().getConfirmSeeds();
         int tuning = plan.runs().size();
+        if (confirm.length == 0) {
+            return List.of("estimated time: " + measured.estimate(tuning - tuningDone, workers));
+        }
         int arms = arms(plan);
         String first = String.format(Locale.ROOT, "stage 1 (tuning): %d runs (grid x %d seeds), %d done, %d to train, %s; each arm's "
                         + "cell is chosen on the validation split", tuning, plan.sweep().getSeeds().length, tuningDone, tuning - tuningDone,
                 measured.estimate(tuning - tuningDone, workers));
-        if (confirm.length == 0) {
-            return List.of(first);
-        }
         String second = String.format(Locale.ROOT, "stage 2 (confirm): at most %d runs (%d arms' chosen cells x %d fresh seeds %s), "
                         + "planned once stage 1 is done, %s; the verdicts come from these runs only", arms * confirm.length, arms,
                 confirm.length, seedList(confirm), measured.estimate(arms * confirm.length, workers));
