@@ -244,4 +244,50 @@ public class SweepConfirmCliTest {
         }
         assertFalse(r.out().contains("not in this sweep"), r.out());
     }
+
+    @Test
+    @Order(4)
+    public void failedTuningRunsHoldTheConfirmStageBackAndTheReportGivesNoVerdict() throws IOException {
+        // The tuning runs but one, published; the missing one fails in every worker (a JVM that only prints its version).
+        Path partial = tmp.resolve("partial");
+        Map<Key, Path> runs = runsByKey();
+        List<Path> tuning = runs.entrySet().stream().filter(e -> TUNING.contains(e.getKey().seed())).map(Map.Entry::getValue).sorted().toList();
+        for (Path dir : tuning.subList(1, tuning.size())) {
+            copyTree(dir, partial.resolve("runs").resolve(dir.getFileName().toString()));
+        }
+        String old = System.getProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+        System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, "-version");
+        BadInputFixtures.Result r;
+        try {
+            r = sweep(confirm, partial, "--workers", "1");
+        } finally {
+            if (old == null) {
+                System.clearProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+            } else {
+                System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, old);
+            }
+        }
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("1 run(s) failed twice") && r.err().contains("the confirm stage has not run"), r.err());
+        assertTrue(r.out().contains("stage 2 (confirm): not run: 1 tuning run(s) failed"), r.out());
+        JsonNode report = RunFiles.JSON.readTree(partial.resolve("report").resolve(SweepReport.JSON).toFile());
+        assertTrue(report.get("confirm").get("status").asText().startsWith("not run: 1 tuning run(s) failed"), report.get("confirm").toString());
+        assertEquals(0, report.get("verdicts").size(), "no verdict without the confirm stage");
+        assertEquals(0, report.get("confirm").get("runs").size());
+        assertFalse(Files.exists(partial.resolve(ConfirmCell.FILE)), "no cells are chosen from an incomplete tuning stage");
+        assertTrue(Files.readString(partial.resolve("report").resolve(SweepReport.MARKDOWN)).contains("No verdict: the confirm stage has not run"));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
 }
