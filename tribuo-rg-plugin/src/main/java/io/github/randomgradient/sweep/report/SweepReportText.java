@@ -220,7 +220,7 @@ final class SweepReportText {
             b.add(confirmed(confirm));
         }
         b.add(new Heading(2, confirm == null ? "Tuned arms (chosen on the validation split)"
-                : "Tuning stage: tuned arms (chosen on the validation split; seeds " + r.seeds() + ")"));
+                : "Tuning stage: tuned arms (chosen on the validation split, " + r.seeds() + " tuning seeds)"));
         b.add(tuned(r));
         if (curvesPng != null || curvesSvg != null) {
             b.add(new Figure(confirm != null && confirm.done() ? "Test accuracy per epoch of each arm's chosen cell, confirm runs"
