@@ -7,6 +7,7 @@ import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.sweep.ConfirmCell;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepData;
@@ -15,7 +16,9 @@ import io.github.randomgradient.sweep.SweepException;
 import io.github.randomgradient.sweep.SweepJob;
 import io.github.randomgradient.sweep.SweepPlan;
 import io.github.randomgradient.sweep.SweepRunRecord;
+import io.github.randomgradient.sweep.SweepStages;
 import io.github.randomgradient.sweep.report.SweepReport;
+import io.github.randomgradient.sweep.report.SweepResults;
 
 import org.tribuo.DataSource;
 import org.tribuo.classification.Label;
@@ -170,14 +173,20 @@ public final class SweepCommand {
                     todo.add(run);
                 }
             }
-            reportStrangers(output, plan, out);
+            boolean confirmStage = plan.sweep().hasConfirmStage();
+            if (!confirmStage) {
+                reportStrangers(output, plan.runs(), out);
+            }
             out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%s)%n", plan.sweepName(),
                     plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), engine.concurrency(options.workers));
+            SweepStages.describe(plan, plan.runs().size() - todo.size(), SweepStages.measured(output, plan.runs()), options.workers)
+                    .forEach(out::println);
             plan.notes().forEach(n -> out.println("note: " + n));
+            long start = System.nanoTime();
             List<String> failed;
             try {
-                failed = todo.isEmpty() ? List.of()
-                        : engine.execute(job, todo, out);
+                failed = new ArrayList<>(todo.isEmpty() ? List.of()
+                        : engine.execute(job, todo, out));
             } catch (SweepException e) {
                 throw new CommandException(e.getMessage(), e);
             }
@@ -186,21 +195,34 @@ public final class SweepCommand {
                 throw CommandException.failedRuns("every one of the " + todo.size() + " runs failed twice, so no report was "
                         + "written; the first failure: " + failed.get(0) + ". Check the worker options and memory, then rerun");
             }
+            SweepPlan reported = plan;
+            String notConfirmed = "";
+            if (confirmStage && !failed.isEmpty()) {
+                notConfirmed = "not run: " + failed.size() + " tuning run(s) failed, and each arm's cell is chosen only once every "
+                        + "tuning run is in; rerun the sweep to train them, then the confirm stage";
+                out.println("stage 2 (confirm): " + notConfirmed);
+            } else if (confirmStage) {
+                // Stage 2's estimate: the wall time stage 1 just took, else the recorded training times.
+                SweepStages.Measured measured = todo.isEmpty() ? null
+                        : SweepStages.Measured.wall((System.nanoTime() - start) / 1e9, todo.size(), options.workers);
+                reported = confirm(plan, output, job, engine, options.workers, measured, out, failed);
+            }
             Path reportDir = output.resolve("report");
             Preflight.removeLeftoverPartials(reportDir);
-            SweepReport report = SweepReport.build(plan, output);
+            SweepReport report = SweepReport.build(reported, output, notConfirmed);
             report.write(reportDir);
             out.println(report.summary());
             out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
-            List<String> diverged = divergedUnderFail(output, plan);
+            List<String> diverged = divergedUnderFail(output, reported);
             String alsoDiverged = diverged.isEmpty() ? "" : "; besides, " + diverged.size() + " run(s) diverged under "
                     + "divergencePolicy=FAIL (recorded in the report), the first: " + diverged.get(0);
             if (!failed.isEmpty()) {
                 throw CommandException.failedRuns(failed.size() + " run(s) failed twice and are missing from the report (rerun "
-                        + "to train them): " + failed + alsoDiverged);
+                        + "to train them): " + failed + (notConfirmed.isEmpty() ? "" : "; the confirm stage has not run") + alsoDiverged);
             }
             if (!diverged.isEmpty()) {
-                throw CommandException.divergedRuns(diverged.size() + " of the sweep's " + plan.runs().size() + " runs diverged under "
+                int all = reported.runs().size() + reported.confirmRuns().size();
+                throw CommandException.divergedRuns(diverged.size() + " of the sweep's " + all + " runs diverged under "
                         + "divergencePolicy=FAIL; they are recorded as diverged in the report " + reportDir.resolve("report.html")
                         + " and are not trained again on a rerun (lower learningRate, narrow the loss scale, or set "
                         + "divergencePolicy=STOP to keep their last finite models); the first: " + diverged.get(0));
@@ -209,10 +231,62 @@ public final class SweepCommand {
         }
     }
 
+    /**
+     * Stage 2: chooses each arm's cell from the tuning stage's published runs (on the validation
+     * split), plans the cells' runs with the confirm seeds and trains those not yet published with the
+     * same engine. Its runs are ordinary runs: found by identity, kept when published, so an
+     * interrupted confirm stage resumes where it stopped and the tuning stage never trains again.
+     * @param stage1 The wall time of the tuning runs trained just now, null if none trained.
+     * @param failed The runs that failed; the confirm stage's failures are added.
+     * @return The plan with its confirm stage.
+     */
+    private static SweepPlan confirm(SweepPlan plan, Path output, SweepJob job, SweepEngine engine, int workers,
+                                     SweepStages.Measured stage1, PrintStream out, List<String> failed) {
+        SweepPlan confirmed;
+        List<ConfirmCell> cells;
+        try {
+            cells = SweepResults.of(plan, output).chosenCells();
+            confirmed = plan.withConfirmStage(cells);
+        } catch (SweepException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+        // Workers plan the confirm runs from the cells chosen here.
+        ConfirmCell.write(output, cells);
+        List<String> adopted = RunExecutor.adoptByIdentity(output, confirmed.confirmRuns());
+        if (!adopted.isEmpty()) {
+            out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
+                    + "kept, not trained again): " + adopted);
+        }
+        List<PlannedRun> todo = new ArrayList<>();
+        for (PlannedRun run : confirmed.confirmRuns()) {
+            if (RunExecutor.isDone(output, run)) {
+                checkSameRun(output, run);
+            } else {
+                RunFiles.at(RunExecutor.runDir(output, run)).clear();
+                todo.add(run);
+            }
+        }
+        List<PlannedRun> all = new ArrayList<>(confirmed.runs());
+        all.addAll(confirmed.confirmRuns());
+        reportStrangers(output, all, out);
+        SweepStages.Measured measured = stage1 != null ? stage1 : SweepStages.measured(output, all);
+        out.printf("stage 2 (confirm): %d runs (%d chosen cells x %d fresh seeds), %d already done, %d to train, %s%n",
+                confirmed.confirmRuns().size(), cells.size(), plan.sweep().getConfirmSeeds().length,
+                confirmed.confirmRuns().size() - todo.size(), todo.size(), measured.estimate(todo.size(), workers));
+        if (!todo.isEmpty()) {
+            try {
+                failed.addAll(engine.execute(job, todo, out));
+            } catch (SweepException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+        }
+        return confirmed;
+    }
+
     /** The planned runs recorded as diverged under divergencePolicy=FAIL, each as "directory: where it diverged". */
     private static List<String> divergedUnderFail(Path output, SweepPlan plan) {
         List<String> out = new ArrayList<>();
-        for (PlannedRun run : plan.runs()) {
+        for (PlannedRun run : java.util.stream.Stream.concat(plan.runs().stream(), plan.confirmRuns().stream()).toList()) {
             if (RunExecutor.isDone(output, run)) {
                 SweepRunRecord r = RunExecutor.readRecord(RunExecutor.runDir(output, run));
                 if (r.divergence() != null) {
@@ -269,12 +343,12 @@ public final class SweepCommand {
     }
 
     /** Published runs that this sweep does not plan (the sweep file was edited) stay on disk, out of the report. */
-    private static void reportStrangers(Path output, SweepPlan plan, PrintStream out) {
+    private static void reportStrangers(Path output, List<PlannedRun> plannedRuns, PrintStream out) {
         Path runs = output.resolve("runs");
         if (!Files.isDirectory(runs)) {
             return;
         }
-        Set<String> planned = plan.runs().stream().map(PlannedRun::dirName).collect(Collectors.toSet());
+        Set<String> planned = plannedRuns.stream().map(PlannedRun::dirName).collect(Collectors.toSet());
         Set<String> strangers = new TreeSet<>();
         try (Stream<Path> s = Files.list(runs)) {
             s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && !planned.contains(n)).forEach(strangers::add);

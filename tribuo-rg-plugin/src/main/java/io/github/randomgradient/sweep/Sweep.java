@@ -8,9 +8,14 @@ import io.github.randomgradient.config.ConfigChecks;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /**
  * A learning-rate × momentum × loss-scale grid over one base trainer, declared in an OLCUT config.
@@ -31,6 +36,12 @@ import java.util.Map;
  * and the plan output and the report say so.
  * Every run is trained once per seed for {@code epochs} epochs on the training data minus a seeded,
  * stratified validation split ({@code validationFraction}), which the report uses to tune each arm.
+ * <p>
+ * With confirm seeds ({@code confirmSeeds}, or {@code confirmSeedCount} from {@code firstConfirmSeed})
+ * the sweep has two stages: the grid × {@code seeds} tunes (each arm's cell chosen on the validation
+ * split), then each arm's chosen cell runs again once per confirm seed, and the verdicts compare
+ * those runs only, paired by seed on the test set. The confirm seeds must be disjoint from the
+ * tuning seeds, so the luck that chose a cell cannot reach the comparison.
  * <p>
  * The component only holds the declaration; {@link SweepPlan} expands and validates it. All data
  * sources are component names, so planning never reads data.
@@ -63,8 +74,18 @@ public final class Sweep implements Configurable {
     @Config(description = "Component name of the baseline loss scale (a ConstantLossScale of 1); empty adds one.")
     private String baselineLossScale = "";
 
-    @Config(mandatory = true, description = "Seeds; every configuration runs once per seed.")
+    @Config(mandatory = true, description = "Seeds of the tuning stage; every configuration of the grid runs once per seed.")
     private long[] seeds;
+
+    @Config(description = "Seeds of the confirm stage: each arm's cell chosen on the validation split is run again once per seed, "
+            + "and the verdicts come from these runs only. Disjoint from seeds. Empty (and confirmSeedCount 0): no confirm stage.")
+    private long[] confirmSeeds = new long[0];
+
+    @Config(description = "The confirm stage's seeds as a count, instead of confirmSeeds: firstConfirmSeed, firstConfirmSeed + 1, ...; 0 for none.")
+    private int confirmSeedCount = 0;
+
+    @Config(description = "The first seed of confirmSeedCount; default: one more than the largest tuning seed.")
+    private long firstConfirmSeed = NO_FIRST_SEED;
 
     @Config(description = "Epochs per run, overriding the base trainer's; 0 keeps it.")
     private int epochs = 0;
@@ -90,6 +111,12 @@ public final class Sweep implements Configurable {
     @Config(description = "Title of the report.")
     private String title = "Random Gradient sweep";
 
+    /** {@link #firstConfirmSeed} when not configured. */
+    private static final long NO_FIRST_SEED = Long.MIN_VALUE;
+
+    /** The confirm stage's seeds, resolved from {@link #confirmSeeds} or the count form by {@link #postConfig()}. */
+    private long[] resolvedConfirmSeeds = new long[0];
+
     /**
      * For OLCUT.
      */
@@ -98,7 +125,9 @@ public final class Sweep implements Configurable {
     /**
      * Validates the declaration (the axes against the base trainer are checked by {@link SweepPlan}).
      * @throws PropertyException If an axis is an empty list, a seed repeats, epochs is negative,
-     *                           the validation fraction is outside (0, 0.5] or the target accuracy outside [0, 1].
+     *                           the validation fraction is outside (0, 0.5] or the target accuracy outside [0, 1];
+     *                           or if the confirm seeds repeat, overlap the tuning seeds, or are given both as a
+     *                           list and as a count (or the count is negative, or overflows a long).
      */
     @Override
     public void postConfig() {
@@ -111,6 +140,7 @@ public final class Sweep implements Configurable {
             }
         }
         ConfigChecks.requireDistinctSeeds(seeds);
+        resolvedConfirmSeeds = resolveConfirmSeeds();
         if (epochs < 0) {
             throw new PropertyException("", "epochs", "epochs must be >= 0 (0 keeps the trainer's), found " + epochs);
         }
@@ -123,12 +153,56 @@ public final class Sweep implements Configurable {
     }
 
     /**
+     * The confirm stage's seeds from {@link #confirmSeeds} or from the count form, checked to be
+     * distinct and disjoint from the tuning seeds, so that no run selects a cell and also confirms it.
+     */
+    private long[] resolveConfirmSeeds() {
+        if (confirmSeedCount < 0) {
+            throw new PropertyException("", "confirmSeedCount", "confirmSeedCount must be >= 0 (0: no confirm stage), found " + confirmSeedCount);
+        }
+        if (confirmSeedCount > 0 && confirmSeeds.length > 0) {
+            throw new PropertyException("", "confirmSeedCount", "give the confirm stage's seeds either as confirmSeeds "
+                    + Arrays.toString(confirmSeeds) + " or as confirmSeedCount " + confirmSeedCount + ", not both");
+        }
+        if (confirmSeedCount == 0 && firstConfirmSeed != NO_FIRST_SEED) {
+            throw new PropertyException("", "firstConfirmSeed", "firstConfirmSeed " + firstConfirmSeed + " is the first seed of "
+                    + "confirmSeedCount, which is not given: set confirmSeedCount, or list confirmSeeds instead");
+        }
+        long[] out = confirmSeeds.clone();
+        if (confirmSeedCount > 0) {
+            long first = firstConfirmSeed != NO_FIRST_SEED ? firstConfirmSeed
+                    : Arrays.stream(seeds).max().orElse(0L) + 1;
+            if (first > Long.MAX_VALUE - (confirmSeedCount - 1)) {
+                throw new PropertyException("", "confirmSeedCount", "confirmSeedCount " + confirmSeedCount + " seeds from " + first
+                        + " run past the largest long seed; lower firstConfirmSeed");
+            }
+            out = LongStream.range(0, confirmSeedCount).map(i -> first + i).toArray();
+        }
+        Set<Long> seen = new HashSet<>();
+        for (long s : out) {
+            if (!seen.add(s)) {
+                throw new PropertyException("", "confirmSeeds", "confirmSeeds must be distinct, found " + s + " twice");
+            }
+        }
+        Set<Long> tuning = Arrays.stream(seeds).boxed().collect(Collectors.toSet());
+        List<Long> overlap = Arrays.stream(out).filter(tuning::contains).boxed().toList();
+        if (!overlap.isEmpty()) {
+            String field = confirmSeedCount > 0 ? "confirmSeedCount" : "confirmSeeds";
+            throw new PropertyException("", field, "the confirm stage's seeds must be fresh, but " + overlap + " "
+                    + (overlap.size() == 1 ? "is" : "are") + " also in seeds " + Arrays.toString(seeds) + " (the tuning seeds): a seed "
+                    + "that chose a cell would also confirm it; use seeds the tuning stage does not" + (confirmSeedCount > 0
+                    ? " (set firstConfirmSeed above " + Arrays.stream(seeds).max().orElse(0L) + ")" : ""));
+        }
+        return out;
+    }
+
+    /**
      * The axes this sweep declares, in {@link #AXES} order.
      * @return Field name to the values to try (as written in the config).
      */
     public Map<String, List<String>> declaredAxes() {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        List<List<String>> values = java.util.Arrays.asList(learningRate, momentum, batchSize, optimiser, lossScale);
+        List<List<String>> values = Arrays.asList(learningRate, momentum, batchSize, optimiser, lossScale);
         for (int i = 0; i < AXES.size(); i++) {
             if (values.get(i) != null) {
                 out.put(AXES.get(i), new ArrayList<>(values.get(i)));
@@ -150,6 +224,20 @@ public final class Sweep implements Configurable {
     /** @return The seeds. */
     public long[] getSeeds() {
         return seeds.clone();
+    }
+
+    /**
+     * The confirm stage's seeds: {@code confirmSeeds}, or {@code confirmSeedCount} seeds from
+     * {@code firstConfirmSeed}; disjoint from {@link #getSeeds()}.
+     * @return The seeds, empty if the sweep has no confirm stage.
+     */
+    public long[] getConfirmSeeds() {
+        return resolvedConfirmSeeds.clone();
+    }
+
+    /** @return True if the sweep has a confirm stage (confirm seeds given). */
+    public boolean hasConfirmStage() {
+        return resolvedConfirmSeeds.length > 0;
     }
 
     /** @return The epochs override, 0 for none. */

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A {@link Sweep} expanded into runs, each a full trainer configuration built with OLCUT's own
@@ -53,16 +54,29 @@ public final class SweepPlan implements RunPlan {
     private final List<PlannedRun> roles;
     private final List<PlannedRun> runs;
     private final List<String> notes;
+    private final String dataKey;
+    private final Map<String, String> identityExtras;
+    private final List<PlannedRun> confirmRoles;
+    private final List<PlannedRun> confirmRuns;
 
-    private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles, List<String> notes) {
+    private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles, List<String> notes, String dataKey,
+                      Map<String, String> identityExtras, List<PlannedRun> confirmRoles) {
+        this.identityExtras = Map.copyOf(identityExtras);
         this.sweepName = sweepName;
         this.notes = notes;
         this.sweep = sweep;
         this.cm = cm;
         this.roles = roles;
+        this.dataKey = dataKey;
+        this.runs = distinct(roles);
+        this.confirmRoles = confirmRoles;
+        this.confirmRuns = distinct(confirmRoles);
+    }
+
+    private static List<PlannedRun> distinct(List<PlannedRun> roles) {
         Map<String, PlannedRun> distinct = new LinkedHashMap<>();
         roles.forEach(r -> distinct.putIfAbsent(r.id(), r));
-        this.runs = List.copyOf(distinct.values());
+        return List.copyOf(distinct.values());
     }
 
     /**
@@ -200,6 +214,11 @@ public final class SweepPlan implements RunPlan {
                 }
             }
         }
+        checkDirNames(roles);
+        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes), dataKey, identityExtras, List.of());
+    }
+
+    private static void checkDirNames(List<PlannedRun> roles) {
         Map<String, String> names = new HashMap<>();
         for (PlannedRun r : roles) {
             String other = names.putIfAbsent(r.dirName(), r.id());
@@ -207,7 +226,43 @@ public final class SweepPlan implements RunPlan {
                 throw new IllegalStateException("runs " + other + " and " + r.id() + " got the same directory name " + r.dirName());
             }
         }
-        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes));
+    }
+
+    /**
+     * The plan with its confirm stage: every chosen cell run again with each of the sweep's confirm
+     * seeds ({@link Sweep#getConfirmSeeds()}). A confirm role is the tuning role of its cell with the
+     * seed replaced, configured and identified as every run is (so a confirm run is an ordinary run,
+     * with its own content-addressed identity and directory); a configuration two arms share (the
+     * lr-matched cell that is the baseline's cell) is one run, as in the tuning stage.
+     * @param cells Each arm's chosen cell, in the order the roles are wanted.
+     * @return A plan whose {@link #roles()} and {@link #runs()} are this plan's (the tuning stage) and
+     *         whose {@link #confirmRoles()} and {@link #confirmRuns()} hold the confirm stage.
+     * @throws SweepException If the sweep has no confirm seeds, or a cell is not a cell of this plan
+     *                        (the sweep was edited since the cells were chosen).
+     */
+    public SweepPlan withConfirmStage(List<ConfirmCell> cells) {
+        if (!sweep.hasConfirmStage()) {
+            throw new SweepException("sweep '" + sweepName + "' has no confirm stage: set confirmSeeds or confirmSeedCount");
+        }
+        ConfigurationData base = cm.getConfigurationData(sweep.getTrainer()).orElseThrow();
+        List<PlannedRun> confirm = new ArrayList<>();
+        for (ConfirmCell cell : cells) {
+            PlannedRun template = roles.stream().filter(cell::holds).findFirst().orElseThrow(() -> new SweepException("sweep '"
+                    + sweepName + "' has no cell " + cell + " to confirm (was the sweep file edited while it ran? rerun the sweep)"));
+            for (long seed : sweep.getConfirmSeeds()) {
+                Map<String, String> overrides = new LinkedHashMap<>(template.overrides());
+                overrides.put("seed", Long.toString(seed));
+                Configured run = configure(cm, sweepName, base, overrides, template.arm(), dataKey, identityExtras);
+                LossScale scale = lossScale(cm, overrides.get("lossScale"), sweepName, "lossScale");
+                confirm.add(new PlannedRun(run.id(), template.arm(), template.rgScale(), template.grid(),
+                        Collections.unmodifiableMap(overrides), seed, run.component(), runDirName(run.config(), scale, run.id(),
+                        ProvenanceFacts.optimiserComponent(run.provenance()).map(o -> o.name()).orElse(null))));
+            }
+        }
+        List<PlannedRun> all = new ArrayList<>(roles);
+        all.addAll(confirm);
+        checkDirNames(all);
+        return new SweepPlan(sweepName, sweep, cm, roles, notes, dataKey, identityExtras, Collections.unmodifiableList(confirm));
     }
 
     /** The trainer fields a run sets: the grid point, its loss scale, its learning rate if not the grid's, seed and epochs. */
@@ -601,15 +656,39 @@ public final class SweepPlan implements RunPlan {
     }
 
     /**
-     * The run with an identity.
+     * The run with an identity, in the tuning stage or the confirm stage.
      * @param id The identity.
      * @return The run.
      * @throws SweepException If the plan has no such run.
      */
     @Override
     public PlannedRun run(String id) {
-        return runs.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() ->
-                new SweepException("sweep '" + sweepName + "' has no run " + id + " (was the sweep file edited?)"));
+        return find(id).orElseThrow(() -> new SweepException("sweep '" + sweepName + "' has no run " + id + " (was the sweep file edited?)"));
+    }
+
+    /**
+     * The run with an identity, in the tuning stage or the confirm stage.
+     * @param id The identity.
+     * @return The run, if the plan holds it.
+     */
+    public Optional<PlannedRun> find(String id) {
+        return Stream.concat(runs.stream(), confirmRuns.stream()).filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The confirm stage's roles (arm, chosen cell, confirm seed), empty until {@link #withConfirmStage(List)}.
+     * @return The roles, in cell order, seed by seed.
+     */
+    public List<PlannedRun> confirmRoles() {
+        return confirmRoles;
+    }
+
+    /**
+     * The confirm stage's distinct runs, empty until {@link #withConfirmStage(List)}.
+     * @return The runs, first role of each.
+     */
+    public List<PlannedRun> confirmRuns() {
+        return confirmRuns;
     }
 
     /**

@@ -22,7 +22,9 @@ import java.util.logging.Logger;
  * A worker process of a plan (a sweep, or with {@code --plan experiment} an experiment): one JVM that trains runs one at a time (DJL allows one gradient
  * collector per JVM, and one PyTorch thread per process keeps workers from slowing each other).
  * <p>
- * It plans the sweep (or experiment) from the same config files and options as the coordinator, loads the data once, then
+ * It plans the sweep (or experiment) from the same config files and options as the coordinator (and, for
+ * a sweep's confirm run, the confirm stage from the cells the coordinator chose, {@link ConfirmCell#FILE}),
+ * loads the data once, then
  * either trains the run named by {@code --run} and exits (0 if published or already published, 1
  * if it failed), or reads commands {@code run <id> <attempt>} from standard input and answers each
  * on standard output with {@code @@sweep done <id>} or {@code @@sweep failed <id> <message>}.
@@ -158,8 +160,9 @@ public final class SweepWorker {
             out.println(PREFIX + "broken " + oneLine(e));
             return 2;
         }
+        RunPlan[] current = {plan};
         if (options.run != null) {
-            return train(plan, options.run, options.attempt, data, options.output, out) ? 0 : 1;
+            return train(current, options.run, options.attempt, data, options.output, out) ? 0 : 1;
         }
         out.println(PREFIX + "ready");
         out.flush();
@@ -167,7 +170,7 @@ public final class SweepWorker {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 String[] parts = line.trim().split(" ");
                 if (parts.length == 3 && parts[0].equals("run")) {
-                    train(plan, parts[1], parts[2], data, options.output, out);
+                    train(current, parts[1], parts[2], data, options.output, out);
                 } else if (!line.isBlank()) {
                     out.println(PREFIX + "failed ? unknown command '" + line + "'");
                 }
@@ -200,11 +203,20 @@ public final class SweepWorker {
         return line.toString();
     }
 
-    private static boolean train(RunPlan plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
+    /**
+     * Trains a run of the plan; a run the plan does not hold is looked for in the confirm stage whose
+     * cells the coordinator wrote to {@value ConfirmCell#FILE} (a worker started, or pooled, before the
+     * confirm stage was planned reads them when it is first asked for a confirm run).
+     * @param plan The plan, replaced by the plan with its confirm stage when that is read.
+     */
+    private static boolean train(RunPlan[] plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
         try {
-            PlannedRun run = plan.run(id);
+            if (plan[0] instanceof SweepPlan sweepPlan && sweepPlan.find(id).isEmpty() && sweepPlan.sweep().hasConfirmStage()) {
+                plan[0] = sweepPlan.withConfirmStage(ConfirmCell.read(output));
+            }
+            PlannedRun run = plan[0].run(id);
             logger.info("training " + run.dirName() + " (" + attempt + ")");
-            RunExecutor.execute(plan, run, data, output, attempt);
+            RunExecutor.execute(plan[0], run, data, output, attempt);
             out.println(PREFIX + "done " + id);
             return true;
         } catch (RuntimeException e) {

@@ -59,6 +59,17 @@ public final class SweepReport {
         return new SweepReport(SweepResults.of(plan, output));
     }
 
+    /**
+     * Builds the report from a plan's run directories, saying why a declared confirm stage has not run.
+     * @param plan The plan, with its confirm stage if it ran.
+     * @param output The sweep output directory.
+     * @param notConfirmed Why the confirm stage has not run, empty if it ran or the sweep has none.
+     * @return The report.
+     */
+    public static SweepReport build(SweepPlan plan, Path output, String notConfirmed) {
+        return new SweepReport(SweepResults.of(plan, output, notConfirmed));
+    }
+
     /** @return The numbers. */
     public SweepResults results() {
         return results;
@@ -69,7 +80,13 @@ public final class SweepReport {
      * @return The summary.
      */
     public String summary() {
-        StringBuilder sb = new StringBuilder(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", "claim", "metric", "RG (tuned)",
+        SweepResults.Confirm confirm = results.confirm();
+        if (confirm != null && !confirm.done()) {
+            return "no verdict: the confirm stage has " + confirm.status() + "\n";
+        }
+        StringBuilder sb = new StringBuilder(confirm == null ? "" : "verdicts from the confirm stage (" + confirm.seeds().size()
+                + " fresh seeds " + confirm.seeds() + "), each arm's cell chosen by the tuning stage\n");
+        sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", "claim", "metric", "RG (tuned)",
                 "reference (tuned)", "RG - ref", "Holm p", "verdict"));
         for (SweepResults.Verdict v : results.verdicts()) {
             sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", v.claim(), shortName(v.metric()), v.candidate(), v.reference(),
@@ -112,10 +129,11 @@ public final class SweepReport {
         }
     }
 
-    /** Test accuracy per epoch, mean over seeds, of every tuned arm's chosen cell. */
+    /** Test accuracy per epoch, mean over seeds, of every tuned arm's chosen cell (its confirm runs where the sweep has them). */
     private JFreeChart curves() {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (SweepResults.TunedArm t : results.tuned()) {
+        boolean confirmed = results.confirm() != null && results.confirm().done();
+        for (SweepResults.TunedArm t : confirmed ? results.confirm().arms() : results.tuned()) {
             XYSeries s = new XYSeries(t.arm() + " lr=" + SweepReportText.trained(t) + " m=" + t.momentum() + (t.slice().isEmpty() ? "" : " " + t.slice()));
             int epochs = t.runs().stream().mapToInt(r -> r.curve().size()).max().orElse(0);
             for (int e = 0; e < epochs; e++) {
@@ -127,7 +145,8 @@ public final class SweepReport {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch, each arm's tuned cell (mean over seeds)", "epoch",
+        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch, each arm's tuned cell (mean over "
+                + (confirmed ? "confirm seeds)" : "seeds)"), "epoch",
                 "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();

@@ -48,6 +48,33 @@ final class SweepReportText {
                 r.notes().isEmpty() ? "" : " Note: " + String.join("; ", r.notes()) + ".");
     }
 
+    /** What the two stages are and which runs the verdicts compare; null without a confirm stage. */
+    private static String stages(SweepResults r) {
+        SweepResults.Confirm c = r.confirm();
+        if (c == null) {
+            return null;
+        }
+        String head = String.format(Locale.ROOT, "Two stages. Tuning: the grid × %d seed(s) (the heatmaps and the tuned arms below are "
+                + "its record); each arm's cell is chosen on the validation split. Confirm: each arm's chosen cell run again with %d "
+                + "fresh seed(s) %s, disjoint from the tuning seeds, so the luck that chose a cell does not reach the comparison. ",
+                r.seeds(), c.seeds().size(), c.seeds());
+        if (!c.done()) {
+            return head + "The confirm stage has " + c.status() + ", so this report gives no verdict.";
+        }
+        return head + "The verdicts compare the confirm runs only, paired by seed on the test set.";
+    }
+
+    private static Table confirmed(SweepResults.Confirm c) {
+        List<List<String>> rows = new ArrayList<>();
+        for (SweepResults.TunedArm t : c.arms()) {
+            long ok = t.runs().stream().filter(RunOutcome::ok).count();
+            rows.add(List.of(t.slice().isEmpty() ? "—" : t.slice(), t.arm(), trained(t), t.momentum(), num(t.meanValidationAccuracy(), 4),
+                    num(t.meanTestAccuracy(), 4), ok + " of " + t.runs().size()));
+        }
+        return Table.of(List.of("slice", "arm", "learning rate", "momentum", "mean validation accuracy", "mean test accuracy",
+                "runs that trained normally"), rows);
+    }
+
     private static Table verdicts(SweepResults r) {
         List<List<Cell>> rows = new ArrayList<>();
         for (SweepResults.Verdict v : r.verdicts()) {
@@ -119,7 +146,11 @@ final class SweepReportText {
 
     private static Table abnormal(SweepResults r) {
         List<List<String>> rows = new ArrayList<>();
-        for (RunOutcome o : r.runs()) {
+        List<RunOutcome> all = new ArrayList<>(r.runs());
+        if (r.confirm() != null) {
+            all.addAll(r.confirm().runs());
+        }
+        for (RunOutcome o : all) {
             if (!o.ok()) {
                 rows.add(List.of(o.armLabel(), o.grid().toString(), Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), o.runDir()));
             }
@@ -127,9 +158,9 @@ final class SweepReportText {
         return Table.of(List.of("arm", "grid point", "seed", "status", "test accuracy", "run directory"), rows);
     }
 
-    private static Table runs(SweepResults r) {
+    private static Table runs(List<RunOutcome> outcomes) {
         List<List<String>> rows = new ArrayList<>();
-        for (RunOutcome o : r.runs()) {
+        for (RunOutcome o : outcomes) {
             rows.add(List.of(o.armLabel(), o.trainedLearningRate(), o.grid().getOrDefault("momentum", "base"),
                     Long.toString(o.seed()), o.status(), num(o.testAccuracy(), 4), num(o.validationAccuracy(), 4), num(o.epoch1Accuracy(), 4),
                     o.reachedTarget() ? num(o.epochsToTarget(), 0) : "not reached", num(o.oscillation(), 4), o.runDir()));
@@ -168,18 +199,37 @@ final class SweepReportText {
         List<Block> b = new ArrayList<>();
         b.add(new Heading(1, r.title()));
         b.add(new Paragraph(intro(r)));
-        b.add(new Heading(2, "Verdicts: tuned RG against each tuned reference"));
-        b.add(verdicts(r));
-        b.add(new Paragraph(VERDICTS_TEXT));
-        b.add(new Heading(2, "Tuned arms (chosen on the validation split)"));
+        SweepResults.Confirm confirm = r.confirm();
+        String stages = stages(r);
+        if (stages != null) {
+            b.add(new Paragraph(stages));
+        }
+        if (confirm == null) {
+            b.add(new Heading(2, "Verdicts: tuned RG against each tuned reference"));
+        } else {
+            b.add(new Heading(2, "Verdicts (confirm stage, " + confirm.seeds().size() + " fresh seeds): tuned RG against each tuned reference"));
+        }
+        if (confirm != null && !confirm.done()) {
+            b.add(new Paragraph("No verdict: the confirm stage has " + confirm.status() + "."));
+        } else {
+            b.add(verdicts(r));
+            b.add(new Paragraph(VERDICTS_TEXT));
+        }
+        if (confirm != null && confirm.done()) {
+            b.add(new Heading(2, "Confirm stage: each arm's chosen cell with the fresh seeds"));
+            b.add(confirmed(confirm));
+        }
+        b.add(new Heading(2, confirm == null ? "Tuned arms (chosen on the validation split)"
+                : "Tuning stage: tuned arms (chosen on the validation split, " + r.seeds() + " tuning seeds)"));
         b.add(tuned(r));
         if (curvesPng != null || curvesSvg != null) {
-            b.add(new Figure("Test accuracy per epoch of each arm's tuned cell", curvesPng, curvesSvg, false));
+            b.add(new Figure(confirm != null && confirm.done() ? "Test accuracy per epoch of each arm's chosen cell, confirm runs"
+                    : "Test accuracy per epoch of each arm's tuned cell", curvesPng, curvesSvg, false));
         } else {
             b.add(new Paragraph(chartNote, true));
         }
         sharedCells(r).forEach(line -> b.add(new Paragraph(line)));
-        b.add(new Heading(2, "Heatmaps over learning rate × momentum"));
+        b.add(new Heading(2, confirm == null ? "Heatmaps over learning rate × momentum" : "Tuning stage: heatmaps over learning rate × momentum"));
         for (SweepResults.Heatmap h : r.heatmaps()) {
             b.add(new Heading(3, heatmapTitle(h)));
             b.add(heatmap(r, h));
@@ -187,8 +237,12 @@ final class SweepReportText {
         b.add(new Heading(2, "Runs that did not train normally (marked †, never averaged)"));
         Table ab = abnormal(r);
         b.add(ab.rows().isEmpty() ? new Paragraph("None.") : ab);
-        b.add(new Heading(2, "Every run"));
-        b.add(runs(r));
+        b.add(new Heading(2, confirm == null ? "Every run" : "Every run of the tuning stage"));
+        b.add(runs(r.runs()));
+        if (confirm != null && confirm.done()) {
+            b.add(new Heading(2, "Every run of the confirm stage"));
+            b.add(runs(confirm.runs()));
+        }
         return new Document(r.title(), CSS, Document.Layout.COMPACT, b);
     }
 

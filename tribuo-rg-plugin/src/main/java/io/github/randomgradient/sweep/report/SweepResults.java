@@ -5,6 +5,7 @@ import io.github.randomgradient.report.SeedComparison;
 import io.github.randomgradient.run.ProvenanceFacts;
 import org.apache.commons.math3.fraction.BigFraction;
 
+import io.github.randomgradient.sweep.ConfirmCell;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.SweepPlan;
 
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
  *   test set, paired by seed.</li>
  *   <li>One verdict per claim of the paper (section 4: faster, less oscillating convergence without
  *   accuracy loss), each from the tuned comparison.</li>
+ *   <li>With a confirm stage ({@link Confirm}), the tuned cells are run again with fresh seeds and the
+ *   verdicts compare those runs, paired by seed; the tuning runs only choose the cells.</li>
  * </ul>
  * Accuracies are compared in exact units: each run's accuracy is its count of correct examples over the
  * test (or validation) set's size, so paired differences and means that are equal in counts are equal
@@ -46,10 +49,50 @@ import java.util.stream.Collectors;
  * @param tuned Each arm's tuned cell.
  * @param verdicts One verdict per claim, RG against each reference.
  * @param notes The plan's notes ({@link SweepPlan#notes()}), e.g. which control an adaptive optimiser got.
+ * @param confirm The confirm stage, null if the sweep has none; where it has one, the verdicts come from it alone.
  */
 public record SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
                            List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts,
-                           List<String> notes) {
+                           List<String> notes, Confirm confirm) {
+
+    /**
+     * Results of a sweep without a confirm stage: the verdicts compare the tuned cells' runs.
+     * @param title The title.
+     * @param targetAccuracy The target test accuracy.
+     * @param epochs Epochs per run.
+     * @param seeds The number of seeds.
+     * @param learningRates The learning-rate axis.
+     * @param momenta The momentum axis.
+     * @param runs Every role's outcome.
+     * @param heatmaps The heatmaps.
+     * @param tuned Each arm's tuned cell.
+     * @param verdicts The verdicts.
+     * @param notes The plan's notes.
+     */
+    public SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
+                        List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts, List<String> notes) {
+        this(title, targetAccuracy, epochs, seeds, learningRates, momenta, runs, heatmaps, tuned, verdicts, notes, null);
+    }
+
+    /**
+     * The confirm stage: each arm's tuned cell run again with fresh seeds. The verdicts of a sweep
+     * with a confirm stage compare these runs only; the tuning stage ({@link #runs()},
+     * {@link #heatmaps()}, {@link #tuned()}) is the record of how the cells were chosen.
+     * @param seeds The confirm seeds (disjoint from the tuning seeds).
+     * @param arms Each tuned arm's cell with its confirm runs, in {@link #tuned()} order; the means are over
+     *             the runs that trained normally.
+     * @param runs Every confirm role's outcome.
+     * @param status {@link #DONE}, or why the stage has not run (its verdicts are then absent).
+     */
+    public record Confirm(List<Long> seeds, List<TunedArm> arms, List<RunOutcome> runs, String status) {
+        /** The status of a confirm stage that was planned and read. */
+        public static final String DONE = "done";
+
+        /** @return True if the stage was planned and its runs read. */
+        public boolean done() {
+            return DONE.equals(status);
+        }
+    }
 
     /** The non-inferiority margin for final test accuracy: 0.5 percentage points. */
     public static final double NON_INFERIORITY_MARGIN = 0.005;
@@ -125,6 +168,17 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * @return The results.
      */
     public static SweepResults of(SweepPlan plan, Path output) {
+        return of(plan, output, "");
+    }
+
+    /**
+     * Computes the results, saying why the confirm stage did not run when the plan has none.
+     * @param plan The plan, with its confirm stage ({@link SweepPlan#withConfirmStage}) if it ran.
+     * @param output The sweep output directory.
+     * @param notConfirmed Why a declared confirm stage has not run (empty if it ran or the sweep has none).
+     * @return The results.
+     */
+    public static SweepResults of(SweepPlan plan, Path output, String notConfirmed) {
         int epochs = plan.roles().isEmpty() ? 0 : epochsOf(plan, plan.roles().get(0));
         double target = plan.sweep().getTargetAccuracy();
         List<RunOutcome> runs = new ArrayList<>();
@@ -135,7 +189,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         List<String> momenta = axis(runs, "momentum");
         List<Heatmap> heatmaps = new ArrayList<>();
         List<TunedArm> tuned = new ArrayList<>();
-        List<Tested> verdicts = new ArrayList<>();
+        // The comparisons the verdicts make, each {slice, RG arm, reference arm}, in report order.
+        List<String[]> compared = new ArrayList<>();
         Set<String> scales = runs.stream().map(RunOutcome::rgScale).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         for (String slice : runs.stream().map(SweepResults::slice).collect(Collectors.toCollection(LinkedHashSet::new))) {
             List<RunOutcome> inSlice = runs.stream().filter(r -> slice(r).equals(slice)).toList();
@@ -158,13 +213,81 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 matched.ifPresent(tuned::add);
                 for (Optional<TunedArm> ref : List.of(base, matched)) {
                     if (rg.isPresent() && ref.isPresent()) {
-                        verdicts.addAll(verdicts(slice, rg.get(), ref.get(), epochs));
+                        compared.add(new String[]{slice, rg.get().arm(), ref.get().arm()});
                     }
                 }
             }
         }
+        Confirm confirm = null;
+        List<TunedArm> compareArms = tuned;
+        if (plan.sweep().hasConfirmStage()) {
+            List<Long> seeds = java.util.Arrays.stream(plan.sweep().getConfirmSeeds()).boxed().toList();
+            if (plan.confirmRoles().isEmpty()) {
+                confirm = new Confirm(seeds, List.of(), List.of(), notConfirmed.isEmpty() ? "not run" : notConfirmed);
+            } else {
+                List<RunOutcome> confirmRuns = new ArrayList<>();
+                for (PlannedRun role : plan.confirmRoles()) {
+                    confirmRuns.add(RunOutcome.read(output, role, epochs, target));
+                }
+                confirm = new Confirm(seeds, confirmed(tuned, confirmRuns), confirmRuns, Confirm.DONE);
+            }
+            compareArms = confirm.arms();
+        }
+        List<Tested> verdicts = new ArrayList<>();
+        for (String[] c : compared) {
+            Optional<TunedArm> rg = arm(compareArms, c[0], c[1]);
+            Optional<TunedArm> ref = arm(compareArms, c[0], c[2]);
+            if (rg.isPresent() && ref.isPresent()) {
+                verdicts.addAll(verdicts(c[0], rg.get(), ref.get(), epochs));
+            }
+        }
         return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
-                decide(verdicts), plan.notes());
+                decide(verdicts), plan.notes(), confirm);
+    }
+
+    private static Optional<TunedArm> arm(List<TunedArm> arms, String slice, String label) {
+        return arms.stream().filter(t -> t.slice().equals(slice) && t.arm().equals(label)).findFirst();
+    }
+
+    /**
+     * Each tuned arm's cell with its confirm runs (same arm, same grid point); the means are over the
+     * runs that trained normally (NaN if none did), the runs that did not stay in the list and out
+     * of every pair.
+     */
+    static List<TunedArm> confirmed(List<TunedArm> tuned, List<RunOutcome> confirmRuns) {
+        List<TunedArm> out = new ArrayList<>();
+        for (TunedArm t : tuned) {
+            if (t.runs().isEmpty()) {
+                continue;
+            }
+            Map<String, String> grid = t.runs().get(0).grid();
+            List<RunOutcome> rs = confirmRuns.stream().filter(r -> r.armLabel().equals(t.arm()) && r.grid().equals(grid)).toList();
+            List<RunOutcome> ok = rs.stream().filter(RunOutcome::ok).toList();
+            out.add(new TunedArm(t.slice(), t.arm(), t.learningRate(), t.momentum(),
+                    ok.isEmpty() ? Double.NaN : meanValidationAccuracy(ok),
+                    ok.stream().mapToDouble(RunOutcome::testAccuracy).average().orElse(Double.NaN), rs));
+        }
+        return out;
+    }
+
+    /**
+     * The stage-2 plan's input: each tuned arm's chosen cell (arm, RG scale, grid point), in
+     * {@link #tuned()} order, which {@link SweepPlan#withConfirmStage(List)} runs again with every
+     * confirm seed. The cells are chosen from the tuning runs only (the validation split).
+     * @return The cells; an arm with no cell whose runs all trained normally has none.
+     */
+    public List<ConfirmCell> chosenCells() {
+        List<ConfirmCell> out = new ArrayList<>();
+        for (TunedArm t : tuned) {
+            if (!t.runs().isEmpty()) {
+                RunOutcome r = t.runs().get(0);
+                ConfirmCell cell = new ConfirmCell(r.arm(), r.rgScale(), r.grid());
+                if (!out.contains(cell)) {
+                    out.add(cell);
+                }
+            }
+        }
+        return out;
     }
 
     /** The grid point without learning rate and momentum, e.g. {@code batchSize=64}. */

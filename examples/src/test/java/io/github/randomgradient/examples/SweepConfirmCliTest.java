@@ -1,0 +1,293 @@
+package io.github.randomgradient.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.randomgradient.run.RunFiles;
+import io.github.randomgradient.sweep.ConfirmCell;
+import io.github.randomgradient.sweep.RunExecutor;
+import io.github.randomgradient.sweep.SweepRunRecord;
+import io.github.randomgradient.sweep.report.SweepReport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
+import static io.github.randomgradient.examples.ExperimentCliTest.ROOT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tribuo-rg sweep} with a confirm stage, end to end with the shipped
+ * {@code configs/sweep-smoke-confirm.xml} on the tiny subset of {@link SweepCliTest} (300 training,
+ * 100 test images): the tuning stage is the smoke grid (10 runs, seeds 1 and 2), the confirm stage
+ * runs each arm's chosen cell with seeds 101 and 102. The expected confirm runs and verdicts are
+ * computed here from the run directories, not by the report's code.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public class SweepConfirmCliTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path configs;
+    static Path confirm;
+    static Path tiny;
+    static Path out;
+
+    /** E[u] of the smoke sweep's RG scale, U[0, 1). */
+    private static final double MEAN_SCALE = 0.5;
+    /** The loss scale 1 the sweep adds for the baseline (the smoke grid's lossScale axis lists RG only). */
+    private static final String BASELINE_SCALE = "sweep-baseline-loss-scale";
+    private static final List<Long> TUNING = List.of(1L, 2L);
+    private static final List<Long> CONFIRM = List.of(101L, 102L);
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        configs = Files.createDirectories(tmp.resolve("configs"));
+        try (Stream<Path> files = Files.list(ROOT.resolve("configs"))) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".xml"))::iterator) {
+                Files.copy(f, configs.resolve(f.getFileName()));
+            }
+        }
+        confirm = configs.resolve("sweep-smoke-confirm.xml");
+        tiny = tmp.resolve("tiny");
+        MakeFashionMnistSubset.main(new String[]{ROOT.resolve("data/fashion-mnist-subset").toString(), tiny.toString(), "30", "10"});
+        out = tmp.resolve("out");
+    }
+
+    static BadInputFixtures.Result sweep(Path config, Path output, String... extra) {
+        List<String> args = new ArrayList<>(List.of("sweep", "-c", config.toString(), "--data", tiny.toString(), "-o", output.toString()));
+        args.addAll(List.of(extra));
+        return tribuoRg(args.toArray(String[]::new));
+    }
+
+    /** The confirm smoke config with its confirm seeds replaced by {@code seedsXml}, written next to the copies. */
+    static Path variant(String name, String seedsXml) throws IOException {
+        String text = Files.readString(confirm);
+        String listed = "<propertylist name=\"confirmSeeds\">\n            <item>101</item>\n            <item>102</item>\n        </propertylist>";
+        assertTrue(text.contains(listed));
+        Path p = configs.resolve(name + ".xml");
+        Files.writeString(p, text.replace(listed, seedsXml));
+        return p;
+    }
+
+    /** A run as the test identifies it: the loss-scale component, the learning rate it trains with, and its seed. */
+    record Key(String lossScale, double learningRate, long seed) {}
+
+    static Map<Key, Path> runsByKey() throws IOException {
+        Map<Key, Path> byKey = new HashMap<>();
+        try (Stream<Path> s = Files.list(out.resolve("runs"))) {
+            for (Path dir : (Iterable<Path>) s.filter(p -> !p.getFileName().toString().startsWith("."))::iterator) {
+                SweepRunRecord r = RunExecutor.readRecord(dir);
+                byKey.put(new Key(r.overrides().get("lossScale"), Double.parseDouble(r.overrides().get("learningRate")), r.seed()), dir);
+            }
+        }
+        return byKey;
+    }
+
+    /** The runs of an arm's cell at a grid learning rate, as trained: the lr-matched arm trains at lr × E[u] with loss scale 1. */
+    static Key key(String arm, double gridLr, long seed) {
+        switch (arm) {
+            case "baseline": return new Key(BASELINE_SCALE, gridLr, seed);
+            case "rg": return new Key("rg-uniform", gridLr, seed);
+            default: return new Key(BASELINE_SCALE, gridLr * MEAN_SCALE, seed);
+        }
+    }
+
+    @Test
+    @Order(1)
+    public void confirmSeedsThatOverlapTheTuningSeedsAreRefusedBeforeAnythingTrains() throws IOException {
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("overlap-listed", new String[]{"<propertylist name=\"confirmSeeds\"><item>2</item><item>101</item></propertylist>",
+                "confirmSeeds", "[2] is also in seeds [1, 2]"});
+        cases.put("overlap-counted", new String[]{"<property name=\"confirmSeedCount\" value=\"3\"/>"
+                + "<property name=\"firstConfirmSeed\" value=\"1\"/>", "confirmSeedCount", "[1, 2] are also in seeds [1, 2]"});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            Path output = tmp.resolve(c.getKey());
+            BadInputFixtures.Result r = sweep(variant(c.getKey(), c.getValue()[0]), output);
+            assertEquals(2, r.status(), c.getKey() + ": " + r.err());
+            String err = r.err().trim();
+            assertFalse(err.contains("\n"), c.getKey() + ": one line expected, got " + err);
+            for (String part : List.of(c.getKey() + ".xml", c.getValue()[1], c.getValue()[2])) {
+                assertTrue(err.contains(part), c.getKey() + ": '" + part + "' missing from " + err);
+            }
+            assertFalse(Files.exists(output), c.getKey() + ": nothing may train");
+        }
+    }
+
+    @Test
+    @Order(2)
+    public void theConfirmStageRunsEachArmsChosenCellWithTheFreshSeedsAndTheVerdictsUseOnlyThoseRuns() throws IOException {
+        BadInputFixtures.Result r = sweep(confirm, out, "--workers", "2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("stage 1 (tuning): 10 runs (grid x 2 seeds), 0 done, 10 to train"), r.out());
+        assertTrue(r.out().contains("stage 2 (confirm): at most 6 runs (3 arms' chosen cells x 2 fresh seeds [101, 102]), planned once "
+                + "stage 1 is done"), r.out());
+        assertTrue(r.out().indexOf("stage 2 (confirm): at most") < r.out().indexOf("runs 1/10 done"), "the plan is printed before training");
+
+        Map<Key, Path> runs = runsByKey();
+        // Each arm's cell chosen here from the tuning runs' validation accuracy (mean over seeds 1 and 2; ties: the first learning rate).
+        List<Double> grid = List.of(0.05, 0.1);
+        Map<String, Double> chosen = new LinkedHashMap<>();
+        for (String arm : List.of("baseline", "rg", "lr-matched")) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (double lr : grid) {
+                double sum = 0;
+                for (long seed : TUNING) {
+                    Path dir = runs.get(key(arm, lr, seed));
+                    assertTrue(dir != null, arm + " " + lr + " " + seed + " has no run: " + runs.keySet());
+                    sum += RunExecutor.readRecord(dir).validation().accuracy();
+                }
+                if (sum / TUNING.size() > best) {
+                    best = sum / TUNING.size();
+                    chosen.put(arm, lr);
+                }
+            }
+        }
+        Set<Key> expected = new HashSet<>();
+        chosen.forEach((arm, lr) -> CONFIRM.forEach(seed -> expected.add(key(arm, lr, seed))));
+        Set<Key> confirmRuns = new HashSet<>();
+        Set<Long> seeds = new TreeSet<>();
+        for (Key k : runs.keySet()) {
+            seeds.add(k.seed());
+            if (CONFIRM.contains(k.seed())) {
+                confirmRuns.add(k);
+            }
+        }
+        assertEquals(expected, confirmRuns, "chosen cells " + chosen);
+        assertEquals(new TreeSet<>(List.of(1L, 2L, 101L, 102L)), seeds);
+        assertEquals(10 + expected.size(), runs.size());
+        assertTrue(r.out().contains("stage 2 (confirm): " + expected.size() + " runs (3 chosen cells x 2 fresh seeds), 0 already done, "
+                + expected.size() + " to train"), r.out());
+        // The cells the workers planned from are the ones chosen.
+        List<ConfirmCell> cells = List.of(RunFiles.JSON.readValue(out.resolve(ConfirmCell.FILE).toFile(), ConfirmCell[].class));
+        assertEquals(List.of("baseline " + chosen.get("baseline"), "rg " + chosen.get("rg"), "lr-matched " + chosen.get("lr-matched")),
+                cells.stream().map(c -> c.arm() + " " + Double.parseDouble(c.grid().get("learningRate"))).toList());
+
+        // The verdicts: RG's chosen cell against the baseline's, paired over the confirm seeds, from the confirm runs' test accuracy.
+        JsonNode report = RunFiles.JSON.readTree(out.resolve("report").resolve(SweepReport.JSON).toFile());
+        assertEquals("[101,102]", report.get("confirm").get("seeds").toString());
+        assertEquals("done", report.get("confirm").get("status").asText());
+        for (JsonNode arm : report.get("confirm").get("arms")) {
+            for (JsonNode run : arm.get("runs")) {
+                assertTrue(CONFIRM.contains(run.get("seed").asLong()), run.toString());
+            }
+        }
+        for (JsonNode run : report.get("runs")) {
+            assertTrue(TUNING.contains(run.get("seed").asLong()), "the tuning record holds the tuning runs: " + run);
+            assertEquals("ok", run.get("status").asText(), "every tuning run trains normally on this data: " + run);
+        }
+        double sum = 0;
+        for (long seed : CONFIRM) {
+            sum += RunFiles.at(runs.get(key("rg", chosen.get("rg"), seed))).readEvaluation().accuracy()
+                    - RunFiles.at(runs.get(key("baseline", chosen.get("baseline"), seed))).readEvaluation().accuracy();
+        }
+        JsonNode accuracy = null;
+        for (JsonNode v : report.get("verdicts")) {
+            if (v.get("metric").asText().equals("ACCURACY") && v.get("reference").asText().equals("baseline")) {
+                accuracy = v;
+            }
+        }
+        assertTrue(accuracy != null, report.get("verdicts").toString());
+        assertEquals(2, accuracy.get("comparison").get("n").asInt());
+        assertEquals(sum / CONFIRM.size(), accuracy.get("comparison").get("meanDifference").asDouble(), 1e-9);
+        String md = Files.readString(out.resolve("report").resolve(SweepReport.MARKDOWN));
+        assertTrue(md.contains("Verdicts (confirm stage, 2 fresh seeds)") && md.contains("Tuning stage: heatmaps"), md);
+        assertTrue(r.out().contains("verdicts from the confirm stage (2 fresh seeds [101, 102])"), r.out());
+    }
+
+    @Test
+    @Order(3)
+    public void anInterruptedConfirmStageResumesWithoutTrainingTheTuningStageAgain() throws IOException {
+        Map<Key, Path> runs = runsByKey();
+        Path redo = runs.entrySet().stream().filter(e -> e.getKey().seed() == 102).map(Map.Entry::getValue).sorted().findFirst().orElseThrow();
+        byte[] params = SweepCliTest.parameters(redo);
+        Map<Path, FileTime> times = new HashMap<>();
+        for (Path dir : runs.values()) {
+            if (!dir.equals(redo)) {
+                times.put(dir, Files.getLastModifiedTime(dir.resolve(RunFiles.MODEL)));
+            }
+        }
+        // Killed while training a confirm run: its directory is not published, a half-written attempt remains.
+        Path half = out.resolve("runs").resolve(".attempt-" + redo.getFileName() + "-local-1");
+        Files.createDirectories(half);
+        Files.move(redo.resolve(RunFiles.MODEL), half.resolve(RunFiles.MODEL));
+        SweepCliTest.RunExecutorTestAccess.deleteTree(redo);
+        BadInputFixtures.Result r = sweep(confirm, out, "--workers", "2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("10 runs planned, 10 already done, 0 to train"), r.out());
+        int confirmRuns = runs.size() - 10;
+        assertTrue(r.out().contains("stage 2 (confirm): " + confirmRuns + " runs (3 chosen cells x 2 fresh seeds), " + (confirmRuns - 1)
+                + " already done, 1 to train"), r.out());
+        assertFalse(Files.exists(half));
+        assertArrayEquals(params, SweepCliTest.parameters(redo));
+        for (Map.Entry<Path, FileTime> t : times.entrySet()) {
+            assertEquals(t.getValue(), Files.getLastModifiedTime(t.getKey().resolve(RunFiles.MODEL)), t.getKey() + " was rewritten");
+        }
+        assertFalse(r.out().contains("not in this sweep"), r.out());
+    }
+
+    @Test
+    @Order(4)
+    public void failedTuningRunsHoldTheConfirmStageBackAndTheReportGivesNoVerdict() throws IOException {
+        // The tuning runs but one, published; the missing one fails in every worker (a JVM that only prints its version).
+        Path partial = tmp.resolve("partial");
+        Map<Key, Path> runs = runsByKey();
+        List<Path> tuning = runs.entrySet().stream().filter(e -> TUNING.contains(e.getKey().seed())).map(Map.Entry::getValue).sorted().toList();
+        for (Path dir : tuning.subList(1, tuning.size())) {
+            copyTree(dir, partial.resolve("runs").resolve(dir.getFileName().toString()));
+        }
+        String old = System.getProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+        System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, "-version");
+        BadInputFixtures.Result r;
+        try {
+            r = sweep(confirm, partial, "--workers", "1");
+        } finally {
+            if (old == null) {
+                System.clearProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY);
+            } else {
+                System.setProperty(io.github.randomgradient.sweep.SweepJob.JVM_OPTIONS_PROPERTY, old);
+            }
+        }
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("1 run(s) failed twice") && r.err().contains("the confirm stage has not run"), r.err());
+        assertTrue(r.out().contains("stage 2 (confirm): not run: 1 tuning run(s) failed"), r.out());
+        JsonNode report = RunFiles.JSON.readTree(partial.resolve("report").resolve(SweepReport.JSON).toFile());
+        assertTrue(report.get("confirm").get("status").asText().startsWith("not run: 1 tuning run(s) failed"), report.get("confirm").toString());
+        assertEquals(0, report.get("verdicts").size(), "no verdict without the confirm stage");
+        assertEquals(0, report.get("confirm").get("runs").size());
+        assertFalse(Files.exists(partial.resolve(ConfirmCell.FILE)), "no cells are chosen from an incomplete tuning stage");
+        assertTrue(Files.readString(partial.resolve("report").resolve(SweepReport.MARKDOWN)).contains("No verdict: the confirm stage has not run"));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+}
