@@ -8,12 +8,12 @@ import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxFile;
+import io.github.randomgradient.images.DenseImageDataset;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 import org.tribuo.dataset.DatasetView;
-import org.tribuo.datasource.IDXDataSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,7 +68,15 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
         int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
         checkSplit(all, split, sweep.getValidationFraction(), plan.sweepName(),
                 trainRole + trainImages.map(f -> " " + f.describe()).orElse(""));
-        return new SweepData(new DatasetView<>(all, split[0], "sweep-train"), new DatasetView<>(all, split[1], "sweep-validation"), test);
+        return new SweepData(view(all, split[0], "sweep-train"), view(all, split[1], "sweep-validation"), test);
+    }
+
+    /**
+     * A view of some examples: Tribuo's {@link DatasetView}, or for images held as one pixel array a
+     * {@link DenseImageDataset#view} over the same pixels, with the provenance of that {@link DatasetView}.
+     */
+    private static Dataset<Label> view(Dataset<Label> all, int[] indices, String tag) {
+        return all instanceof DenseImageDataset<Label> images ? images.view(indices, tag, true) : new DatasetView<>(all, indices, tag);
     }
 
     /**
@@ -126,7 +134,7 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
             String name = sweep.get(s[0]).map(Property::toString).orElseThrow(() -> new SweepException("sweep '" + sweepName + "' has no " + s[0]));
             ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() -> new SweepException(
                     "sweep '" + sweepName + "' names " + s[0] + " '" + name + "', but the config has no such component"));
-            if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+            if (!DataLoading.isIdxSource(source.getClassName())) {
                 throw new SweepException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name + "' is a " + source.getClassName());
             }
             cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dir.images(s[1]).toAbsolutePath().toString()));
