@@ -9,6 +9,7 @@ import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxFile;
 import io.github.randomgradient.images.DenseImageDataset;
+import io.github.randomgradient.run.SplitFile;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -31,11 +32,16 @@ import java.util.TreeMap;
  * shuffling the class's indices with {@code java.util.Random(validationSeed)}, classes in label
  * order, so every JVM and every engine builds the same split.
  *
- * @param train The training part (Tribuo {@link DatasetView}, its provenance records the indices).
- * @param validation The validation part.
+ * <p>
+ * The split is stored once per sweep ({@link SplitFile}, {@code splits/<sha256>.json} in the sweep's
+ * output): the two views do not record their indices in their provenance, their tags name the file.
+ *
+ * @param train The training part (Tribuo {@link DatasetView}, tagged {@code sweep-train split=splits/<sha256>.json}).
+ * @param validation The validation part (tagged {@code sweep-validation split=...}).
  * @param test The test data.
+ * @param split The split file, written into the sweep's output before a run is published.
  */
-public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {
+public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test, SplitFile split) {
 
     /**
      * Loads a plan's data sources, by the loading policy of every command ({@link DataLoading}), and
@@ -68,15 +74,22 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
         int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
         checkSplit(all, split, sweep.getValidationFraction(), plan.sweepName(),
                 trainRole + trainImages.map(f -> " " + f.describe()).orElse(""));
-        return new SweepData(view(all, split[0], "sweep-train"), view(all, split[1], "sweep-validation"), test);
+        SplitFile file = SplitFile.of(split[0], split[1], sweep.getValidationFraction(), sweep.getValidationSeed());
+        return new SweepData(view(all, split[0], file.tag("sweep-train")), view(all, split[1], file.tag("sweep-validation")), test, file);
     }
 
     /**
-     * A view of some examples: Tribuo's {@link DatasetView}, or for images held as one pixel array a
-     * {@link DenseImageDataset#view} over the same pixels, with the provenance of that {@link DatasetView}.
+     * A view of some examples that does not record its indices (the tag names the split file): Tribuo's
+     * {@link DatasetView}, or for images held as one pixel array a {@link DenseImageDataset#view} over the
+     * same pixels, with the provenance of that {@link DatasetView}.
      */
     private static Dataset<Label> view(Dataset<Label> all, int[] indices, String tag) {
-        return all instanceof DenseImageDataset<Label> images ? images.view(indices, tag, true) : new DatasetView<>(all, indices, tag);
+        if (all instanceof DenseImageDataset<Label> images) {
+            return images.view(indices, tag, false);
+        }
+        DatasetView<Label> view = new DatasetView<>(all, indices, tag);
+        view.setStoreIndices(false);
+        return view;
     }
 
     /**
