@@ -20,6 +20,9 @@ import io.github.randomgradient.djl.block.CNNBlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.ImageConverter;
 import io.github.randomgradient.djl.convert.LabelConverter;
+import io.github.randomgradient.data.DataChecks;
+import io.github.randomgradient.data.IdxDirectory;
+import io.github.randomgradient.djl.train.TensorData;
 import io.github.randomgradient.rg.ConstantLossScale;
 import io.github.randomgradient.rg.LossScale;
 import io.github.randomgradient.rg.UniformLossScale;
@@ -31,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -40,6 +44,8 @@ import java.util.SplittableRandom;
  * (32) and the same number of steps (one epoch). It prints samples per second (median of
  * {@code repeats} timed runs after one warm-up), the RG/baseline time ratio, the DJLTrainer/bare-loop
  * ratio, and the resident memory after each run (flat if native memory is released every step).
+ * First it prints the data figure: the seconds to load and convert the training data by the fast
+ * path ({@code IdxImageDataSource}) and by Tribuo's {@code IDXDataSource} ({@link #dataLoad}).
  * <p>
  * The bare loop runs on tensors built beforehand: shuffled mini-batches gathered from one
  * {@code [N, 1, 28, 28]} tensor, forward, softmax cross-entropy, backward, SGD step, in a per-step
@@ -70,6 +76,7 @@ public final class TrainingBenchmark {
         String[] dataArgs = args.length > 0 ? new String[]{args[0]} : new String[0];
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        dataLoad(ExampleData.dir(dataArgs));
         Dataset<Label> train = ExampleData.train(dataArgs);
         int n = train.size();
         int steps = (n + BATCH - 1) / BATCH;
@@ -89,6 +96,31 @@ public final class TrainingBenchmark {
         System.out.printf("%nRG / baseline time ratio:            %.3f (1.0 = RG costs nothing)%n", base / rg);
         System.out.printf("DJLTrainer (baseline) / bare loop:   %.3f (time ratio; 1.0 = no overhead)%n", bare / base);
         System.out.printf("DJLTrainer (RG) / bare loop:         %.3f%n", bare / rg);
+    }
+
+    /**
+     * The data figure: wall seconds to load the training split and convert it into the training
+     * tensor's floats, by the fast path ({@code IdxImageDataSource}, a {@code DenseImageDataset} read
+     * by the converter from its pixel array) and by Tribuo's {@code IDXDataSource} and
+     * {@code MutableDataset} converted example by example (what every command did before), with the
+     * Java heap in use after each. The fast path runs first, so the other's garbage does not slow it.
+     */
+    private static void dataLoad(IdxDirectory dir) {
+        LabelConverter labels = new LabelConverter();
+        System.out.println("Data: load the training split and convert it to the training tensor's floats");
+        for (String path : new String[]{"IdxImageDataSource + DenseImageDataset", "IDXDataSource + MutableDataset"}) {
+            System.gc();
+            long start = System.nanoTime();
+            Dataset<Label> data = path.startsWith("Idx") ? dir.load("train")
+                    : DataChecks.load(dir.train(), "training data", Optional.of(dir.check("train")));
+            double load = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            TensorData.of(data, IMAGES.plan(data.getFeatureIDMap()), labels, data.getOutputIDInfo(), "training");
+            double convert = (System.nanoTime() - start) / 1e9;
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf("  %-40s load %6.2f s + convert %5.2f s = %6.2f s (%d images; Java heap in use %d MiB)%n", path, load,
+                    convert, load + convert, data.size(), (rt.totalMemory() - rt.freeMemory()) >> 20);
+        }
     }
 
     private static DJLTrainer<Label> trainer(LossScale scale, int threads) {

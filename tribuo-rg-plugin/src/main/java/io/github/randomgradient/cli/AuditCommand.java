@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.Options;
 import io.github.randomgradient.history.EpochRecord;
 import io.github.randomgradient.history.HasTrainingHistory;
 import io.github.randomgradient.run.ProvenanceFacts;
+import io.github.randomgradient.run.SplitFile;
 import io.github.randomgradient.history.TrainingHistory;
 import org.tribuo.Model;
 
@@ -229,7 +230,14 @@ public final class AuditCommand {
             throw new CommandException("--model is required");
         }
         Model<?> model = load(o.model);
-        Map<String, String> rows = ProvenanceFacts.of(model.getProvenance()).auditTable();
+        Map<String, String> rows = new java.util.LinkedHashMap<>(ProvenanceFacts.of(model.getProvenance()).auditTable());
+        Path runDir = o.model.toAbsolutePath().getParent();
+        try {
+            SplitFile.verify(runDir, model.getProvenance().getDatasetProvenance())
+                    .ifPresent(v -> rows.put("training split", v.describe()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("model file " + o.model + ": " + e.getMessage(), e);
+        }
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
         out.println("Model " + o.model + " (" + model.getClass().getSimpleName() + ")");
         for (Map.Entry<String, String> e : rows.entrySet()) {

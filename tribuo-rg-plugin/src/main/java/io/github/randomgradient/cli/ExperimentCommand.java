@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.randomgradient.data.DataChecks;
+import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.report.ComparisonReport;
 import io.github.randomgradient.report.ExperimentRecord;
@@ -33,7 +34,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.tribuo.Dataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
-import org.tribuo.datasource.IDXDataSource;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.PrintStream;
@@ -494,7 +494,7 @@ public final class ExperimentCommand {
             ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() ->
                     new CommandException("experiment '" + experiment.getName() + "' names " + s[0] + " '" + name
                             + "', but the config has no such component"));
-            boolean idx = source.getClassName().equals(IDXDataSource.class.getName());
+            boolean idx = DataLoading.isIdxSource(source.getClassName());
             if (dataDir.isPresent()) {
                 if (!idx) {
                     throw new CommandException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name

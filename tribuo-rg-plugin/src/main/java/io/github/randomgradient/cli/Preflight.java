@@ -10,6 +10,7 @@ import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.randomgradient.data.DataChecks.IdxPair;
 import io.github.randomgradient.config.PreflightCheckable;
 import io.github.randomgradient.data.DataChecks;
+import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.optim.OptimiserDescription;
 import io.github.randomgradient.run.ProvenanceFacts;
@@ -269,7 +270,7 @@ public final class Preflight {
     public static Optional<IdxPair> checkDataComponent(ConfigurationManager cm, String component, String role) {
         ConfigurationData source = cm.getConfigurationData(component).orElseThrow(() ->
                 new CommandException("the " + role + " names component '" + component + "', but the config has no such component"));
-        if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+        if (!DataLoading.isIdxSource(source.getClassName())) {
             return Optional.empty();
         }
         Path[] files = new Path[2];

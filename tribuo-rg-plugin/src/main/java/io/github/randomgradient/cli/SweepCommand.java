@@ -6,6 +6,7 @@ import com.oracle.labs.mlrg.olcut.config.Options;
 import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.report.ReportWriter;
+import io.github.randomgradient.run.SplitFile;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.ConfirmCell;
 import io.github.randomgradient.sweep.PlannedRun;
@@ -121,6 +122,7 @@ public final class SweepCommand {
         }
         SweepPlan plan;
         Path dataDir = null;
+        SplitFile split;
         try {
             if (options.data != null) {
                 IdxDirectory idx = IdxDirectory.resolve(options.data);
@@ -135,6 +137,7 @@ public final class SweepCommand {
                     "test data '" + plan.sweep().getTestSource() + "'");
             trainFiles.ifPresent(tr -> testFiles.ifPresent(te -> DataChecks.checkSameImageShape(tr, te)));
             SweepData data = SweepData.load(plan);   // the data must load before anything trains
+            split = data.split();
             ExperimentCommand.checkTestLabels(data.train(), data.test());
             // Every run's trainer must fit the data (image shape, kernel size, labels) before any run trains.
             @SuppressWarnings("unchecked")
@@ -155,6 +158,9 @@ public final class SweepCommand {
         }
         // One command at a time per output directory: a second one stops here with exit status 2.
         try (OutputLock lock = OutputLock.acquire(output, "sweep output directory")) {
+            // The split file before any run is judged done: the runs' training data refers to it (a run copied from
+            // another output of the same sweep is complete once its split is here).
+            split.writeInto(output);
             int cleared = RunExecutor.deleteAttempts(output);
             if (cleared > 0) {
                 out.println("deleted " + cleared + " half-written run(s); they run again");

@@ -4,7 +4,10 @@ import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.images.DenseImageDataset;
+import io.github.randomgradient.images.IdxImageDataSource;
 import org.tribuo.DataSource;
+import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.MutableDataset;
@@ -37,6 +40,11 @@ import java.util.logging.Logger;
  * and evaluated on like any other image: it gets one explicit feature, pixel 0 with value 0. The
  * number of such images is logged. Examples without features from any other kind of data source
  * are refused, naming the source and the example's index.
+ * <p>
+ * <b>The fast path.</b> An {@link IdxImageDataSource} (same configuration as {@link IDXDataSource})
+ * already holds its images as one pixel array; its {@link DenseImageDataset} follows both rules
+ * above by construction (its feature domain names every pixel, an all-zero image has pixel 0 with
+ * value 0) and is returned as it is, without one example per image.
  */
 public final class DataLoading {
 
@@ -52,6 +60,9 @@ public final class DataLoading {
      * @throws DataException If the file is wrong (see {@link IdxFile#check}).
      */
     public static Optional<IdxFile> idxImages(DataSource<?> source, String role) {
+        if (source instanceof IdxImageDataSource<?> fast) {
+            return Optional.of(IdxFile.check(fast.getFeaturesPath(), IdxFile.IMAGE_DIMENSIONS, "images of the " + role));
+        }
         if (!(source instanceof IDXDataSource)) {
             return Optional.empty();
         }
@@ -78,7 +89,15 @@ public final class DataLoading {
      * @return The dataset, with the source's provenance.
      * @throws DataException If the source is empty or holds an example Tribuo refuses; the message names the source.
      */
-    public static <T extends Output<T>> MutableDataset<T> load(DataSource<T> source, String role, Optional<IdxFile> images) {
+    public static <T extends Output<T>> Dataset<T> load(DataSource<T> source, String role, Optional<IdxFile> images) {
+        if (source instanceof IdxImageDataSource<T> fast) {
+            DenseImageDataset<T> dataset = fast.dataset();
+            if (images.isPresent() && dataset.pixelsPerImage() != images.get().itemSize()) {
+                throw new DataException("the " + role + " (" + images.get().describe() + ") was read as images of "
+                        + dataset.pixelsPerImage() + " pixels: the file changed while it was read");
+            }
+            return dataset;
+        }
         String where = " (" + images.map(IdxFile::describe).orElse(source.toString()) + ")";
         int pixels = images.map(IdxFile::itemSize).orElse(0);
         List<Example<T>> examples = new ArrayList<>();
@@ -125,6 +144,17 @@ public final class DataLoading {
             logger.info("the " + role + " holds " + allZero + " all-zero image(s); they are trained and evaluated on like any other image");
         }
         return dataset;
+    }
+
+    /**
+     * Whether a component class is an IDX data source this project reads (and {@code --data} may
+     * point at another directory): Tribuo's {@link IDXDataSource} or the fast {@link IdxImageDataSource},
+     * which have the same configuration fields ({@code featuresPath}, {@code outputPath}, {@code outputFactory}).
+     * @param className The component's class name.
+     * @return True for either class.
+     */
+    public static boolean isIdxSource(String className) {
+        return className.equals(IDXDataSource.class.getName()) || className.equals(IdxImageDataSource.class.getName());
     }
 
     /**

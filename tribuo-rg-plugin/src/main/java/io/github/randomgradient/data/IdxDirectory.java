@@ -1,5 +1,6 @@
 package io.github.randomgradient.data;
 
+import io.github.randomgradient.images.IdxImageDataSource;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -133,14 +134,19 @@ public final class IdxDirectory {
     }
 
     /**
-     * Loads a split, after checking its files, as a dataset (with the all-zero image policy of {@link DataChecks}).
+     * Loads a split, after checking its files, as a dataset (with the all-zero image policy of {@link DataChecks}):
+     * a {@link io.github.randomgradient.images.DenseImageDataset} read by an {@link IdxImageDataSource}.
      * @param split {@code train} or {@code t10k}.
      * @return The dataset.
      * @throws DataException If the files are wrong or cannot be read; the message names the file.
      */
     public Dataset<Label> load(String split) {
         DataChecks.IdxPair pair = check(split);
-        return DataChecks.load(source(split), role(split), Optional.of(pair));
+        try {
+            return DataChecks.load(new IdxImageDataSource<>(images(split), labels(split), new LabelFactory()), role(split), Optional.of(pair));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DataException("could not read " + images(split) + " / " + labels(split) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -199,8 +199,9 @@ public final class RunFiles {
         }
         TrainingHistory history = readHistory().orElse(null);
         ProvenanceFacts facts;
+        ModelProvenance provenance = readProvenance();
         try {
-            facts = ProvenanceFacts.of(readProvenance());
+            facts = ProvenanceFacts.of(provenance);
         } catch (IllegalStateException e) {
             throw invalid(PROVENANCE, e.getMessage());
         }
@@ -221,6 +222,7 @@ public final class RunFiles {
                     + e.getMessage(), e);
         }
         checkHashes(record);
+        checkSplit(provenance);
         return new LoadedRun(this, record, evaluation, history, facts);
     }
 
@@ -243,6 +245,15 @@ public final class RunFiles {
         if (record.modelClass() != null && !record.modelClass().equals(proto.getClassName())) {
             throw invalid(MODEL, "it holds a " + proto.getClassName() + " but " + RUN + " records a " + record.modelClass()
                     + "; the file belongs to another run");
+        }
+    }
+
+    /** The split file a sweep run's training data refers to (a run of a sweep) must be there, unchanged ({@link SplitFile#verify}). */
+    private void checkSplit(ModelProvenance provenance) {
+        try {
+            SplitFile.verify(dir, provenance.getDatasetProvenance());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where(PROVENANCE) + ": " + e.getMessage(), e);
         }
     }
 

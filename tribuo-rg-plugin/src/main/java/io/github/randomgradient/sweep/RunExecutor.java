@@ -152,6 +152,9 @@ public final class RunExecutor {
         if (isDone(output, run)) {
             return false;
         }
+        if (data.split() != null) {
+            data.split().writeInto(output);   // once per sweep: the runs' training views refer to it
+        }
         Path tmp = attemptDir(output, run, attempt);
         deleteTree(tmp);
         Trainer<Label> trainer = plan.trainer(run);

@@ -8,12 +8,13 @@ import io.github.randomgradient.data.IdxDirectory;
 import io.github.randomgradient.data.DataException;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxFile;
+import io.github.randomgradient.images.DenseImageDataset;
+import io.github.randomgradient.run.SplitFile;
 import org.tribuo.DataSource;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 import org.tribuo.dataset.DatasetView;
-import org.tribuo.datasource.IDXDataSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,11 +32,28 @@ import java.util.TreeMap;
  * shuffling the class's indices with {@code java.util.Random(validationSeed)}, classes in label
  * order, so every JVM and every engine builds the same split.
  *
- * @param train The training part (Tribuo {@link DatasetView}, its provenance records the indices).
- * @param validation The validation part; null for a plan that tunes nothing (an experiment, {@link ExperimentPlan#loadData()}).
+ * <p>
+ * The split is stored once per sweep ({@link SplitFile}, {@code splits/<sha256>.json} in the sweep's
+ * output): the two views do not record their indices in their provenance, their tags name the file.
+ *
+ * @param train The training part (Tribuo {@link DatasetView}, tagged {@code sweep-train split=splits/<sha256>.json}),
+ *              or all the training data for a plan that tunes nothing (an experiment, {@link ExperimentPlan#loadData()}).
+ * @param validation The validation part (tagged {@code sweep-validation split=...}); null for a plan that tunes nothing.
  * @param test The test data.
+ * @param split The split file, written into the sweep's output before a run is published; null without a validation part.
  */
-public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {
+public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test, SplitFile split) {
+
+    /**
+     * The data of a plan that tunes nothing (an experiment): no validation part, no split file.
+     * @param train The training data.
+     * @param validation Null.
+     * @param test The test data.
+     */
+    public SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset<Label> test) {
+        this(train, validation, test, null);
+    }
+
 
     /**
      * Loads a plan's data sources, by the loading policy of every command ({@link DataLoading}), and
@@ -68,7 +86,22 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
         int[][] split = stratifiedSplit(all, sweep.getValidationFraction(), sweep.getValidationSeed());
         checkSplit(all, split, sweep.getValidationFraction(), plan.sweepName(),
                 trainRole + trainImages.map(f -> " " + f.describe()).orElse(""));
-        return new SweepData(new DatasetView<>(all, split[0], "sweep-train"), new DatasetView<>(all, split[1], "sweep-validation"), test);
+        SplitFile file = SplitFile.of(split[0], split[1], sweep.getValidationFraction(), sweep.getValidationSeed());
+        return new SweepData(view(all, split[0], file.tag("sweep-train")), view(all, split[1], file.tag("sweep-validation")), test, file);
+    }
+
+    /**
+     * A view of some examples that does not record its indices (the tag names the split file): Tribuo's
+     * {@link DatasetView}, or for images held as one pixel array a {@link DenseImageDataset#view} over the
+     * same pixels, with the provenance of that {@link DatasetView}.
+     */
+    private static Dataset<Label> view(Dataset<Label> all, int[] indices, String tag) {
+        if (all instanceof DenseImageDataset<Label> images) {
+            return images.view(indices, tag, false);
+        }
+        DatasetView<Label> view = new DatasetView<>(all, indices, tag);
+        view.setStoreIndices(false);
+        return view;
     }
 
     /**
@@ -126,7 +159,7 @@ public record SweepData(Dataset<Label> train, Dataset<Label> validation, Dataset
             String name = sweep.get(s[0]).map(Property::toString).orElseThrow(() -> new SweepException("sweep '" + sweepName + "' has no " + s[0]));
             ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() -> new SweepException(
                     "sweep '" + sweepName + "' names " + s[0] + " '" + name + "', but the config has no such component"));
-            if (!source.getClassName().equals(IDXDataSource.class.getName())) {
+            if (!DataLoading.isIdxSource(source.getClassName())) {
                 throw new SweepException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name + "' is a " + source.getClassName());
             }
             cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dir.images(s[1]).toAbsolutePath().toString()));

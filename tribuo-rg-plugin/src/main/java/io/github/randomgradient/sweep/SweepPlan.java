@@ -1,6 +1,7 @@
 package io.github.randomgradient.sweep;
 
 import io.github.randomgradient.config.Digests;
+import io.github.randomgradient.data.DataLoading;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
@@ -552,7 +553,9 @@ public final class SweepPlan implements RunPlan {
         StringBuilder sb = new StringBuilder();
         for (String source : new String[]{sweep.getTrainSource(), sweep.getTestSource()}) {
             ConfigurationData d = cm.getConfigurationData(source).orElseThrow();
-            sb.append(d.getClassName()).append(new TreeMap<>(d.getProperties())).append('\n');
+            // Both IDX sources read the same examples and training floats from the same files: one identity.
+            String type = DataLoading.isIdxSource(d.getClassName()) ? "org.tribuo.datasource.IDXDataSource" : d.getClassName();
+            sb.append(type).append(new TreeMap<>(d.getProperties())).append('\n');
         }
         return sb.append("validationFraction=").append(sweep.getValidationFraction())
                 .append(" validationSeed=").append(sweep.getValidationSeed()).toString();

@@ -3,6 +3,7 @@ package io.github.randomgradient.djl.convert;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import io.github.randomgradient.images.DenseImageDataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 
@@ -96,5 +97,18 @@ public interface FeatureConverter extends Configurable, Provenancable<Configured
          * @throws IllegalArgumentException If an example does not fit the input (see the converter); the message names the feature.
          */
         int[] fill(List<? extends Example<?>> examples, float[] out);
+
+        /**
+         * The fast path for images held as one pixel array: writes every example of {@code images}
+         * into {@code out} as {@link #fill} would write the examples the dataset yields (bitwise the
+         * same floats), reading the pixel array directly, or returns false to have the caller use
+         * {@link #fill}. The default returns false.
+         * @param images The images.
+         * @param out The destination, of length at least {@code images.size() * exampleSize()}.
+         * @return True if {@code out} was written.
+         */
+        default boolean fillImages(DenseImageDataset<?> images, float[] out) {
+            return false;
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import io.github.randomgradient.images.DenseImageDataset;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
@@ -355,7 +356,60 @@ public final class ImageConverter implements FeatureConverter {
                 }
                 return used;
             }
+
+            @Override
+            public boolean fillImages(DenseImageDataset<?> images, float[] out) {
+                return fillFromPixels(images, featureMap, offsetOfId, channelOfId, shift, scale, background, out);
+            }
         };
+    }
+
+    /**
+     * The fast path of {@link Plan#fillImages}: converts a {@link DenseImageDataset} from its pixel
+     * array, with the arithmetic of {@link Plan#fill} on the examples it yields (each pixel read as
+     * the {@code float} of its unsigned value, {@code (x - mean_c) * (1 / std_c)}, placed by the plan's
+     * offset for its name; pixels the domain does not know stay at the background value, as absent
+     * features do), so the floats are bitwise those of the example path.
+     * @return False (the caller then converts the examples) if the images do not have this plan's number of pixels.
+     */
+    private static boolean fillFromPixels(DenseImageDataset<?> images, ImmutableFeatureMap featureMap, int[] offsetOfId,
+                                          int[] channelOfId, float[] shift, float[] scale, float[] background, float[] out) {
+        int size = background.length;
+        if (images.pixelsPerImage() != size) {
+            return false;
+        }
+        int[] offset = new int[size];
+        float[] pixelShift = new float[size];
+        float[] pixelScale = new float[size];
+        int known = 0;
+        String format = "%0" + Integer.toString(size).length() + "d";
+        for (int p = 0; p < size; p++) {
+            int id = featureMap.getID(String.format(format, p));
+            if (id < 0) {
+                offset[p] = -1;
+                continue;
+            }
+            offset[p] = offsetOfId[id];
+            pixelShift[p] = shift[channelOfId[id]];
+            pixelScale[p] = scale[channelOfId[id]];
+            known++;
+        }
+        byte[] pixels = images.pixelArray();
+        int n = images.size();
+        for (int i = 0; i < n; i++) {
+            int in = images.imageIndex(i) * size;
+            int base = i * size;
+            if (known < size) {
+                System.arraycopy(background, 0, out, base, size);
+            }
+            for (int p = 0; p < size; p++) {
+                int o = offset[p];
+                if (o >= 0) {
+                    out[base + o] = ((float) (pixels[in + p] & 0xFF) - pixelShift[p]) * pixelScale[p];
+                }
+            }
+        }
+        return true;
     }
 
     /** The pixel index a feature name gives, or -1 if it is not an index within an image of {@code size} pixels. */

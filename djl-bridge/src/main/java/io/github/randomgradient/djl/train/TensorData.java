@@ -6,10 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
+import io.github.randomgradient.images.DenseImageDataset;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
+import org.tribuo.impl.ArrayExample;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,12 @@ public final class TensorData {
     public static <T extends Output<T>> TensorData of(Dataset<T> data, FeatureConverter.Plan plan,
                                                       OutputConverter<T> outputConverter, ImmutableOutputInfo<T> outputInfo,
                                                       String which) {
+        if (data instanceof DenseImageDataset<T> images) {
+            TensorData dense = ofImages(images, plan, outputConverter, outputInfo);
+            if (dense != null) {
+                return dense;
+            }
+        }
         List<Example<T>> list = new ArrayList<>(data.size());
         for (Example<T> e : data) {
             list.add(e);
@@ -60,6 +68,29 @@ public final class TensorData {
         float[] y = new float[Math.multiplyExact(list.size(), width)];
         outputConverter.fillTargets(list, outputInfo, y);
         return new TensorData(x, y, list.size(), width);
+    }
+
+    /**
+     * The fast path for images held as one pixel array ({@link FeatureConverter.Plan#fillImages}):
+     * no example is created for the inputs; the targets are written from featureless examples that
+     * carry only each image's output.
+     * @return The dense data, or null if the plan has no fast path for these images.
+     */
+    private static <T extends Output<T>> TensorData ofImages(DenseImageDataset<T> images, FeatureConverter.Plan plan,
+                                                             OutputConverter<T> outputConverter, ImmutableOutputInfo<T> outputInfo) {
+        int n = images.size();
+        float[] x = new float[Math.multiplyExact(n, plan.exampleSize())];
+        if (!plan.fillImages(images, x)) {
+            return null;
+        }
+        List<Example<T>> outputs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            outputs.add(new ArrayExample<>(images.output(i)));
+        }
+        int width = outputConverter.targetWidth(outputInfo);
+        float[] y = new float[Math.multiplyExact(n, width)];
+        outputConverter.fillTargets(outputs, outputInfo, y);
+        return new TensorData(x, y, n, width);
     }
 
     /**
