@@ -103,6 +103,9 @@ public final class ExperimentCommand {
         /** Epochs override. */
         @Option(longName = "epochs", usage = "Epochs per run (an integer >= 1), overriding the configured value.")
         public String epochs;
+
+        /** {@code --reproducible} and {@code --environment-change}. */
+        public NumericOptions numeric = new NumericOptions();
     }
 
     /**
@@ -124,6 +127,7 @@ public final class ExperimentCommand {
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
         ConfigurationManager cm = TribuoRg.configure(args, options);
+        io.github.randomgradient.run.EnvironmentChange environmentChange = options.numeric.check();
         OptionalInt epochsOption = parseEpochs(options.epochs);
         long[] seedsOption = options.seeds != null ? parseSeeds(options.seeds) : null;
         if (cm.getComponentNames().isEmpty()) {
@@ -205,6 +209,7 @@ public final class ExperimentCommand {
                     runs.add(files);
                 }
             }
+            NumericOptions.resume(environmentChange, runs.stream().filter(RunFiles::isComplete).map(RunFiles::dir).toList(), output, out);
             logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
                     + train.getOutputInfo().toReadableString());
 
