@@ -77,6 +77,8 @@ public final class NumericOptions implements Options {
         if (reproducible) {
             System.setProperty(ReproducibleMode.PROPERTY, "true");
         }
+        // Read by the Spark engine through the sweep job's tribuo.rg.* properties: executors of several environments.
+        System.setProperty("tribuo.rg.environmentChange", change.name().toLowerCase(java.util.Locale.ROOT));
         if (ReproducibleMode.requested()) {
             try {
                 ReproducibleMode.requirePinned(System.getenv(), "--reproducible");
