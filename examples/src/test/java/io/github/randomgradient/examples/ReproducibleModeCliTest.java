@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Reproducible mode end to end, through the {@code tribuo-rg} launcher in child processes whose
  * environments differ: a tiny CNN run (cnn-rg, seed 1, one epoch of 300 images) gives the same
  * parameter bytes whatever higher instruction sets the user exported, and the committed
- * {@link #GOLDEN} bytes on any x86-64 machine with AVX2 (libtorch 2.7.1). Needs the distribution
- * ({@code mvn -B -DskipTests package}).
+ * {@link #GOLDEN} bytes on any x86-64 machine with AVX2 (libtorch 2.7.1). The launcher runs from a
+ * copy whose distribution jar is a manifest naming this test's class path, so the test needs no
+ * {@code package} first.
  */
 public class ReproducibleModeCliTest {
 
@@ -47,6 +48,8 @@ public class ReproducibleModeCliTest {
 
     static Path tiny;
     static Path config;
+    /** A copy of the repository's {@code tribuo-rg} launcher over this test's class path. */
+    static Path launcher;
 
     record Run(int status, String output, Path dir) {}
 
@@ -54,17 +57,30 @@ public class ReproducibleModeCliTest {
     static void setUp() throws IOException {
         tiny = tmp.resolve("tiny");
         MakeFashionMnistSubset.main(new String[]{ExperimentCliTest.ROOT.resolve("data/fashion-mnist-subset").toString(), tiny.toString(), "30", "10"});
+        Path root = tmp.resolve("launcher");
+        Path dist = Files.createDirectories(root.resolve("examples/target/lib"));
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, java.util.Arrays.stream(
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator)).map(e -> Paths.get(e).toUri().toString())
+                .collect(java.util.stream.Collectors.joining(" ")));
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(dist.resolveSibling("tribuo-rg-examples.jar")), manifest)) {
+            jar.flush();
+        }
+        launcher = root.resolve("tribuo-rg");
+        Files.copy(ExperimentCliTest.ROOT.resolve("tribuo-rg"), launcher);
+        assertTrue(launcher.toFile().setExecutable(true));
         config = tmp.resolve("experiment.xml");
         Files.writeString(config, ExperimentCliTest.experimentXml("<item>cnn-rg</item>", tmp.resolve("unused").toString())
                 .replace("<item>1</item><item>2</item>", "<item>1</item>"));
     }
 
-    /** Runs {@code ./tribuo-rg experiment} (or, with {@code launcher} false, java directly) in a child with the given ISA variables. */
-    static Run experiment(String name, boolean launcher, Map<String, String> env, String... extra) throws IOException, InterruptedException {
+    /** Runs {@code ./tribuo-rg experiment} (or, with {@code viaLauncher} false, java directly) in a child with the given ISA variables. */
+    static Run experiment(String name, boolean viaLauncher, Map<String, String> env, String... extra) throws IOException, InterruptedException {
         Path out = tmp.resolve(name);
         List<String> cmd = new ArrayList<>();
-        if (launcher) {
-            cmd.add(ExperimentCliTest.ROOT.resolve("tribuo-rg").toString());
+        if (viaLauncher) {
+            cmd.add(launcher.toString());
         } else {
             cmd.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                     "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "io.github.randomgradient.cli.TribuoRg"));
@@ -129,7 +145,7 @@ public class ReproducibleModeCliTest {
     }
 
     static Run audit(Run run) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ExperimentCliTest.ROOT.resolve("tribuo-rg").toString(), "audit", "--model",
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "audit", "--model",
                 RunFiles.of(run.dir(), "cnn-rg", 1L).file(RunFiles.MODEL).toString()).redirectErrorStream(true);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
