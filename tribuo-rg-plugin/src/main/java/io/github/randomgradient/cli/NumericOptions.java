@@ -92,7 +92,8 @@ public final class NumericOptions implements Options {
     /**
      * Compares the environments recorded by finished runs with this process's, before training.
      * @param change The choice.
-     * @param finished Finished run directories.
+     * @param finished Finished run directories; those without a provenance file (a run that diverged under
+     *     FAIL is recorded without a model) are not compared.
      * @param output The output directory (where {@value #MIX_FILE} records an accepted mix).
      * @param out Where a note is printed.
      * @return The runs to train again (cleared here).
@@ -101,6 +102,9 @@ public final class NumericOptions implements Options {
     static List<Path> resume(EnvironmentChange change, List<Path> finished, Path output, PrintStream out) {
         Map<Path, NumericEnvironment> recorded = new LinkedHashMap<>();
         for (Path dir : finished) {
+            if (!java.nio.file.Files.isRegularFile(RunFiles.at(dir).file(RunFiles.PROVENANCE))) {
+                continue;   // e.g. a run that diverged under FAIL: recorded without a model, nothing to compare
+            }
             try {
                 EnvironmentChange.recorded(RunFiles.at(dir).readProvenance()).ifPresent(env -> recorded.put(dir, env));
             } catch (IllegalArgumentException e) {
