@@ -3,6 +3,7 @@ package io.github.randomgradient.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.randomgradient.config.Digests;
+import io.github.randomgradient.config.ReproducibleMode;
 import io.github.randomgradient.examples.BadInputFixtures.Result;
 import io.github.randomgradient.run.RunFiles;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +24,9 @@ import static io.github.randomgradient.examples.BadInputFixtures.tribuoRg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Resuming an experiment whose finished run recorded another numeric environment (faked here: its
@@ -120,5 +123,15 @@ public class EnvironmentChangeCliTest {
         assertFalse(Files.readString(run().file(RunFiles.PROVENANCE)).contains("FAKE_ISA"), "the run was trained again");
         Result again = experiment();
         assertEquals(0, again.status(), "a retrained run resumes under the default: " + again.err());
+    }
+
+    @Test
+    @Order(5)
+    public void reproducibleInAnUnpinnedJvmIsRefusedAndLeavesTheJvmAsItWas() {
+        assumeTrue(!ReproducibleMode.problems(System.getenv()).isEmpty(), "this JVM was started pinned");
+        assertUserError(experiment("--reproducible"), List.of("--reproducible: reproducible mode", "ATEN_CPU_CAPABILITY"));
+        assertNull(System.getProperty(ReproducibleMode.PROPERTY), "a refused command does not switch this JVM to reproducible mode");
+        Result r = experiment();
+        assertEquals(0, r.status(), "the next command trains as before: " + r.err());
     }
 }

@@ -74,17 +74,16 @@ public final class NumericOptions implements Options {
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
-        if (reproducible) {
-            System.setProperty(ReproducibleMode.PROPERTY, "true");
-        }
         // Read by the Spark engine through the sweep job's tribuo.rg.* properties: executors of several environments.
         System.setProperty("tribuo.rg.environmentChange", change.name().toLowerCase(java.util.Locale.ROOT));
-        if (ReproducibleMode.requested()) {
+        if (reproducible || ReproducibleMode.requested()) {
             try {
                 ReproducibleMode.requirePinned(System.getenv(), "--reproducible");
             } catch (IllegalStateException e) {
                 throw new CommandException(e.getMessage());
             }
+            // Only once the pins are checked: a refused command leaves this JVM as it was.
+            System.setProperty(ReproducibleMode.PROPERTY, "true");
         }
         return change;
     }
