@@ -50,13 +50,18 @@ public final class DJLEngine {
      * @param numThreads PyTorch intra-op threads, at least 1.
      * @return The engine.
      * @throws IllegalArgumentException If {@code numThreads < 1}.
-     * @throws IllegalStateException If the PyTorch native library cannot be loaded; the message says how to fix it.
+     * @throws IllegalStateException If the PyTorch native library cannot be loaded (the message says how to fix it),
+     *     or if reproducible mode is requested ({@code -Dtribuo.rg.reproducible=true}) in a process whose
+     *     environment lacks its pins ({@link io.github.randomgradient.config.ReproducibleMode#requirePinned}).
      */
     public static synchronized Engine engine(int numThreads) {
         if (numThreads < 1) {
             throw new IllegalArgumentException("numThreads must be >= 1, found " + numThreads);
         }
         if (!started) {
+            if (io.github.randomgradient.config.ReproducibleMode.requested()) {
+                io.github.randomgradient.config.ReproducibleMode.requirePinned(System.getenv(), "DJL's PyTorch engine");
+            }
             setIfAbsent("ai.djl.offline", "true");
             if (System.getenv("OPT_OUT_TRACKING") == null) {
                 setIfAbsent("OPT_OUT_TRACKING", "true");

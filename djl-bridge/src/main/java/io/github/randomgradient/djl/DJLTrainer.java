@@ -11,7 +11,9 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.randomgradient.config.NumericEnvironment;
 import io.github.randomgradient.config.PreflightCheckable;
+import io.github.randomgradient.config.ReproducibleMode;
 import io.github.randomgradient.djl.block.BlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
@@ -127,6 +129,21 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     // the only place the defaults are written down.
 
     /** DJL allows one gradient collector per JVM: training runs hold this lock. */
+    /**
+     * Key of the model's instance provenance (Tribuo's run provenance) holding the canonical
+     * {@link NumericEnvironment} the model was trained in; it never enters the trainer's
+     * configuration provenance, so a configuration's identity does not depend on the machine.
+     */
+    public static final String NUMERIC_ENVIRONMENT = NumericEnvironment.PROVENANCE_KEY;
+    /** Key of the model's instance provenance holding {@link NumericEnvironment#digest()}. */
+    public static final String NUMERIC_ENVIRONMENT_DIGEST = "numeric-environment-digest";
+    /**
+     * Key of the model's instance provenance: true if it was trained in reproducible mode
+     * ({@link ReproducibleMode}: the JVM started with {@code -Dtribuo.rg.reproducible=true} and the
+     * ISA pins exported; the engine refuses to start otherwise).
+     */
+    public static final String REPRODUCIBLE = "reproducible";
+
     /** The largest accepted {@code numThreads}: libtorch crashed the JVM creating a pool of 100,000 threads. */
     static final int MAX_THREADS = 1024;
 
@@ -622,6 +639,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
         Engine engine = DJLEngine.engine(numThreads);
         Device[] devices = DJLEngine.resolve(engine, device, numDevices);
+        NumericEnvironment environment = NumericEnvironments.of(engine, numThreads, ReproducibleMode.requested(), System.getenv());
 
         TrainerProvenance trainerProvenance;
         SplittableRandom localRNG;
@@ -646,6 +664,9 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         TrainingHistory history = new TrainingHistory(outputConverter.metricName(), heldOutName, result.epochs(), result.divergence(),
                 result.evaluations());
         Map<String, Provenance> run = new HashMap<>(runProvenance);
+        run.put(NUMERIC_ENVIRONMENT, new StringProvenance(NUMERIC_ENVIRONMENT, environment.canonical()));
+        run.put(NUMERIC_ENVIRONMENT_DIGEST, new StringProvenance(NUMERIC_ENVIRONMENT_DIGEST, environment.digest()));
+        run.put(REPRODUCIBLE, new BooleanProvenance(REPRODUCIBLE, environment.reproducible()));
         if (result.divergence() != null) {
             run.put("diverged", new BooleanProvenance("diverged", true));
             run.put("divergence", new StringProvenance("divergence", result.divergence().describe()));

@@ -18,4 +18,14 @@ public interface EngineProbe {
      * @throws RuntimeException If the engine cannot be loaded (the cause says why).
      */
     String probe();
+
+    /**
+     * The numeric environment a run trained in this process would record (loading the engine if
+     * needed), so that a resumed experiment or sweep can compare it with its finished runs'.
+     * @return The environment, or empty if this engine does not record one.
+     * @throws RuntimeException If the engine cannot be loaded.
+     */
+    default java.util.Optional<NumericEnvironment> numericEnvironment() {
+        return java.util.Optional.empty();
+    }
 }

@@ -127,6 +127,9 @@ public final class ExperimentCommand {
         @Option(longName = "engine", usage = "local (this JVM, or worker processes with --workers N) or spark (needs tribuo-rg-spark "
                 + "on the classpath).")
         public String engine = "local";
+
+        /** {@code --reproducible} and {@code --environment-change}. */
+        public NumericOptions numeric = new NumericOptions();
     }
 
     /**
@@ -149,6 +152,7 @@ public final class ExperimentCommand {
     public static Path run(String[] args, PrintStream out) {
         ExperimentOptions options = new ExperimentOptions();
         ConfigurationManager cm = TribuoRg.configure(args, options);
+        io.github.randomgradient.run.EnvironmentChange environmentChange = options.numeric.check();
         OptionalInt epochsOption = parseEpochs(options.epochs);
         long[] seedsOption = options.seeds != null ? parseSeeds(options.seeds) : null;
         if (cm.getComponentNames().isEmpty()) {
@@ -246,6 +250,7 @@ public final class ExperimentCommand {
                     runs.add(RunFiles.of(output, trainerName, seed));
                 }
             }
+            NumericOptions.resume(environmentChange, runs.stream().filter(RunFiles::isComplete).map(RunFiles::dir).toList(), output, out);
             logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
                     + train.getOutputInfo().toReadableString());
 

@@ -90,6 +90,9 @@ public final class SweepCommand {
         /** Output directory override. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
         public Path outputDir;
+
+        /** {@code --reproducible} and {@code --environment-change}. */
+        public NumericOptions numeric = new NumericOptions();
     }
 
     /**
@@ -102,6 +105,7 @@ public final class SweepCommand {
     public static Path run(String[] args, PrintStream out) {
         SweepOptions options = new SweepOptions();
         ConfigurationManager cm = TribuoRg.configure(args, options);
+        io.github.randomgradient.run.EnvironmentChange environmentChange = options.numeric.check();
         if (cm.getComponentNames().isEmpty()) {
             throw new CommandException("no sweep config given: pass one with -c, e.g. -c configs/sweep-smoke.xml");
         }
@@ -170,6 +174,8 @@ public final class SweepCommand {
                 out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
                         + "kept, not trained again): " + adopted);
             }
+            NumericOptions.resume(environmentChange, plan.runs().stream().filter(r -> RunExecutor.isDone(output, r))
+                    .map(r -> RunExecutor.runDir(output, r)).toList(), output, out);
             List<PlannedRun> todo = new ArrayList<>();
             for (PlannedRun run : plan.runs()) {
                 if (RunExecutor.isDone(output, run)) {

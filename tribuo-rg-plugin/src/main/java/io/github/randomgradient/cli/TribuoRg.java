@@ -165,7 +165,8 @@ public final class TribuoRg {
      * @throws UsageException If {@code --help} was asked for.
      * @throws CommandException If an argument or config file is invalid.
      */
-    static ConfigurationManager configure(String[] args, Options options) throws UsageException {
+    static ConfigurationManager configure(String[] arguments, Options options) throws UsageException {
+        String[] args = NumericOptions.expandFlags(arguments);
         checkNoEmptyArgument(args);
         ConfigurationManager cm;
         try (ConfigFiles files = ConfigFiles.prepare(args)) {

@@ -679,6 +679,13 @@ public final class ProvenanceFacts {
                 .orElse("Tribuo " + provenance.getTribuoVersion()));
         rows.put("device", first(trainer, "devices").orElse("cpu (Tribuo)"));
         rows.put("threads", first(trainer, "pytorch-threads").orElse("n/a"));
+        String environment = run.get(io.github.randomgradient.config.NumericEnvironment.PROVENANCE_KEY);
+        rows.put("numeric environment", environment == null ? "not recorded (the numbers may depend on the CPU)"
+                : io.github.randomgradient.config.NumericEnvironment.parse(environment).toString());
+        rows.put("reproducible", environment == null ? "not recorded"
+                : io.github.randomgradient.config.NumericEnvironment.parse(environment).reproducible()
+                ? "yes (kernels pinned to AVX2: the same bytes on every x86-64 machine with AVX2, same libtorch)"
+                : "no (the numbers depend on this CPU's instruction set; --reproducible pins them)");
         rows.put("diverged", diverged() ? "yes: " + run.getOrDefault("divergence", "") : "no");
         rows.put("trained at", provenance.getTrainingTime().toString());
         return rows;

@@ -203,6 +203,10 @@ public record SweepJob(List<String> configFiles, String sweepName, String output
         ProcessBuilder pb = new ProcessBuilder(workerCommand(extraArgs)).directory(Path.of(workingDirectory).toFile());
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().put("OMP_NUM_THREADS", "1");
+        if (Boolean.parseBoolean(systemProperties.get(io.github.randomgradient.config.ReproducibleMode.PROPERTY))) {
+            // libtorch reads the ISA pins when it loads, so the worker's environment carries them (ReproducibleMode).
+            io.github.randomgradient.config.ReproducibleMode.applyTo(pb.environment());
+        }
         return pb;
     }
 }

@@ -132,6 +132,7 @@ public final class SparkEngine implements SweepEngine {
             checkMarker(p);
             progress.println("executor " + p.executor() + " engine: " + p.message());
         }
+        checkEnvironments(checked.values(), "accept".equals(job.systemProperties().get(ENVIRONMENT_CHANGE_PROPERTY))).ifPresent(progress::println);
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         sc.sc().addSparkListener(new SparkListener() {
@@ -196,6 +197,46 @@ public final class SparkEngine implements SweepEngine {
      * executors write runs where the driver (and its report) cannot read them.
      * @throws SweepException Naming the executor and the path.
      */
+    /**
+     * The system property (set by {@code sweep --environment-change}, passed to workers with the
+     * job's {@code tribuo.rg.*} properties) that lets executors of different numeric environments train one sweep.
+     */
+    static final String ENVIRONMENT_CHANGE_PROPERTY = "tribuo.rg.environmentChange";
+
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("numeric-environment=([0-9a-f]{12}) ");
+
+    /**
+     * Executors whose numeric environments differ compute different numbers for the same run, so one sweep
+     * must not mix them silently. In reproducible mode the environments' digests leave the CPU out, so
+     * executors with different AVX2 CPUs agree.
+     * @param probes The executors' probe outcomes (their messages end with {@code numeric-environment=DIGEST (...)}).
+     * @param accept True if the user accepted a mix ({@code --environment-change accept}).
+     * @return A note to print when a mix was accepted, else empty.
+     * @throws SweepException If the executors report more than one environment and the mix was not accepted;
+     *     the message names each environment and its executors.
+     */
+    static Optional<String> checkEnvironments(java.util.Collection<RunTask.Outcome> probes, boolean accept) {
+        Map<String, List<String>> byDigest = new TreeMap<>();
+        for (RunTask.Outcome p : probes) {
+            java.util.regex.Matcher m = DIGEST.matcher(p.message());
+            if (m.find()) {
+                byDigest.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(p.where() + ": "
+                        + p.message().substring(m.start() + "numeric-environment=".length()));
+            }
+        }
+        if (byDigest.size() <= 1) {
+            return Optional.empty();
+        }
+        String described = byDigest.values().stream().map(l -> String.join(" | ", l)).collect(java.util.stream.Collectors.joining("; "));
+        if (accept) {
+            return Optional.of("note: executors of " + byDigest.size() + " numeric environments train this sweep "
+                    + "(--environment-change accept): " + described);
+        }
+        throw new SweepException("the executors run in " + byDigest.size() + " numeric environments, which give different "
+                + "numbers for the same run: " + described + "; use --reproducible (one environment on every AVX2 machine), "
+                + "executors of one kind, or --environment-change accept to mix them");
+    }
+
     static void checkMarker(RunTask.Outcome p) {
         if (!Files.isRegularFile(Path.of(p.marker()))) {
             throw new SweepException(p.where() + " wrote its marker " + p.marker() + " into the output directory, but the driver "

@@ -116,4 +116,20 @@ public class SparkEngineChecksTest {
         assertNull(pb.directory(), "inherits the executor's working directory");
         assertTrue(!pb.environment().containsKey("CUDA_VISIBLE_DEVICES") || System.getenv("CUDA_VISIBLE_DEVICES") != null);
     }
+
+    @Test
+    public void executorsOfDifferentNumericEnvironmentsAreRefusedUnlessAccepted() {
+        RunTask.Outcome avx512 = new RunTask.Outcome("probe-0", true, "1", "node1", "m1",
+                "engine=PyTorch 2.7.1 cache=/c numeric-environment=aaaaaaaaaaaa (cpu=Intel(R) Xeon(R);cpu-flags=avx2,avx512f;reproducible=false)");
+        RunTask.Outcome avx2 = new RunTask.Outcome("probe-1", true, "2", "node2", "m2",
+                "engine=PyTorch 2.7.1 cache=/c numeric-environment=bbbbbbbbbbbb (cpu=AMD EPYC;cpu-flags=avx2;reproducible=false)");
+        RunTask.Outcome avx512Again = new RunTask.Outcome("probe-2", true, "3", "node3", "m3", avx512.message());
+        assertEquals(Optional.empty(), SparkEngine.checkEnvironments(List.of(avx512, avx512Again), false));
+        SweepException e = assertThrows(SweepException.class, () -> SparkEngine.checkEnvironments(List.of(avx512, avx2, avx512Again), false));
+        assertTrue(e.getMessage().startsWith("the executors run in 2 numeric environments"), e.getMessage());
+        assertTrue(e.getMessage().contains("executor 1 on node1: aaaaaaaaaaaa (cpu=Intel(R) Xeon(R);") && e.getMessage().contains("executor 2 on node2: bbbbbbbbbbbb"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("--environment-change accept"), e.getMessage());
+        assertTrue(SparkEngine.checkEnvironments(List.of(avx512, avx2), true).orElseThrow().startsWith("note: executors of 2 numeric environments"));
+    }
 }
