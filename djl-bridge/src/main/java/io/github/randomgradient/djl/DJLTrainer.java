@@ -224,6 +224,11 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
     @Config(description = "Examples per forward pass when predicting, >= 1.")
     int inferenceBatchSize = 256;
 
+    @Config(description = "Memory format of image inputs ([C, H, W]) in training, evaluation and prediction: CONTIGUOUS "
+            + "(NCHW, the default) or CHANNELS_LAST (NHWC strides; faster convolutions, pooling and batch norm on CPUs, slightly "
+            + "different rounding). Other inputs are unaffected.")
+    MemoryFormat memoryFormat = MemoryFormat.CONTIGUOUS;
+
     private SplittableRandom rng;
 
     private int trainInvocationCounter = 0;
@@ -276,6 +281,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         requireSet("lossScale", lossScale);
         requireSet("lastBatch", lastBatch);
         requireSet("divergencePolicy", divergencePolicy);
+        requireSet("memoryFormat", memoryFormat);
         if (!(lossScale.max() <= Float.MAX_VALUE) || !(lossScale.min() >= 0)) {
             throw bad("lossScale", lossScale, "must give factors that are finite in float32 (at most " + Float.MAX_VALUE
                     + ") and >= 0, but its range is [" + lossScale.min() + ", " + lossScale.max() + "]");
@@ -549,7 +555,8 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
 
     /** The settings of one run, read from the {@code @Config} fields. */
     private RunSettings runSettings() {
-        return new RunSettings(lossScale, torchOptimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize, splitsPerDevice);
+        return new RunSettings(lossScale, torchOptimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize, splitsPerDevice,
+                memoryFormat);
     }
 
     private DJLModel<T> train(Dataset<T> examples, Dataset<T> heldOut, String heldOutName, Map<String, Provenance> runProvenance,
@@ -631,7 +638,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
         ModelProvenance provenance = new ModelProvenance(DJLModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, run);
         return new DJLModel<>("djl-model", provenance, featureMap, outputInfo, blockFactory, featureConverter, outputConverter,
-                exampleShape, numOutputs, result.parameters(), result.parameterShapes(), inferenceBatchSize, history);
+                exampleShape, numOutputs, result.parameters(), result.parameterShapes(), inferenceBatchSize, history, memoryFormat);
     }
 
     @Override
@@ -689,7 +696,7 @@ public final class DJLTrainer<T extends Output<T>> implements HeldOutEvaluatingT
                 + outputConverter + ",lossScale=" + lossScale + ",learningRate=" + learningRate + ",torchOptimiser=" + torchOptimiser
                 + ",schedule=" + schedule + ",epochs=" + epochs + ",batchSize=" + batchSize + ",lastBatch=" + lastBatch + ",seed=" + seed + ",device=" + device
                 + ",numDevices=" + numDevices + ",numThreads=" + numThreads + ",divergencePolicy=" + divergencePolicy
-                + ",inferenceBatchSize=" + inferenceBatchSize + ")";
+                + ",inferenceBatchSize=" + inferenceBatchSize + ",memoryFormat=" + memoryFormat + ")";
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.randomgradient.djl.train;
 
 import io.github.randomgradient.djl.DivergencePolicy;
 import io.github.randomgradient.djl.LastBatch;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.optim.Schedule;
 import io.github.randomgradient.djl.optim.TorchOptimiser;
 import io.github.randomgradient.rg.LossScale;
@@ -22,9 +23,10 @@ import java.util.Objects;
  * @param divergencePolicy   What happens on a non-finite loss, logit, gradient, parameter or held-out metric.
  * @param inferenceBatchSize Examples per forward pass when evaluating.
  * @param splitsPerDevice    Splits (and parameter replicas) of each mini-batch per device (1 except in tests of the data-parallel path).
+ * @param memoryFormat       The memory format of image inputs, in training and in evaluation.
  */
 public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedule schedule, float learningRate, int epochs, int batchSize, LastBatch lastBatch,
-                          DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice) {
+                          DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice, MemoryFormat memoryFormat) {
 
     /**
      * Checks that nothing is missing (values were validated by the trainer's {@code postConfig}).
@@ -37,6 +39,7 @@ public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedul
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(lastBatch, "lastBatch");
         Objects.requireNonNull(divergencePolicy, "divergencePolicy");
+        Objects.requireNonNull(memoryFormat, "memoryFormat");
         if (epochs < 1 || batchSize < 1 || inferenceBatchSize < 1 || splitsPerDevice < 1) {
             throw new IllegalArgumentException("epochs, batchSize, inferenceBatchSize and splitsPerDevice must be >= 1, found "
                     + epochs + ", " + batchSize + ", " + inferenceBatchSize + ", " + splitsPerDevice);

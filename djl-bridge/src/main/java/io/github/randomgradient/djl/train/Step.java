@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.history.Divergence;
 
@@ -47,15 +48,19 @@ final class Step {
     private final OutputConverter<?> outputConverter;
     private final Map<Device, NDArray[]> onDevice;
     private final NDManager manager;
+    private final long[] exampleShape;
+    private final MemoryFormat format;
 
     Step(Block block, Parameters parameters, Loss loss, OutputConverter<?> outputConverter, Map<Device, NDArray[]> onDevice,
-         NDManager manager) {
+         NDManager manager, long[] exampleShape, MemoryFormat format) {
         this.block = block;
         this.parameters = parameters;
         this.loss = loss;
         this.outputConverter = outputConverter;
         this.onDevice = onDevice;
         this.manager = manager;
+        this.exampleShape = exampleShape;
+        this.format = format;
     }
 
     /**
@@ -81,7 +86,7 @@ final class Step {
                 int lo = from + (int) ((long) size * p / parts);
                 int hi = from + (int) ((long) size * (p + 1) / parts);
                 Device d = parameters.device(p);
-                NDArray[] xy = MiniBatches.gather(scope, onDevice.get(d), order, lo, hi, d);
+                NDArray[] xy = MiniBatches.gather(scope, onDevice.get(d), order, lo, hi, d, exampleShape, format);
                 parameters.useReplica(p);
                 NDList predictions = forward(xy[0], hi - lo);
                 NDArray lossArray = loss.evaluate(new NDList(xy[1]), predictions);
