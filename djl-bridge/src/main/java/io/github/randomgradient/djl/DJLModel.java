@@ -95,6 +95,11 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     private String parameterSha256;
     /** Empty in a version-0 model (not final: version-0 Java streams leave it null until readObject). */
     private ArrayList<String> parameterShapes;
+    /**
+     * The memory format of the network's image input; null in Java-serialised models written
+     * before it was recorded, which ran {@link MemoryFormat#CONTIGUOUS} ({@link MemoryFormat#orLegacy}).
+     */
+    private MemoryFormat memoryFormat;
     /** The format version this object was written with (Java serialisation). */
     private int formatVersion = CURRENT_VERSION;
 
@@ -119,8 +124,9 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
              BlockFactory blockFactory, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
              long[] exampleShape, int numOutputs, byte[] parameters, List<String> parameterShapes, int inferenceBatchSize,
-             TrainingHistory history) {
+             TrainingHistory history, MemoryFormat memoryFormat) {
         super(name, provenance, featureIDMap, outputIDInfo, outputConverter.generatesProbabilities());
+        this.memoryFormat = java.util.Objects.requireNonNull(memoryFormat, "memoryFormat");
         this.blockFactory = blockFactory;
         this.featureConverter = featureConverter;
         this.outputConverter = outputConverter;
@@ -213,7 +219,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 .setInferenceBatchSize(inferenceBatchSize)
                 .setHistory(ModelProtos.toProto(history))
                 .setParametersSha256(parameterSha256)
-                .addAllParameterShapes(parameterShapes);
+                .addAllParameterShapes(parameterShapes)
+                .setMemoryFormat(getMemoryFormat().name());
         for (long d : exampleShape) {
             b.addExampleShape(d);
         }
@@ -393,14 +400,13 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
                 throw new IllegalArgumentException("No features found in Example " + batch.get(i));
             }
         }
-        long[] shape = new long[exampleShape.length + 1];
-        shape[0] = batch.size();
-        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        MemoryFormat format = getMemoryFormat();
+        long[] shape = format.storedShape(batch.size(), exampleShape);
         float[] outputs;
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager scope = n.manager.newSubManager()) {
-            NDArray x = scope.create(input, new Shape(shape));
+            NDArray x = format.toInput(scope.create(format.toStored(input, exampleShape), new Shape(shape)), exampleShape);
             NDList result = n.block.forward(new ParameterStore(scope, false), new NDList(x), false);
             outputs = result.singletonOrThrow().toFloatArray();
         } finally {
@@ -437,7 +443,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     @Override
     protected DJLModel<T> copy(String newName, ModelProvenance newProvenance) {
         return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, blockFactory, featureConverter,
-                outputConverter, exampleShape, numOutputs, parameters, parameterShapes, inferenceBatchSize, history);
+                outputConverter, exampleShape, numOutputs, parameters, parameterShapes, inferenceBatchSize, history, memoryFormat);
     }
 
     @Override
@@ -479,6 +485,16 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     }
 
     /**
+     * The memory format the network ran in during training and runs in when predicting (the
+     * trainer's {@code memoryFormat}). Models written before it was recorded ran, and predict,
+     * {@link MemoryFormat#CONTIGUOUS}.
+     * @return The memory format.
+     */
+    public MemoryFormat getMemoryFormat() {
+        return MemoryFormat.orLegacy(memoryFormat);
+    }
+
+    /**
      * Waits for predictions in progress, then frees the native memory of the network. The model
      * cannot predict afterwards: {@link #predict} throws {@link IllegalStateException} naming it.
      * Closing twice is harmless.
@@ -517,7 +533,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Has
     @Override
     public String toString() {
         return "DJLModel(name=" + name + ",blockFactory=" + blockFactory + ",exampleShape=" + Arrays.toString(exampleShape)
-                + ",numOutputs=" + numOutputs + ",epochs=" + history.epochs().size()
+                + ",numOutputs=" + numOutputs + ",memoryFormat=" + getMemoryFormat() + ",epochs=" + history.epochs().size()
                 + (history.isDiverged() ? ",diverged" : "") + ")";
     }
 }

@@ -278,6 +278,15 @@ public final class DJLTrainerBuilder<T extends Output<T>> {
     }
 
     /**
+     * @param v The memory format of image inputs (default CONTIGUOUS; see {@link MemoryFormat}).
+     * @return This builder.
+     */
+    public DJLTrainerBuilder<T> optMemoryFormat(MemoryFormat v) {
+        t().memoryFormat = v;
+        return this;
+    }
+
+    /**
      * Validates and returns the trainer.
      * @return The trainer.
      * @throws NullPointerException If the block factory or a converter is missing.

@@ -71,11 +71,29 @@ final class ModelProtos {
         }
         DJLModel<?> model = new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
                 blockFactory, featureConverter, outputConverter, shape, proto.getNumOutputs(),
-                bytes, version >= 1 ? proto.getParameterShapesList() : List.of(), proto.getInferenceBatchSize(), fromProto(proto.getHistory()));
+                bytes, version >= 1 ? proto.getParameterShapesList() : List.of(), proto.getInferenceBatchSize(), fromProto(proto.getHistory()),
+                memoryFormat(proto.getMemoryFormat()));
         if (version >= 1) {
             model.verify();
         }
         return model;
+    }
+
+    /**
+     * The memory format recorded in a file: empty (written before it was recorded) is
+     * {@link MemoryFormat#CONTIGUOUS}.
+     * @throws IllegalStateException If the name is not a {@link MemoryFormat}.
+     */
+    private static MemoryFormat memoryFormat(String name) {
+        if (name.isEmpty()) {
+            return MemoryFormat.orLegacy(null);
+        }
+        try {
+            return MemoryFormat.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid protobuf: unknown memory_format '" + name + "', expected one of "
+                    + java.util.Arrays.toString(MemoryFormat.values()), e);
+        }
     }
 
     /**

@@ -41,7 +41,8 @@ class DenseImagePathTest {
         LabelConverter labels = new LabelConverter();
         TensorData t = TensorData.of(data, converter.plan(domain.getFeatureIDMap()), labels, domain.getOutputIDInfo(), "test");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            NDArray[] xy = t.toDevice(manager, Device.cpu(), converter.exampleShape(domain.getFeatureIDMap()), labels);
+            NDArray[] xy = t.toDevice(manager, Device.cpu(), converter.exampleShape(domain.getFeatureIDMap()),
+                    io.github.randomgradient.djl.MemoryFormat.CONTIGUOUS, labels);
             return new float[][]{xy[0].toFloatArray(), xy[1].toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()};
         }
     }

@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import io.github.randomgradient.djl.DJLEngine;
 import io.github.randomgradient.djl.DJLTrainer;
 import io.github.randomgradient.djl.LastBatch;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.block.CNNBlockFactory;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.ImageConverter;
@@ -65,11 +66,13 @@ public final class TrainingBenchmark {
     private TrainingBenchmark() {}
 
     private static final CNNBlockFactory CNN = new CNNBlockFactory(new int[]{16, 32}, 3, true, 128, 0f);
+    private static final long[] EXAMPLE = {1, 28, 28};
     private static final ImageConverter IMAGES = new ImageConverter(28, 28, 1, new float[]{72.94f}, new float[]{90.02f});
 
     /**
      * Entry point.
-     * @param args [DATA_DIR [repeats [threads]]]; defaults: the bundled subset, 3, 1.
+     * @param args [DATA_DIR [repeats [threads [MEMORY_FORMAT]]]]; defaults: the bundled subset, 3, 1, CONTIGUOUS
+     *             (CHANNELS_LAST runs DJLTrainer and the bare loop channels-last).
      * @throws IOException If /proc cannot be read.
      */
     public static void main(String[] args) throws IOException {
@@ -77,21 +80,23 @@ public final class TrainingBenchmark {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         dataLoad(ExampleData.dir(dataArgs));
+        MemoryFormat format = args.length > 3 ? MemoryFormat.valueOf(args[3]) : MemoryFormat.CONTIGUOUS;
         Dataset<Label> train = ExampleData.train(dataArgs);
         int n = train.size();
         int steps = (n + BATCH - 1) / BATCH;
-        System.out.printf("Benchmark: CNN %s, %d examples, batch %d, %d steps (1 epoch) per run, %d timed runs, %d PyTorch thread(s)%n",
-                CNN, n, BATCH, steps, repeats, threads);
+        System.out.printf("Benchmark: CNN %s, %d examples, batch %d, %d steps (1 epoch) per run, %d timed runs, %d PyTorch thread(s), "
+                + "memory format %s%n", CNN, n, BATCH, steps, repeats, threads, format);
         DJLEngine.engine(threads);
 
-        double rg = median(time(repeats, () -> trainer(UniformLossScale.paperDefault(), threads).train(train)), n, "DJLTrainer, RG U[0,1)");
-        double base = median(time(repeats, () -> trainer(ConstantLossScale.baseline(), threads).train(train)), n, "DJLTrainer, baseline");
-        float[] x = new float[n * 784];
+        double rg = median(time(repeats, () -> trainer(UniformLossScale.paperDefault(), threads, format).train(train)), n, "DJLTrainer, RG U[0,1)");
+        double base = median(time(repeats, () -> trainer(ConstantLossScale.baseline(), threads, format).train(train)), n, "DJLTrainer, baseline");
+        float[] nchw = new float[n * 784];
         FeatureConverter.Plan plan = IMAGES.plan(train.getFeatureIDMap());
-        plan.fill(train.getData(), x);
+        plan.fill(train.getData(), nchw);
+        float[] x = format.toStored(nchw, EXAMPLE);
         float[] y = new float[n];
         new LabelConverter().fillTargets(train.getData(), train.getOutputIDInfo(), y);
-        double bare = median(time(repeats, () -> bareLoop(x, y, n)), n, "bare DJL loop");
+        double bare = median(time(repeats, () -> bareLoop(x, y, n, format)), n, "bare DJL loop");
 
         System.out.printf("%nRG / baseline time ratio:            %.3f (1.0 = RG costs nothing)%n", base / rg);
         System.out.printf("DJLTrainer (baseline) / bare loop:   %.3f (time ratio; 1.0 = no overhead)%n", bare / base);
@@ -123,21 +128,21 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static DJLTrainer<Label> trainer(LossScale scale, int threads) {
+    private static DJLTrainer<Label> trainer(LossScale scale, int threads, MemoryFormat format) {
         return DJLTrainer.builder(CNN, IMAGES, new LabelConverter()).optLossScale(scale).optLearningRate(LEARNING_RATE)
                 .optMomentum(MOMENTUM).optBatchSize(BATCH).optLastBatch(LastBatch.KEEP) // the bare loop keeps the short last mini-batch too
-                .optEpochs(1).optSeed(1L).optDevice("cpu").optNumThreads(threads).build();
+                .optEpochs(1).optSeed(1L).optDevice("cpu").optNumThreads(threads).optMemoryFormat(format).build();
     }
 
-    /** One epoch of a plain DJL training loop on pre-built tensors. */
-    private static void bareLoop(float[] features, float[] labels, int n) {
+    /** One epoch of a plain DJL training loop on pre-built tensors (features in {@code format}'s stored order). */
+    private static void bareLoop(float[] features, float[] labels, int n, MemoryFormat format) {
         try (Model model = Model.newInstance("bare", Device.cpu(), DJLEngine.ENGINE_NAME)) {
             model.setBlock(CNN.newBlock(new long[]{1, 28, 28}, 10));
             Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(LEARNING_RATE)).optMomentum(MOMENTUM).build();
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 NDManager data = trainer.getManager().newSubManager();
-                NDArray x = data.create(features, new Shape(n, 1, 28, 28));
+                NDArray x = data.create(features, new Shape(format.storedShape(n, EXAMPLE)));
                 NDArray y = data.create(labels, new Shape(n)).toType(DataType.INT64, false);
                 long[] order = new long[n];
                 for (int i = 0; i < n; i++) {
@@ -153,7 +158,9 @@ public final class TrainingBenchmark {
                 for (int from = 0; from < n; from += BATCH) {
                     try (NDManager step = trainer.getManager().newSubManager()) {
                         NDArray index = step.create(Arrays.copyOfRange(order, from, Math.min(n, from + BATCH)));
-                        NDArray xb = x.get(index);
+                        NDArray stored = x.get(index);
+                        stored.attach(step);
+                        NDArray xb = format.toInput(stored, EXAMPLE);
                         xb.attach(step);
                         NDArray yb = y.get(index);
                         yb.attach(step);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.randomgradient.djl.LastBatch;
+import io.github.randomgradient.djl.MemoryFormat;
 
 import java.util.SplittableRandom;
 
@@ -106,21 +107,29 @@ public final class MiniBatches {
     /**
      * Gathers rows {@code order[lo, hi)} of the dataset tensors.
      * @param scope The step's manager; the results are attached to it.
-     * @param tensors The dataset tensors {@code [inputs, targets]} on device {@code d}.
+     * @param tensors The dataset tensors {@code [inputs, targets]} on device {@code d}, the inputs
+     *                in the stored order of {@code format} ({@link TensorData#toDevice}).
      * @param order The epoch's order.
      * @param lo The first position, inclusive.
      * @param hi The last position, exclusive.
      * @param d The device the tensors live on.
-     * @return {@code [inputs [hi-lo, ...], targets [hi-lo, ...]]}.
+     * @param exampleShape The logical shape of one input example.
+     * @param format The memory format of the network's input.
+     * @return {@code [inputs [hi-lo, ...exampleShape], targets [hi-lo, ...]]}, the inputs in
+     *         {@code format} (for images under {@link MemoryFormat#CHANNELS_LAST}: a channels-last
+     *         strided view of the contiguous {@code [hi-lo, H, W, C]} gather).
      */
-    public static NDArray[] gather(NDManager scope, NDArray[] tensors, int[] order, int lo, int hi, Device d) {
+    public static NDArray[] gather(NDManager scope, NDArray[] tensors, int[] order, int lo, int hi, Device d,
+                                   long[] exampleShape, MemoryFormat format) {
         long[] idx = new long[hi - lo];
         for (int i = lo; i < hi; i++) {
             idx[i - lo] = order[i];
         }
         NDArray index = scope.create(idx).toDevice(d, false);
         index.attach(scope);
-        NDArray x = tensors[0].get(index);
+        NDArray stored = tensors[0].get(index);
+        stored.attach(scope);
+        NDArray x = format.toInput(stored, exampleShape);
         x.attach(scope);
         NDArray y = tensors[1].get(index);
         y.attach(scope);

@@ -37,8 +37,10 @@ import java.util.Map;
  * The update is applied here, never through DJL's {@code Trainer.step()}: that method rejects a
  * first step whose gradients are all zero, which is a legal step when the loss scale is 0.
  * <p>
- * Host synchronisation: {@link #step} reads two small arrays back from the first device (the
- * reduced gradients' and the parameters' largest magnitudes); they are the only per-step reads here.
+ * Host synchronisation: {@link #step} reads two scalars back from the first device (the sum of
+ * every reduced gradient, before the update, and the sum of every parameter, after it; see
+ * {@link #firstNonFinite}); they are the only per-step reads here. The gradients are checked
+ * before the update so that a non-finite gradient changes no parameter (and no optimiser state).
  */
 public final class Parameters {
 
@@ -234,11 +236,55 @@ public final class Parameters {
     }
 
     /**
-     * Index of the first array holding a NaN or an infinity, with one read from the device.
+     * Index of the first array holding a NaN or an infinity.
+     * <p>
+     * The common case costs one fused reduction and one read: the sum of every element of every
+     * array ({@link #sumIsFinite}). A NaN or an infinity anywhere makes that sum NaN or infinite
+     * (IEEE arithmetic: {@code NaN + x = NaN}, {@code inf + finite = inf}, {@code inf + -inf = NaN}),
+     * so a finite sum proves every array finite. Only when the sum is not finite is each array
+     * checked on its own (its largest magnitude, one more read), which names the array, and which
+     * also tells a real NaN or infinity from a sum of finite values that overflowed float32 (every
+     * value huge, e.g. above {@code 3.4e38 / size}): the latter is not reported, so the result is
+     * exactly that of the per-array check.
      * @param arrays The arrays, on one device.
      * @return The index, or -1 if all are finite.
      */
     static int firstNonFinite(List<NDArray> arrays) {
+        if (arrays.isEmpty() || sumIsFinite(arrays)) {
+            return -1;
+        }
+        return firstNonFiniteEach(arrays);
+    }
+
+    /**
+     * Whether the sum of every element of {@code arrays} is finite: one concatenation of their
+     * flattened views, one sum, one read.
+     * @param arrays The arrays, on one device; at least one.
+     * @return False if any element is NaN or infinite, or if the finite elements' sum overflows.
+     */
+    static boolean sumIsFinite(List<NDArray> arrays) {
+        try (NDManager scope = arrays.get(0).getManager().newSubManager()) {
+            NDList flat = new NDList(arrays.size());
+            for (NDArray a : arrays) {
+                NDArray f = a.reshape(-1);
+                f.attach(scope);
+                flat.add(f);
+            }
+            NDArray all = flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat);
+            all.attach(scope);
+            NDArray sum = all.sum();
+            sum.attach(scope);
+            return Float.isFinite(sum.getFloat());
+        }
+    }
+
+    /**
+     * Index of the first array holding a NaN or an infinity, each array checked by its largest
+     * magnitude; one read from the device.
+     * @param arrays The arrays, on one device.
+     * @return The index, or -1 if all are finite.
+     */
+    static int firstNonFiniteEach(List<NDArray> arrays) {
         if (arrays.isEmpty()) {
             return -1;
         }

@@ -2,6 +2,7 @@ package io.github.randomgradient.djl.train;
 
 import io.github.randomgradient.djl.DivergencePolicy;
 import io.github.randomgradient.djl.LastBatch;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.optim.Schedule;
 import io.github.randomgradient.djl.optim.TorchOptimiser;
 import io.github.randomgradient.rg.LossScale;
@@ -25,9 +26,11 @@ import java.util.Objects;
  * @param evaluationsPerEpoch Evaluations of the held-out data per epoch, >= 1: after every
  *                            \( \lceil S/k \rceil \) of an epoch's {@code S} mini-batches and after its last
  *                            (see {@link TrainingLoop#evaluatesAfter}).
+ * @param memoryFormat       The memory format of image inputs, in training and in evaluation.
  */
 public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedule schedule, float learningRate, int epochs, int batchSize, LastBatch lastBatch,
-                          DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice, int evaluationsPerEpoch) {
+                          DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice, int evaluationsPerEpoch,
+                          MemoryFormat memoryFormat) {
 
     /**
      * Checks that nothing is missing (values were validated by the trainer's {@code postConfig}).
@@ -40,6 +43,7 @@ public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedul
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(lastBatch, "lastBatch");
         Objects.requireNonNull(divergencePolicy, "divergencePolicy");
+        Objects.requireNonNull(memoryFormat, "memoryFormat");
         if (epochs < 1 || batchSize < 1 || inferenceBatchSize < 1 || splitsPerDevice < 1 || evaluationsPerEpoch < 1) {
             throw new IllegalArgumentException("epochs, batchSize, inferenceBatchSize, splitsPerDevice and evaluationsPerEpoch must be >= 1, found "
                     + epochs + ", " + batchSize + ", " + inferenceBatchSize + ", " + splitsPerDevice + ", " + evaluationsPerEpoch);
@@ -47,7 +51,7 @@ public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedul
     }
 
     /**
-     * Settings that evaluate the held-out data once per epoch, at its end.
+     * Settings that evaluate the held-out data once per epoch, at its end, with contiguous (NCHW) image inputs.
      * @param lossScale          The loss scale.
      * @param optimiser          The update rule.
      * @param schedule           The learning-rate schedule.
@@ -62,6 +66,6 @@ public record RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedul
     public RunSettings(LossScale lossScale, TorchOptimiser optimiser, Schedule schedule, float learningRate, int epochs, int batchSize,
                        LastBatch lastBatch, DivergencePolicy divergencePolicy, int inferenceBatchSize, int splitsPerDevice) {
         this(lossScale, optimiser, schedule, learningRate, epochs, batchSize, lastBatch, divergencePolicy, inferenceBatchSize,
-                splitsPerDevice, 1);
+                splitsPerDevice, 1, MemoryFormat.CONTIGUOUS);
     }
 }

@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.history.Divergence;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +23,9 @@ import java.util.Map;
  * into its own replica's gradients, so that their sum ({@link ReplicaServer}) is the gradient of
  * \( u \cdot L \) on the whole mini-batch. No parameter changes here.
  * <p>
- * Host synchronisation: one read per split of its loss together with its logits' largest
- * magnitude (needed for the history and the divergence check), and one of its metric contribution.
+ * Host synchronisation: one read per split of its loss together with the sum of its logits
+ * (needed for the history and the divergence check; a NaN or an infinity makes the sum non-finite,
+ * and only then are the logits checked one by one), and one of its metric contribution.
  */
 final class Step {
 
@@ -47,15 +50,19 @@ final class Step {
     private final OutputConverter<?> outputConverter;
     private final Map<Device, NDArray[]> onDevice;
     private final NDManager manager;
+    private final long[] exampleShape;
+    private final MemoryFormat format;
 
     Step(Block block, Parameters parameters, Loss loss, OutputConverter<?> outputConverter, Map<Device, NDArray[]> onDevice,
-         NDManager manager) {
+         NDManager manager, long[] exampleShape, MemoryFormat format) {
         this.block = block;
         this.parameters = parameters;
         this.loss = loss;
         this.outputConverter = outputConverter;
         this.onDevice = onDevice;
         this.manager = manager;
+        this.exampleShape = exampleShape;
+        this.format = format;
     }
 
     /**
@@ -81,14 +88,14 @@ final class Step {
                 int lo = from + (int) ((long) size * p / parts);
                 int hi = from + (int) ((long) size * (p + 1) / parts);
                 Device d = parameters.device(p);
-                NDArray[] xy = MiniBatches.gather(scope, onDevice.get(d), order, lo, hi, d);
+                NDArray[] xy = MiniBatches.gather(scope, onDevice.get(d), order, lo, hi, d, exampleShape, format);
                 parameters.useReplica(p);
                 NDList predictions = forward(xy[0], hi - lo);
                 NDArray lossArray = loss.evaluate(new NDList(xy[1]), predictions);
-                // One read for the loss and the logits' largest magnitude (NaN if any logit is NaN).
+                // One read for the loss and the logits' sum (NaN or infinite if any logit is; see Parameters.firstNonFinite).
                 NDArray logits = predictions.singletonOrThrow();
-                NDArray largest = logits.abs().max();
-                NDArray both = NDArrays.stack(new NDList(lossArray, largest));
+                NDArray logitSum = logits.sum();
+                NDArray both = NDArrays.stack(new NDList(lossArray, logitSum));
                 both.attach(scope);
                 float[] read = both.toFloatArray();
                 double share = (double) (hi - lo) / size;
@@ -97,7 +104,8 @@ final class Step {
                 if (!Double.isFinite(partLoss)) {
                     return new Result(partLoss, 0, backward, Divergence.LOSS);
                 }
-                if (!Float.isFinite(read[1])) {
+                if (!Float.isFinite(read[1]) && Parameters.firstNonFiniteEach(List.of(logits)) >= 0) {
+                    // (a non-finite sum of finite logits, an overflow, is not a divergence)
                     return new Result(total, 0, backward, LOGITS);
                 }
                 double factor = u * share;

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.randomgradient.djl.MemoryFormat;
 import io.github.randomgradient.djl.convert.FeatureConverter;
 import io.github.randomgradient.djl.convert.OutputConverter;
 import io.github.randomgradient.images.DenseImageDataset;
@@ -102,18 +103,22 @@ public final class TensorData {
     }
 
     /**
-     * Copies the data to a device.
+     * Copies the data to a device, the inputs in the stored order of {@code format}
+     * ({@link MemoryFormat#storedShape}: {@code [size, H, W, C]} for images under
+     * {@link MemoryFormat#CHANNELS_LAST}, one reordered host copy when {@code C > 1}; else
+     * {@code [size, ...exampleShape]}). {@link MemoryFormat#toInput} turns a slice of them into the
+     * network's input.
      * @param manager The manager the tensors are attached to.
      * @param device The device.
      * @param exampleShape The shape of one input example.
+     * @param format The memory format of the network's input.
      * @param outputConverter Gives the target data type.
      * @return {@code [inputs, targets]}.
      */
-    public NDArray[] toDevice(NDManager manager, Device device, long[] exampleShape, OutputConverter<?> outputConverter) {
-        long[] shape = new long[exampleShape.length + 1];
-        shape[0] = size;
-        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-        NDArray x = manager.create(features, new Shape(shape)).toDevice(device, false);
+    public NDArray[] toDevice(NDManager manager, Device device, long[] exampleShape, MemoryFormat format,
+                              OutputConverter<?> outputConverter) {
+        long[] shape = format.storedShape(size, exampleShape);
+        NDArray x = manager.create(format.toStored(features, exampleShape), new Shape(shape)).toDevice(device, false);
         Shape targetShape = targetWidth == 1 ? new Shape(size) : new Shape(size, targetWidth);
         NDArray y = manager.create(targets, targetShape).toType(outputConverter.targetDataType(), false).toDevice(device, false);
         x.attach(manager);

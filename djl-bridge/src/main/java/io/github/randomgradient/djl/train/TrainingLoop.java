@@ -138,13 +138,15 @@ public final class TrainingLoop<T extends Output<T>> {
             Parameters parameters = new Parameters(block, manager, devices, settings.splitsPerDevice());
             Map<Device, NDArray[]> onDevice = new HashMap<>();
             for (Device d : devices) {
-                onDevice.computeIfAbsent(d, k -> train.toDevice(manager, k, exampleShape, outputConverter));
+                onDevice.computeIfAbsent(d, k -> train.toDevice(manager, k, exampleShape, settings.memoryFormat(), outputConverter));
             }
             NDArray[] trainTensors = onDevice.get(devices[0]);
-            NDArray[] heldOutTensors = heldOut == null ? null : heldOut.toDevice(manager, devices[0], exampleShape, outputConverter);
+            NDArray[] heldOutTensors = heldOut == null ? null : heldOut.toDevice(manager, devices[0], exampleShape, settings.memoryFormat(),
+                    outputConverter);
             Loss loss = outputConverter.loss();
             int heldOutSize = heldOut == null ? 0 : heldOut.size();
-            Step step = new Step(block, parameters, loss, outputConverter, onDevice, manager);
+            Step step = new Step(block, parameters, loss, outputConverter, onDevice, manager, exampleShape,
+                    settings.memoryFormat());
 
             int[] order = new int[n];
             for (int i = 0; i < n; i++) {
@@ -348,7 +350,9 @@ public final class TrainingLoop<T extends Output<T>> {
             for (int from = 0; from < size; from += batch) {
                 int to = Math.min(size, from + batch);
                 try (NDManager scope = outer.newSubManager()) {
-                    NDArray x = tensors[0].get(from + ":" + to);
+                    NDArray stored = tensors[0].get(from + ":" + to);
+                    stored.attach(scope);
+                    NDArray x = settings.memoryFormat().toInput(stored, exampleShape);
                     x.attach(scope);
                     NDList out = block.forward(store, new NDList(x), false);
                     out.attach(scope);

@@ -129,4 +129,67 @@ public class ParametersTest {
             assertArrayEquals(new float[]{-111, -222}, w.toFloatArray(), 0f);
         }
     }
+
+    /** Runs {@code action} under libtorch's profiler and returns how many ops named {@code op} ran. */
+    private static int opsRun(Runnable action, String op, java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path trace = dir.resolve("trace.json");
+        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+        try {
+            action.run();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+        }
+        String json = java.nio.file.Files.readString(trace);
+        return json.split("\"name\": ?\"" + java.util.regex.Pattern.quote(op) + "\"", -1).length - 1;
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    /**
+     * A healthy step checks the gradients and the parameters with one fused sum each: no per-array
+     * {@code abs}/{@code max} (the per-array check runs {@code abs} and {@code max} on each array of
+     * each group: 4 of each here).
+     */
+    @Test
+    public void aHealthyStepChecksWithOneSumPerGroupAndNoPerArrayOps() throws java.io.IOException {
+        Parameters p = new Parameters(block, manager, new Device[]{Device.cpu()}, 1);
+        backward(p, new float[]{1f});
+        String[] result = new String[1];
+        assertEquals(0, opsRun(() -> result[0] = p.step(server, 1.0), "aten::abs", tmp));
+        assertNull(result[0]);
+        backward(p, new float[]{1f});
+        // One concatenation (then one sum) of the gradients, one of the parameters.
+        assertEquals(2, opsRun(() -> p.step(server, 1.0), "aten::cat", tmp));
+    }
+
+    /** Each kind of non-finite value, in any array, is found and the right array is named. */
+    @Test
+    public void theFusedCheckFindsEachKindOfNonFiniteValueAndNamesItsArray() {
+        float[][] kinds = {{Float.NaN}, {Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY}};
+        for (float[] kind : kinds) {
+            for (int at = 0; at < 3; at++) {
+                java.util.List<NDArray> arrays = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    arrays.add(manager.create(i == at ? new float[][]{{1f, kind[0]}, {2f, 3f}} : new float[][]{{1f, 2f}, {3f, 4f}}));
+                }
+                assertEquals(at, Parameters.firstNonFinite(arrays), kind[0] + " in array " + at);
+            }
+        }
+        // +inf and -inf in different arrays sum to NaN: still found, the first one named.
+        assertEquals(1, Parameters.firstNonFinite(java.util.List.of(manager.create(new float[]{1f}),
+                manager.create(new float[]{Float.POSITIVE_INFINITY}), manager.create(new float[]{Float.NEGATIVE_INFINITY}))));
+        assertEquals(-1, Parameters.firstNonFinite(java.util.List.of(manager.create(new float[]{1f, -2f}), manager.create(new float[]{0f}))));
+    }
+
+    /**
+     * Finite values whose sum overflows float32 make the fused sum infinite; the per-array check
+     * that follows finds every value finite, so it is no divergence (as with the per-array check alone).
+     */
+    @Test
+    public void aSumOfFiniteValuesThatOverflowsIsNotReported() {
+        java.util.List<NDArray> huge = java.util.List.of(manager.create(new float[]{3e38f, 3e38f}), manager.create(new float[]{3e38f}));
+        org.junit.jupiter.api.Assertions.assertFalse(Parameters.sumIsFinite(huge), "the fused sum overflows");
+        assertEquals(-1, Parameters.firstNonFinite(huge));
+    }
 }
