@@ -243,14 +243,15 @@ public final class ExperimentCommand {
             if (cleared > 0) {
                 logger.info("deleted " + cleared + " half-written run(s); they run again");
             }
-            Set<PlannedRun> todo = new LinkedHashSet<>(outstanding(plan, output, train));
             List<RunFiles> runs = new ArrayList<>();
             for (String trainerName : experiment.getTrainers()) {
                 for (long seed : seeds) {
                     runs.add(RunFiles.of(output, trainerName, seed));
                 }
             }
+            // Before the outstanding runs are listed: runs to be retrained here are cleared by it.
             NumericOptions.resume(environmentChange, runs.stream().filter(RunFiles::isComplete).map(RunFiles::dir).toList(), output, out);
+            Set<PlannedRun> todo = new LinkedHashSet<>(outstanding(plan, output, train));
             logger.info("Training data: " + train.size() + " examples, test data: " + test.size() + " examples, labels "
                     + train.getOutputInfo().toReadableString());
 
