@@ -118,7 +118,8 @@ public final class Sweep implements Configurable {
     @Config(description = "Seed of the stratified validation split.")
     private long validationSeed = 1L;
 
-    @Config(description = "Test accuracy at which a run counts as converged, for 'epochs to target'.")
+    @Config(description = "Held-out accuracy at which a run counts as converged, for each run's epochsToTarget in report.json "
+            + "only; the verdicts' target is targetFraction of the tuned baseline's validation accuracy.")
     private double targetAccuracy = 0.80;
 
     @Config(description = "Directory for runs/ and report/.")
