@@ -248,6 +248,8 @@ public class SweepConfirmCliTest {
         double target = 0.95 * baseVal / TUNING.size();
         int rgFirst = 0;
         int baseFirst = 0;
+        int rgCensored = 0;
+        int baseCensored = 0;
         for (int i = 0; i < CONFIRM.size(); i++) {
             Path rg = runs.get(key("rg", chosen.get("rg"), CONFIRM.get(i)));
             Path base = runs.get(key("baseline", chosen.get("baseline"), CONFIRM.get(i)));
@@ -259,6 +261,8 @@ public class SweepConfirmCliTest {
             oscDiff[i] = oscillation(x[2]) - oscillation(y[2]);
             double tx = firstReach(x, target);
             double ty = firstReach(y, target);
+            rgCensored += Double.isInfinite(tx) ? 1 : 0;
+            baseCensored += Double.isInfinite(ty) ? 1 : 0;
             // Gehan: a run that never reaches the target is censored at its last step (both runs end at the same step).
             if (tx < ty) {
                 rgFirst++;
@@ -283,6 +287,19 @@ public class SweepConfirmCliTest {
         JsonNode faster = row(report, "FASTER", "optimiser steps", rgVsBase);
         assertEquals(rgFirst + baseFirst, faster.get("n").asInt(), faster.toString());
         assertTrue(faster.get("measure").asText().contains(String.format(java.util.Locale.ROOT, "(%.4f = 0.95 ×", target)), faster.toString());
+        // Runs that never reach the target are reported as censored, not given a number.
+        JsonNode timePairs = null;
+        for (JsonNode t : report.get("claims").get("timePairs")) {
+            if (t.get("comparison").asText().equals(rgVsBase)) {
+                timePairs = t;
+            }
+        }
+        assertTrue(timePairs != null, report.get("claims").toString());
+        assertEquals(CONFIRM.size(), timePairs.get("pairs").asInt());
+        assertEquals(rgCensored, timePairs.get("candidateCensored").asInt(), timePairs.toString());
+        assertEquals(baseCensored, timePairs.get("referenceCensored").asInt(), timePairs.toString());
+        assertEquals(rgFirst, timePairs.get("candidateFirst").asInt(), timePairs.toString());
+        assertEquals(baseFirst, timePairs.get("referenceFirst").asInt(), timePairs.toString());
         // Robustness: every tuning run trains normally on this data, so there is no discordant pair and no test.
         JsonNode robust = row(report, "MORE_ROBUST", "runs without", rgVsBase);
         assertEquals(0, robust.get("n").asInt());

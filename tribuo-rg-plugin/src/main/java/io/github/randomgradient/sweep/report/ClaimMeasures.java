@@ -70,6 +70,21 @@ public final class ClaimMeasures {
     public record ArmTime(String slice, String arm, int runs, int censored, double medianSteps, double medianSeconds) {}
 
     /**
+     * The pairs behind a time-to-target row: who reached the target first, and the censored runs (never reached it).
+     * @param comparison The comparison.
+     * @param pairs Pairs with both runs healthy and a validation curve.
+     * @param candidateCensored RG's runs among them that never reached the target.
+     * @param referenceCensored The reference's runs that never reached it.
+     * @param candidateFirst Pairs RG reached first.
+     * @param referenceFirst Pairs the reference reached first.
+     * @param tied Pairs that reached it at the same step.
+     * @param bothCensored Pairs in which neither reached it.
+     * @param unknown Pairs whose order censoring hides.
+     */
+    public record TimePairs(String comparison, int pairs, int candidateCensored, int referenceCensored, int candidateFirst,
+                            int referenceFirst, int tied, int bothCensored, int unknown) {}
+
+    /**
      * The shares behind a robustness row.
      * @param comparison The comparison.
      * @param pairs Cell × seed pairs with both runs published.
@@ -120,13 +135,14 @@ public final class ClaimMeasures {
      * @param stringentAlpha α/m, the level of intervals and detectable effects.
      * @param targets Each slice's validation target.
      * @param times Each compared arm's time to target.
+     * @param timePairs The pairs behind each time-to-target row, with their censored runs.
      * @param robustness The shares behind each robustness row.
      * @param notAProxy The oscillation's correlation with accuracy, per slice.
      * @param plans The planned power per comparison.
      * @param autoSeeds The auto confirm seed count, null unless chosen automatically.
      */
     public record Claims(double targetFraction, int tests, double stringentAlpha, List<Target> targets, List<ArmTime> times,
-                         List<RobustShares> robustness, List<NotAProxy> notAProxy, List<Plan> plans, AutoSeeds autoSeeds) {}
+                         List<TimePairs> timePairs, List<RobustShares> robustness, List<NotAProxy> notAProxy, List<Plan> plans, AutoSeeds autoSeeds) {}
 
     /**
      * A comparison the verdicts make.
@@ -173,9 +189,22 @@ public final class ClaimMeasures {
         List<ClaimVerdicts.Row> rows = ClaimVerdicts.holm(distinct(rows(tuningRuns, compareArms, compared, targets, design)),
                 ClaimVerdicts.ALPHA);
         List<ArmTime> times = new ArrayList<>();
+        List<TimePairs> timePairs = new ArrayList<>();
         List<RobustShares> robust = new ArrayList<>();
         if (compareArms != null) {
             for (Compared c : compared) {
+                Target target = target(targets, c.slice());
+                Optional<SweepResults.TunedArm> rg = arm(compareArms, c.slice(), c.candidate());
+                Optional<SweepResults.TunedArm> ref = arm(compareArms, c.slice(), c.reference());
+                if (target != null && rg.isPresent() && ref.isPresent()) {
+                    List<RunOutcome[]> curved = pairs(rg.get().runs(), ref.get().runs()).stream().filter(p -> curve(p[0]) && curve(p[1])).toList();
+                    List<TimeToTarget.Time> a = curved.stream().map(p -> time(p[0], target.target(), EvaluationPoint::step)).toList();
+                    List<TimeToTarget.Time> b = curved.stream().map(p -> time(p[1], target.target(), EvaluationPoint::step)).toList();
+                    TimeToTarget.Comparison t = TimeToTarget.compare(a, b);
+                    timePairs.add(new TimePairs(c.label(), curved.size(), (int) a.stream().filter(x -> !x.reached()).count(),
+                            (int) b.stream().filter(x -> !x.reached()).count(), t.candidateFirst(), t.referenceFirst(), t.tied(),
+                            t.bothCensored(), t.unknown()));
+                }
                 for (String label : List.of(c.candidate(), c.reference())) {
                     Target t = target(targets, c.slice());
                     if (t != null && times.stream().noneMatch(a -> a.slice().equals(c.slice()) && a.arm().equals(label))) {
@@ -196,7 +225,7 @@ public final class ClaimMeasures {
         for (Compared c : compared) {
             plan(tuned, c, plannedPairs, design).ifPresent(plans::add);
         }
-        return new Result(rows, new Claims(targetFraction, m, design.stringentAlpha(), targets, times, robust, proxies, plans, autoSeeds));
+        return new Result(rows, new Claims(targetFraction, m, design.stringentAlpha(), targets, times, timePairs, robust, proxies, plans, autoSeeds));
     }
 
     /**

@@ -151,7 +151,7 @@ final class SweepReportText {
                             + " (" + numbers + ").";
                 }
                 if (!Double.isFinite(row.detectable())) {
-                    return head + "not shown: with " + row.n() + " pairs no effect, however large, reaches significance at "
+                    return head + "not shown: with " + row.n() + (row.n() == 1 ? " pair" : " pairs") + " no effect, however large, reaches significance at "
                             + "α/m, so nothing can be excluded (" + numbers + ").";
                 }
                 return head + "not shown: an effect smaller than " + detectable(row).replace("±", "")
@@ -204,12 +204,18 @@ final class SweepReportText {
             if (t.runs() == 0) {
                 continue;
             }
-            out.add(String.format(Locale.ROOT, "Time to the target, %s%s: Kaplan–Meier median %s, %s; %d runs, %d censored "
+            out.add(String.format(Locale.ROOT, "Time to the target, %s%s: Kaplan–Meier median %s; %d runs, %d censored "
                     + "(never reached the target, counted as still short of it at their last evaluation)", t.arm(),
                     t.slice().isEmpty() ? "" : " (" + t.slice() + ")",
-                    Double.isNaN(t.medianSteps()) ? "not reached" : String.format(Locale.ROOT, "%.0f steps", t.medianSteps()),
-                    Double.isNaN(t.medianSeconds()) ? "not reached" : String.format(Locale.ROOT, "%.2f s", t.medianSeconds()),
+                    Double.isNaN(t.medianSteps()) ? "not reached (half the runs or more never reached the target)"
+                            : String.format(Locale.ROOT, "%.0f steps, %.2f s", t.medianSteps(), t.medianSeconds()),
                     t.runs(), t.censored()) + ".");
+        }
+        for (ClaimMeasures.TimePairs t : c.timePairs()) {
+            out.add(String.format(Locale.ROOT, "Who reached the target first, %s: RG in %d pairs, the reference in %d, tied %d, "
+                    + "neither %d, order hidden by censoring %d; censored runs: RG %d, reference %d of %d pairs.", t.comparison(),
+                    t.candidateFirst(), t.referenceFirst(), t.tied(), t.bothCensored(), t.unknown(), t.candidateCensored(),
+                    t.referenceCensored(), t.pairs()));
         }
         for (ClaimMeasures.RobustShares s : c.robustness()) {
             out.add(String.format(Locale.ROOT, "Robustness, %s: %s of RG's and %s of the reference's runs trained without collapse or "

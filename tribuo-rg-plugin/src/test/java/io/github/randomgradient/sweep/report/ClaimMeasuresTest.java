@@ -112,6 +112,10 @@ public class ClaimMeasuresTest {
         // Kaplan-Meier: 12 at risk at step 30, 9 reach it: S = 3/12 <= 1/2, so the median is 30 steps (3 s).
         assertEquals(30, baseTime.medianSteps(), 0.0);
         assertEquals(3.0, baseTime.medianSeconds(), 0.0);
+        ClaimMeasures.TimePairs timePairs = result.claims().timePairs().get(0);
+        assertEquals(List.of(12, 0, 3, 12, 0, 0, 0, 0), List.of(timePairs.pairs(), timePairs.candidateCensored(),
+                timePairs.referenceCensored(), timePairs.candidateFirst(), timePairs.referenceFirst(), timePairs.tied(),
+                timePairs.bothCensored(), timePairs.unknown()));
         ClaimMeasures.ArmTime rgTime = result.claims().times().stream().filter(t -> t.arm().equals(RG)).findFirst().orElseThrow();
         assertEquals(0, rgTime.censored());
         assertEquals(20, rgTime.medianSteps(), 0.0);
