@@ -218,4 +218,34 @@ public class ClaimMeasuresTest {
         assertTrue(capped.capBinds());
         assertTrue(capped.why().contains("the cap maxConfirmSeeds = 40 binds: the margin needs " + needed), capped.why());
     }
+
+    @Test
+    public void aReferenceWhoseTunedCellIsTheBaselinesRunsIsOneRowPerTestAndCountedOnceByHolm() {
+        List<RunOutcome> base = new ArrayList<>();
+        List<RunOutcome> rg = new ArrayList<>();
+        for (long s = 1; s <= SEEDS; s++) {
+            base.add(baseline("0.1", s, RunOutcome.OK));
+            rg.add(better("0.1", s));
+        }
+        List<RunOutcome> tuning = new ArrayList<>(base);
+        tuning.addAll(rg);
+        String lrMatched = "lr-matched(rg-uniform)";
+        // The lr-matched arm chose the baseline's runs (one set of runs, as the sweep plans a shared configuration).
+        List<SweepResults.TunedArm> arms = List.of(tuned(BASE, base), tuned(RG, rg), tuned(lrMatched, base));
+        List<ClaimMeasures.Compared> compared = List.of(new ClaimMeasures.Compared("", RG, BASE), new ClaimMeasures.Compared("", RG, lrMatched));
+        ClaimMeasures.Result result = ClaimMeasures.of(tuning, arms, arms, compared, 0.95, 0, null);
+        // Robustness differs (no tuning runs are labelled lr-matched here), every other test is the same runs: 5 merged rows
+        // plus 2 robustness rows.
+        assertEquals(7, result.rows().size(), result.rows().toString());
+        assertEquals(7, result.claims().tests());
+        ClaimVerdicts.Row acc = row(result.rows(), Claim.HIGHER_ACCURACY, ClaimMeasures.TEST_ACCURACY);
+        assertEquals("rg(rg-uniform) vs baseline (the same runs as: rg(rg-uniform) vs lr-matched(rg-uniform))", acc.comparison());
+        // Holm over the 5 tested rows: the two robustness rows have no discordant pair (every tuning run healthy; no
+        // lr-matched tuning runs), so no test, and do not count. Counted per comparison, the family would be 10.
+        long tested = result.rows().stream().filter(r -> !Double.isNaN(r.pValue())).count();
+        assertEquals(5, tested);
+        double[] raw = result.rows().stream().filter(r -> !Double.isNaN(r.pValue())).mapToDouble(ClaimVerdicts.Row::pValue).sorted().toArray();
+        assertEquals(Math.min(1, raw[0] * tested), result.rows().stream().filter(r -> r.pValue() == raw[0]).findFirst().orElseThrow()
+                .adjustedPValue(), 1e-15);
+    }
 }
