@@ -195,23 +195,167 @@ public class SweepConfirmCliTest {
             assertTrue(TUNING.contains(run.get("seed").asLong()), "the tuning record holds the tuning runs: " + run);
             assertEquals("ok", run.get("status").asText(), "every tuning run trains normally on this data: " + run);
         }
-        double sum = 0;
-        for (long seed : CONFIRM) {
-            sum += RunFiles.at(runs.get(key("rg", chosen.get("rg"), seed))).readEvaluation().accuracy()
-                    - RunFiles.at(runs.get(key("baseline", chosen.get("baseline"), seed))).readEvaluation().accuracy();
-        }
-        JsonNode accuracy = null;
-        for (JsonNode v : report.get("verdicts")) {
-            if (v.get("metric").asText().equals("ACCURACY") && v.get("reference").asText().equals("baseline")) {
-                accuracy = v;
-            }
-        }
-        assertTrue(accuracy != null, report.get("verdicts").toString());
-        assertEquals(2, accuracy.get("comparison").get("n").asInt());
-        assertEquals(sum / CONFIRM.size(), accuracy.get("comparison").get("meanDifference").asDouble(), 1e-9);
+        checkVerdictRows(report, runs, chosen);
         String md = Files.readString(out.resolve("report").resolve(SweepReport.MARKDOWN));
         assertTrue(md.contains("Verdicts (confirm stage, 2 fresh seeds)") && md.contains("Tuning stage: heatmaps"), md);
         assertTrue(r.out().contains("verdicts from the confirm stage (2 fresh seeds [101, 102])"), r.out());
+    }
+
+    /** A run's validation curve from its history.json: {steps, validation accuracies, validation losses}. */
+    static double[][] curve(Path dir) throws IOException {
+        JsonNode history = RunFiles.JSON.readTree(dir.resolve(RunFiles.HISTORY).toFile());
+        assertEquals("validation", history.get("heldOutData").asText(), "a sweep's held-out curve is the validation split's: " + dir);
+        JsonNode points = history.get("evaluations");
+        double[][] out = new double[3][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            out[0][i] = points.get(i).get("step").asDouble();
+            out[1][i] = points.get(i).get("heldOutMetric").asDouble();
+            out[2][i] = points.get(i).get("heldOutLoss").asDouble();
+        }
+        return out;
+    }
+
+    private static JsonNode row(JsonNode report, String claim, String measurePrefix, String comparisonPrefix) {
+        for (JsonNode v : report.get("verdicts")) {
+            if (v.get("claim").asText().equals(claim) && v.get("measure").asText().startsWith(measurePrefix)
+                    && v.get("comparison").asText().startsWith(comparisonPrefix)) {
+                return v;
+            }
+        }
+        throw new AssertionError("no " + claim + " row for " + measurePrefix + " in " + report.get("verdicts"));
+    }
+
+    /**
+     * report.json's verdict rows for RG against the baseline, recomputed here from the run directories (evaluation.json,
+     * history.json, sweep-run.json) by hand, with commons-math's t distribution for the p-values and Holm's step-down
+     * over the rows' raw p-values.
+     */
+    static void checkVerdictRows(JsonNode report, Map<Key, Path> runs, Map<String, Double> chosen) throws IOException {
+        String rgVsBase = "rg(rg-uniform) vs baseline";
+        JsonNode rows = report.get("verdicts");
+        int m = rows.size();
+        double a = 0.05 / m;
+        assertEquals(m, report.get("claims").get("tests").asInt());
+        // Higher accuracy: paired t-test on test accuracy over the confirm seeds (n = 2, 1 degree of freedom).
+        double[] diff = new double[CONFIRM.size()];
+        double[] areaDiff = new double[CONFIRM.size()];
+        double[] oscDiff = new double[CONFIRM.size()];
+        // The target: 0.95 x the baseline's chosen cell's mean validation accuracy over the tuning seeds.
+        double baseVal = 0;
+        for (long seed : TUNING) {
+            baseVal += RunExecutor.readRecord(runs.get(key("baseline", chosen.get("baseline"), seed))).validation().accuracy();
+        }
+        double target = 0.95 * baseVal / TUNING.size();
+        int rgFirst = 0;
+        int baseFirst = 0;
+        int rgCensored = 0;
+        int baseCensored = 0;
+        for (int i = 0; i < CONFIRM.size(); i++) {
+            Path rg = runs.get(key("rg", chosen.get("rg"), CONFIRM.get(i)));
+            Path base = runs.get(key("baseline", chosen.get("baseline"), CONFIRM.get(i)));
+            diff[i] = RunFiles.at(rg).readEvaluation().accuracy() - RunFiles.at(base).readEvaluation().accuracy();
+            double[][] x = curve(rg);
+            double[][] y = curve(base);
+            assertTrue(x[0].length >= 2, "evaluationsPerEpoch gives several validation points: " + x[0].length);
+            areaDiff[i] = area(x) - area(y);
+            oscDiff[i] = oscillation(x[2]) - oscillation(y[2]);
+            double tx = firstReach(x, target);
+            double ty = firstReach(y, target);
+            rgCensored += Double.isInfinite(tx) ? 1 : 0;
+            baseCensored += Double.isInfinite(ty) ? 1 : 0;
+            // Gehan: a run that never reaches the target is censored at its last step (both runs end at the same step).
+            if (tx < ty) {
+                rgFirst++;
+            } else if (ty < tx) {
+                baseFirst++;
+            }
+        }
+        JsonNode higher = row(report, "HIGHER_ACCURACY", "final test accuracy", rgVsBase);
+        assertEquals(mean(diff), higher.get("estimate").asDouble(), 1e-9);
+        assertEquals(2, higher.get("n").asInt());
+        if (sd(diff) > 0) {
+            double t = mean(diff) / (sd(diff) / Math.sqrt(2));
+            double p = 2 * new org.apache.commons.math3.distribution.TDistribution(null, 1).cumulativeProbability(-Math.abs(t));
+            assertEquals(p, higher.get("pValue").asDouble(), 1e-9);
+            assertEquals(io.github.randomgradient.report.stats.PowerAnalysis.minimumDetectableEffect(2, sd(diff), a, 0.8,
+                    io.github.randomgradient.report.stats.PowerAnalysis.Sides.TWO_SIDED), higher.get("detectable").asDouble(), 1e-9);
+        }
+        JsonNode area = row(report, "FASTER", "area under", rgVsBase);
+        assertEquals(mean(areaDiff), area.get("estimate").asDouble(), 1e-9);
+        JsonNode osc = row(report, "LESS_OSCILLATION", "oscillation", rgVsBase);
+        assertEquals(mean(oscDiff), osc.get("estimate").asDouble(), 1e-9);
+        JsonNode faster = row(report, "FASTER", "optimiser steps", rgVsBase);
+        assertEquals(rgFirst + baseFirst, faster.get("n").asInt(), faster.toString());
+        assertTrue(faster.get("measure").asText().contains(String.format(java.util.Locale.ROOT, "(%.4f = 0.95 ×", target)), faster.toString());
+        // Runs that never reach the target are reported as censored, not given a number.
+        JsonNode timePairs = null;
+        for (JsonNode t : report.get("claims").get("timePairs")) {
+            if (t.get("comparison").asText().equals(rgVsBase)) {
+                timePairs = t;
+            }
+        }
+        assertTrue(timePairs != null, report.get("claims").toString());
+        assertEquals(CONFIRM.size(), timePairs.get("pairs").asInt());
+        assertEquals(rgCensored, timePairs.get("candidateCensored").asInt(), timePairs.toString());
+        assertEquals(baseCensored, timePairs.get("referenceCensored").asInt(), timePairs.toString());
+        assertEquals(rgFirst, timePairs.get("candidateFirst").asInt(), timePairs.toString());
+        assertEquals(baseFirst, timePairs.get("referenceFirst").asInt(), timePairs.toString());
+        // Robustness: every tuning run trains normally on this data, so there is no discordant pair and no test.
+        JsonNode robust = row(report, "MORE_ROBUST", "runs without", rgVsBase);
+        assertEquals(0, robust.get("n").asInt());
+        assertTrue(robust.get("reason").asText().startsWith("no discordant pair"), robust.toString());
+        // Holm over the rows' raw p-values (rows without a test do not count).
+        List<double[]> tested = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            JsonNode p = rows.get(i).get("pValue");
+            if (p.isNumber() && !Double.isNaN(p.asDouble())) {
+                tested.add(new double[]{p.asDouble(), i});
+            }
+        }
+        tested.sort((u, v) -> Double.compare(u[0], v[0]));
+        double running = 0;
+        for (int k = 0; k < tested.size(); k++) {
+            running = Math.max(running, Math.min(1, (tested.size() - k) * tested.get(k)[0]));
+            assertEquals(running, rows.get((int) tested.get(k)[1]).get("adjustedPValue").asDouble(), 1e-12);
+        }
+    }
+
+    private static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double sd(double[] v) {
+        double mu = mean(v);
+        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mu) * (x - mu)).sum() / (v.length - 1));
+    }
+
+    private static double area(double[][] c) {
+        double s = 0;
+        for (int i = 1; i < c[0].length; i++) {
+            s += (c[0][i] - c[0][i - 1]) * (c[1][i] + c[1][i - 1]) / 2;
+        }
+        return s / (c[0][c[0].length - 1] - c[0][0]);
+    }
+
+    /** RMS over interior points of the distance beyond both neighbours (the residual from the running median of 3). */
+    private static double oscillation(double[] y) {
+        double s = 0;
+        for (int i = 1; i < y.length - 1; i++) {
+            double lo = Math.min(y[i - 1], y[i + 1]);
+            double hi = Math.max(y[i - 1], y[i + 1]);
+            double r = y[i] > hi ? y[i] - hi : y[i] < lo ? y[i] - lo : 0;
+            s += r * r;
+        }
+        return Math.sqrt(s / (y.length - 2));
+    }
+
+    private static double firstReach(double[][] c, double target) {
+        for (int i = 0; i < c[0].length; i++) {
+            if (c[1][i] >= target) {
+                return c[0][i];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     @Test
@@ -276,6 +420,52 @@ public class SweepConfirmCliTest {
         assertEquals(0, report.get("confirm").get("runs").size());
         assertFalse(Files.exists(partial.resolve(ConfirmCell.FILE)), "no cells are chosen from an incomplete tuning stage");
         assertTrue(Files.readString(partial.resolve("report").resolve(SweepReport.MARKDOWN)).contains("No verdict: the confirm stage has not run"));
+    }
+
+    @Test
+    @Order(5)
+    public void autoConfirmSeedsRunThePairsTheMarginNeedsCappedByMaxConfirmSeedsAndSaySo() throws IOException {
+        // The same tuning stage (same identities: adopted, not trained again); auto with a cap of 3 seeds from 101, so
+        // 101 and 102 are already done and at most one seed trains.
+        Path auto = variant("auto", "<property name=\"autoConfirmSeeds\" value=\"true\"/><property name=\"maxConfirmSeeds\" "
+                + "value=\"3\"/><property name=\"firstConfirmSeed\" value=\"101\"/>");
+        BadInputFixtures.Result r = sweep(auto, out, "--workers", "2");
+        assertEquals(0, r.status(), r.err());
+        JsonNode report = RunFiles.JSON.readTree(out.resolve("report").resolve(SweepReport.JSON).toFile());
+        JsonNode choice = report.get("claims").get("autoSeeds");
+        int chosen = choice.get("chosen").asInt();
+        // Recomputed: the tuned cells' paired test-accuracy differences over the tuning seeds, the pairs the 0.5 pp margin
+        // needs at 80% power one-sided at alpha / m, capped at 3.
+        Map<Key, Path> runs = runsByKey();
+        JsonNode tuned = report.get("tuned");
+        double rgLr = 0;
+        double baseLr = 0;
+        for (JsonNode t : tuned) {
+            if (t.get("arm").asText().equals("baseline")) {
+                baseLr = Double.parseDouble(t.get("learningRate").asText());
+            } else if (t.get("arm").asText().startsWith("rg(")) {
+                rgLr = Double.parseDouble(t.get("learningRate").asText());
+            }
+        }
+        double[] d = new double[TUNING.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = RunFiles.at(runs.get(key("rg", rgLr, TUNING.get(i)))).readEvaluation().accuracy()
+                    - RunFiles.at(runs.get(key("baseline", baseLr, TUNING.get(i)))).readEvaluation().accuracy();
+        }
+        int m = report.get("claims").get("tests").asInt();
+        int expected;
+        if (sd(d) > 0) {
+            int needed = io.github.randomgradient.report.stats.PowerAnalysis.nonInferiorityPairs(0.005, 0, sd(d), 0.05 / m, 0.8, 10_000).pairs();
+            expected = Math.max(2, Math.min(3, needed));
+            assertEquals(needed > 3, choice.get("capBinds").asBoolean(), choice.toString());
+        } else {
+            expected = 3;
+        }
+        assertEquals(expected, chosen, choice.toString());
+        assertEquals(chosen, report.get("confirm").get("seeds").size());
+        assertTrue(r.out().contains("stage 2 (confirm): " + choice.get("why").asText()), r.out());
+        assertTrue(r.out().indexOf(choice.get("why").asText()) < r.out().indexOf("Report: "), "said before stage 2 trains");
+        assertTrue(Files.readString(out.resolve("report").resolve(SweepReport.MARKDOWN)).contains(choice.get("why").asText()));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -257,8 +257,15 @@ public final class SweepCommand {
         SweepPlan confirmed;
         List<ConfirmCell> cells;
         try {
-            cells = SweepResults.of(plan, output).chosenCells();
-            confirmed = plan.withConfirmStage(cells);
+            SweepResults tuning = SweepResults.of(plan, output);
+            cells = tuning.chosenCells();
+            long[] seeds = plan.sweep().getConfirmSeeds();
+            if (plan.sweep().isAutoConfirmSeeds() && tuning.claims() != null && tuning.claims().autoSeeds() != null) {
+                // autoConfirmSeeds: the tuning stage's power analysis sets the count (the report repeats why).
+                out.println("stage 2 (confirm): " + tuning.claims().autoSeeds().why());
+                seeds = plan.sweep().confirmSeeds(tuning.claims().autoSeeds().chosen());
+            }
+            confirmed = plan.withConfirmStage(cells, seeds);
         } catch (SweepException e) {
             throw new CommandException(e.getMessage(), e);
         }
@@ -283,7 +290,7 @@ public final class SweepCommand {
         reportStrangers(output, all, out);
         SweepStages.Measured measured = stage1 != null ? stage1 : SweepStages.measured(output, all);
         out.printf("stage 2 (confirm): %d runs (%d chosen cells x %d fresh seeds), %d already done, %d to train, %s%n",
-                confirmed.confirmRuns().size(), cells.size(), plan.sweep().getConfirmSeeds().length,
+                confirmed.confirmRuns().size(), cells.size(), confirmed.confirmSeeds().length,
                 confirmed.confirmRuns().size() - todo.size(), todo.size(), measured.estimate(todo.size(), workers));
         if (!todo.isEmpty()) {
             try {

@@ -26,6 +26,9 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
     /** A run status: training ran but the model never learned beyond the majority class. */
     public static final String COLLAPSED = "collapsed";
 
+    /** The held-out data whose curves the collapse rule reads ({@link TrainingHistory#heldOutData()}). */
+    private static final java.util.Set<String> HELD_OUT_CURVES = java.util.Set.of("test", "validation");
+
     /**
      * Checks the record.
      * @throws NullPointerException If a field other than {@code history} is null.
@@ -68,7 +71,7 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
      * test accuracy or final loss is not finite. Collapsed: it predicts a single class (recall 1 for one
      * test class and 0 for every other), or its test accuracy never rose clearly above the test set's
      * majority-class share \( m \) (not necessarily \( 1/K \)): neither the final accuracy nor any epoch's
-     * test accuracy exceeded \( m + 3\sqrt{m(1-m)/n} \), three binomial standard errors over \( n \) test examples.
+     * held-out (test or validation) accuracy exceeded \( m + 3\sqrt{m(1-m)/n} \), three binomial standard errors over \( n \) test examples.
      * @return The failure, or empty for a healthy run.
      */
     public Optional<FailedRun> failure() {
@@ -106,7 +109,9 @@ public record LoadedRun(RunFiles files, RunRecord record, EvaluationRecord evalu
         double share = majority / total;
         double threshold = share + 3 * Math.sqrt(share * (1 - share) / total);
         double best = evaluation.accuracy();
-        if (history != null && "test".equals(history.heldOutData())) {
+        // The held-out curve counts when it is the test set or a validation split (stratified from the training data,
+        // so its majority share is the test set's up to rounding): a run that learned shows it on either.
+        if (history != null && HELD_OUT_CURVES.contains(history.heldOutData())) {
             for (EpochRecord e : history.epochs()) {
                 if (Double.isFinite(e.heldOutMetric())) {
                     best = Math.max(best, e.heldOutMetric());

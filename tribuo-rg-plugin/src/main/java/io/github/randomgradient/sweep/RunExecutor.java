@@ -161,8 +161,12 @@ public final class RunExecutor {
         long start = System.nanoTime();
         RunFiles files = RunFiles.at(tmp);
         try {
+            // A sweep's curves are validation curves (its targets are set on them); the test set is touched only for
+            // the final evaluation. An experiment's plan has no validation split and keeps the test curve.
+            boolean validation = data.validation() != null;
             Model<Label> model = trainer instanceof HeldOutEvaluatingTrainer
-                    ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(data.train(), data.test(), "test", Map.of())
+                    ? ((HeldOutEvaluatingTrainer<Label>) trainer).train(data.train(), validation ? data.validation() : data.test(),
+                            validation ? "validation" : "test", Map.of())
                     : trainer.train(data.train());
             double seconds = (System.nanoTime() - start) / 1e9;
             RunRecorder.record(files, run.armLabel(), run.seed(), model, data.test(), data.train().size(), seconds);

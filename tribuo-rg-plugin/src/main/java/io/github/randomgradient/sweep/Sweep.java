@@ -87,8 +87,24 @@ public final class Sweep implements Configurable {
     @Config(description = "The first seed of confirmSeedCount; default: one more than the largest tuning seed.")
     private long firstConfirmSeed = NO_FIRST_SEED;
 
+    @Config(description = "Choose the confirm stage's seed count from the tuning stage: enough pairs for 80% power at the "
+            + "non-inferiority margin (PowerAnalysis), capped by maxConfirmSeeds; seeds firstConfirmSeed, firstConfirmSeed + 1, ...")
+    private boolean autoConfirmSeeds = false;
+
+    @Config(description = "The most confirm seeds autoConfirmSeeds may choose (the report says when the cap binds).")
+    private int maxConfirmSeeds = 40;
+
     @Config(description = "Epochs per run, overriding the base trainer's; 0 keeps it.")
     private int epochs = 0;
+
+    @Config(description = "Evaluations of the validation split per epoch (the trainer's evaluationsPerEpoch, overriding it in "
+            + "every run; part of each run's identity), from which the validation curves, times to target, areas and "
+            + "oscillations are measured; 0 keeps the trainer's.")
+    private int evaluationsPerEpoch = 4;
+
+    @Config(description = "The validation target of 'faster convergence', as a fraction of the tuned baseline's mean final "
+            + "validation accuracy in the tuning stage, in (0, 1].")
+    private double targetFraction = 0.95;
 
     @Config(mandatory = true, description = "Component name of the training data source.")
     private String trainSource;
@@ -102,7 +118,8 @@ public final class Sweep implements Configurable {
     @Config(description = "Seed of the stratified validation split.")
     private long validationSeed = 1L;
 
-    @Config(description = "Test accuracy at which a run counts as converged, for 'epochs to target'.")
+    @Config(description = "Held-out accuracy at which a run counts as converged, for each run's epochsToTarget in report.json "
+            + "only; the verdicts' target is targetFraction of the tuned baseline's validation accuracy.")
     private double targetAccuracy = 0.80;
 
     @Config(description = "Directory for runs/ and report/.")
@@ -147,6 +164,13 @@ public final class Sweep implements Configurable {
         if (!(validationFraction > 0 && validationFraction <= 0.5)) {
             throw new PropertyException("", "validationFraction", "validationFraction must be in (0, 0.5], found " + validationFraction);
         }
+        if (evaluationsPerEpoch < 0) {
+            throw new PropertyException("", "evaluationsPerEpoch", "evaluationsPerEpoch must be >= 0 (0 keeps the trainer's), found "
+                    + evaluationsPerEpoch);
+        }
+        if (!(targetFraction > 0 && targetFraction <= 1)) {
+            throw new PropertyException("", "targetFraction", "targetFraction must be in (0, 1], found " + targetFraction);
+        }
         if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) {
             throw new PropertyException("", "targetAccuracy", "targetAccuracy must be in [0, 1], found " + targetAccuracy);
         }
@@ -164,12 +188,23 @@ public final class Sweep implements Configurable {
             throw new PropertyException("", "confirmSeedCount", "give the confirm stage's seeds either as confirmSeeds "
                     + Arrays.toString(confirmSeeds) + " or as confirmSeedCount " + confirmSeedCount + ", not both");
         }
-        if (confirmSeedCount == 0 && firstConfirmSeed != NO_FIRST_SEED) {
+        if (maxConfirmSeeds < 2) {
+            throw new PropertyException("", "maxConfirmSeeds", "maxConfirmSeeds must be >= 2 (a paired test needs 2 pairs), found "
+                    + maxConfirmSeeds);
+        }
+        if (autoConfirmSeeds && (confirmSeedCount > 0 || confirmSeeds.length > 0)) {
+            throw new PropertyException("", "autoConfirmSeeds", "autoConfirmSeeds chooses the confirm seed count itself: remove "
+                    + (confirmSeedCount > 0 ? "confirmSeedCount " + confirmSeedCount : "confirmSeeds " + Arrays.toString(confirmSeeds))
+                    + ", or set autoConfirmSeeds to false");
+        }
+        if (confirmSeedCount == 0 && !autoConfirmSeeds && firstConfirmSeed != NO_FIRST_SEED) {
             throw new PropertyException("", "firstConfirmSeed", "firstConfirmSeed " + firstConfirmSeed + " is the first seed of "
                     + "confirmSeedCount, which is not given: set confirmSeedCount, or list confirmSeeds instead");
         }
         long[] out = confirmSeeds.clone();
-        if (confirmSeedCount > 0) {
+        int count = autoConfirmSeeds ? maxConfirmSeeds : confirmSeedCount;
+        if (count > 0) {
+            int confirmSeedCount = count;
             long first = firstConfirmSeed != NO_FIRST_SEED ? firstConfirmSeed
                     : Arrays.stream(seeds).max().orElse(0L) + 1;
             if (first > Long.MAX_VALUE - (confirmSeedCount - 1)) {
@@ -187,10 +222,10 @@ public final class Sweep implements Configurable {
         Set<Long> tuning = Arrays.stream(seeds).boxed().collect(Collectors.toSet());
         List<Long> overlap = Arrays.stream(out).filter(tuning::contains).boxed().toList();
         if (!overlap.isEmpty()) {
-            String field = confirmSeedCount > 0 ? "confirmSeedCount" : "confirmSeeds";
+            String field = autoConfirmSeeds ? "autoConfirmSeeds" : confirmSeedCount > 0 ? "confirmSeedCount" : "confirmSeeds";
             throw new PropertyException("", field, "the confirm stage's seeds must be fresh, but " + overlap + " "
                     + (overlap.size() == 1 ? "is" : "are") + " also in seeds " + Arrays.toString(seeds) + " (the tuning seeds): a seed "
-                    + "that chose a cell would also confirm it; use seeds the tuning stage does not" + (confirmSeedCount > 0
+                    + "that chose a cell would also confirm it; use seeds the tuning stage does not" + (count > 0
                     ? " (set firstConfirmSeed above " + Arrays.stream(seeds).max().orElse(0L) + ")" : ""));
         }
         return out;
@@ -233,6 +268,37 @@ public final class Sweep implements Configurable {
      */
     public long[] getConfirmSeeds() {
         return resolvedConfirmSeeds.clone();
+    }
+
+    /**
+     * The first {@code count} seeds of the confirm stage (all of {@link #getConfirmSeeds()} when it holds fewer): with
+     * {@code autoConfirmSeeds}, {@link #getConfirmSeeds()} lists {@code maxConfirmSeeds} candidates and the tuning
+     * stage's power analysis chooses how many of them run.
+     * @param count The number of seeds, at least 0.
+     * @return The seeds.
+     */
+    public long[] confirmSeeds(int count) {
+        return Arrays.copyOf(resolvedConfirmSeeds, Math.min(Math.max(count, 0), resolvedConfirmSeeds.length));
+    }
+
+    /** @return True if the confirm stage's seed count is chosen by the tuning stage's power analysis. */
+    public boolean isAutoConfirmSeeds() {
+        return autoConfirmSeeds;
+    }
+
+    /** @return The most confirm seeds {@code autoConfirmSeeds} may choose. */
+    public int getMaxConfirmSeeds() {
+        return maxConfirmSeeds;
+    }
+
+    /** @return Validation evaluations per epoch the runs are given, 0 to keep the trainer's. */
+    public int getEvaluationsPerEpoch() {
+        return evaluationsPerEpoch;
+    }
+
+    /** @return The validation target of "faster", as a fraction of the tuned baseline's mean final validation accuracy. */
+    public double getTargetFraction() {
+        return targetFraction;
     }
 
     /** @return True if the sweep has a confirm stage (confirm seeds given). */

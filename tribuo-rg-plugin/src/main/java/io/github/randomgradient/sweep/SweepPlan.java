@@ -59,9 +59,11 @@ public final class SweepPlan implements RunPlan {
     private final Map<String, String> identityExtras;
     private final List<PlannedRun> confirmRoles;
     private final List<PlannedRun> confirmRuns;
+    private final long[] plannedConfirmSeeds;
 
     private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles, List<String> notes, String dataKey,
-                      Map<String, String> identityExtras, List<PlannedRun> confirmRoles) {
+                      Map<String, String> identityExtras, List<PlannedRun> confirmRoles, long[] plannedConfirmSeeds) {
+        this.plannedConfirmSeeds = plannedConfirmSeeds.clone();
         this.identityExtras = Map.copyOf(identityExtras);
         this.sweepName = sweepName;
         this.notes = notes;
@@ -117,6 +119,8 @@ public final class SweepPlan implements RunPlan {
         ConfigurationData base = component(cm, sweep.getTrainer(), "trainer", Trainer.class);
         Class<?> trainerClass = classOf(base.getClassName());
         Map<String, List<String>> axes = sweep.declaredAxes();
+        // A trainer that evaluates its held-out data during training gets the sweep's evaluationsPerEpoch.
+        boolean evaluates = sweep.getEvaluationsPerEpoch() > 0 && hasConfigField(trainerClass, "evaluationsPerEpoch");
         for (String field : axes.keySet()) {
             if (!hasConfigField(trainerClass, field)) {
                 throw new SweepException("sweep '" + sweepName + "': axis " + field + " is not a @Config field of trainer '"
@@ -172,7 +176,7 @@ public final class SweepPlan implements RunPlan {
                 throw new SweepException("sweep '" + sweepName + "': learningRate value '" + lrText + "' is not a number");
             }
             // The grid point as the trainer converts it (OLCUT parses every value; postConfig validates it).
-            Configured referenceRun = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep),
+            Configured referenceRun = configure(cm, sweepName, base, overrides(written, baselineScale, null, seeds[0], sweep, evaluates),
                     PlannedRun.BASELINE, dataKey, identityExtras);
             Map<String, String> reference = referenceRun.config();
             Map<String, String> point = new LinkedHashMap<>();
@@ -206,7 +210,7 @@ public final class SweepPlan implements RunPlan {
             }
             for (String[] arm : arms) {
                 for (long seed : seeds) {
-                    Map<String, String> overrides = overrides(point, arm[2], arm[3], seed, sweep);
+                    Map<String, String> overrides = overrides(point, arm[2], arm[3], seed, sweep, evaluates);
                     Configured run = configure(cm, sweepName, base, overrides, arm[0], dataKey, identityExtras);
                     LossScale scale = lossScale(cm, arm[2], sweepName, "lossScale");
                     roles.add(new PlannedRun(run.id(), arm[0], arm[1], Map.copyOf(point), Collections.unmodifiableMap(overrides), seed,
@@ -216,7 +220,7 @@ public final class SweepPlan implements RunPlan {
             }
         }
         checkDirNames(roles);
-        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes), dataKey, identityExtras, List.of());
+        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes), dataKey, identityExtras, List.of(), sweep.getConfirmSeeds());
     }
 
     private static void checkDirNames(List<PlannedRun> roles) {
@@ -242,6 +246,33 @@ public final class SweepPlan implements RunPlan {
      *                        (the sweep was edited since the cells were chosen).
      */
     public SweepPlan withConfirmStage(List<ConfirmCell> cells) {
+        return withConfirmStage(cells, sweep.getConfirmSeeds());
+    }
+
+    /**
+     * The confirm stage's seeds: those {@link #withConfirmStage(List, long[])} planned, else the sweep's
+     * ({@link Sweep#getConfirmSeeds()}: with {@code autoConfirmSeeds}, every candidate up to {@code maxConfirmSeeds}).
+     * @return The seeds.
+     */
+    public long[] confirmSeeds() {
+        return plannedConfirmSeeds.clone();
+    }
+
+    /**
+     * The plan with its confirm stage run with the given seeds, e.g. the first of the sweep's confirm seeds that
+     * {@code autoConfirmSeeds} chose ({@link Sweep#confirmSeeds(int)}).
+     * @param cells Each arm's chosen cell.
+     * @param confirmSeeds The seeds, a prefix of {@link Sweep#getConfirmSeeds()}.
+     * @return The plan with its confirm stage.
+     * @throws SweepException As {@link #withConfirmStage(List)}, or if a seed is not one of the sweep's confirm seeds.
+     */
+    public SweepPlan withConfirmStage(List<ConfirmCell> cells, long[] confirmSeeds) {
+        java.util.Set<Long> allowed = java.util.Arrays.stream(sweep.getConfirmSeeds()).boxed().collect(java.util.stream.Collectors.toSet());
+        for (long seed : confirmSeeds) {
+            if (!allowed.contains(seed)) {
+                throw new SweepException("sweep '" + sweepName + "': confirm seed " + seed + " is not one of its confirm seeds");
+            }
+        }
         if (!sweep.hasConfirmStage()) {
             throw new SweepException("sweep '" + sweepName + "' has no confirm stage: set confirmSeeds or confirmSeedCount");
         }
@@ -250,7 +281,7 @@ public final class SweepPlan implements RunPlan {
         for (ConfirmCell cell : cells) {
             PlannedRun template = roles.stream().filter(cell::holds).findFirst().orElseThrow(() -> new SweepException("sweep '"
                     + sweepName + "' has no cell " + cell + " to confirm (was the sweep file edited while it ran? rerun the sweep)"));
-            for (long seed : sweep.getConfirmSeeds()) {
+            for (long seed : confirmSeeds) {
                 Map<String, String> overrides = new LinkedHashMap<>(template.overrides());
                 overrides.put("seed", Long.toString(seed));
                 Configured run = configure(cm, sweepName, base, overrides, template.arm(), dataKey, identityExtras);
@@ -263,11 +294,15 @@ public final class SweepPlan implements RunPlan {
         List<PlannedRun> all = new ArrayList<>(roles);
         all.addAll(confirm);
         checkDirNames(all);
-        return new SweepPlan(sweepName, sweep, cm, roles, notes, dataKey, identityExtras, Collections.unmodifiableList(confirm));
+        return new SweepPlan(sweepName, sweep, cm, roles, notes, dataKey, identityExtras, Collections.unmodifiableList(confirm), confirmSeeds);
     }
 
-    /** The trainer fields a run sets: the grid point, its loss scale, its learning rate if not the grid's, seed and epochs. */
-    private static Map<String, String> overrides(Map<String, String> point, String lossScale, String learningRate, long seed, Sweep sweep) {
+    /**
+     * The trainer fields a run sets: the grid point, its loss scale, its learning rate if not the grid's, seed, epochs and
+     * (for a trainer with the field) evaluations per epoch.
+     */
+    private static Map<String, String> overrides(Map<String, String> point, String lossScale, String learningRate, long seed, Sweep sweep,
+                                                 boolean evaluates) {
         Map<String, String> overrides = new LinkedHashMap<>(point);
         overrides.put("lossScale", lossScale);
         if (learningRate != null) {
@@ -276,6 +311,9 @@ public final class SweepPlan implements RunPlan {
         overrides.put("seed", Long.toString(seed));
         if (sweep.getEpochs() > 0) {
             overrides.put("epochs", Integer.toString(sweep.getEpochs()));
+        }
+        if (evaluates) {
+            overrides.put("evaluationsPerEpoch", Integer.toString(sweep.getEvaluationsPerEpoch()));
         }
         return overrides;
     }

@@ -134,8 +134,10 @@ public final class SweepStages {
                         + "cell is chosen on the validation split", tuning, plan.sweep().getSeeds().length, tuningDone, tuning - tuningDone,
                 measured.estimate(tuning - tuningDone, workers));
         String second = String.format(Locale.ROOT, "stage 2 (confirm): at most %d runs (%d arms' chosen cells x %d fresh seeds %s), "
-                        + "planned once stage 1 is done, %s; the verdicts come from these runs only", arms * confirm.length, arms,
-                confirm.length, seedList(confirm), measured.estimate(arms * confirm.length, workers));
+                        + "planned once stage 1 is done, %s; the verdicts come from these runs only%s", arms * confirm.length, arms,
+                confirm.length, seedList(confirm), measured.estimate(arms * confirm.length, workers), plan.sweep().isAutoConfirmSeeds()
+                        ? " (autoConfirmSeeds: stage 1's power analysis chooses how many seeds, at most maxConfirmSeeds = "
+                        + confirm.length + ")" : "");
         return List.of(first, second);
     }
 

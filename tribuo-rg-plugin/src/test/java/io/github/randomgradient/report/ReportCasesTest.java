@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -312,5 +313,27 @@ public class ReportCasesTest {
         Verdict v = report.data().verdicts().get(0);
         assertEquals(SeedComparison.Outcome.TOO_FEW_SEEDS, v.comparison().outcome());
         assertTrue(v.sentence().contains("; 2 of 3 linear-rg seeds collapsed (seeds 2, 3) and are left out"), v.sentence());
+    }
+
+    @Test
+    public void aValidationCurveThatRoseClearlyShowsTheRunLearnedAsATestCurveDoes(@TempDir Path dir) {
+        // Final test accuracy at the majority share, but the held-out curve at 0.9 in every epoch: a sweep's run, whose
+        // curve is the validation split's, learned; a curve of unknown data ("") does not count.
+        Map<String, Boolean> collapsed = new LinkedHashMap<>();
+        for (String heldOut : List.of("validation", "test", "")) {
+            Path sub = dir.resolve(heldOut.isEmpty() ? "unknown" : heldOut);
+            List<RunFiles> runs = new ArrayList<>();
+            for (long seed : new long[]{1, 2}) {
+                runs.add(RunFixtures.writeRun(sub, BASELINE, seed));
+            }
+            runs.add(RunFixtures.writeRun(sub, RG, 1));
+            TrainingHistory rose = new TrainingHistory("accuracy", heldOut, RunFixtures.history(RG, 2).epochs().stream()
+                    .map(e -> new EpochRecord(e.epoch(), e.steps(), 0.3, 0.9, 0.3, 0.9, 0.01, 0.05, e.stepLosses())).toList(), null);
+            runs.add(RunFixtures.withAccuracy(RunFixtures.writeRun(sub, RG, 2, RunFixtures.optimiser(RG, 2), RunRecord.COMPLETE,
+                    rose), 0.5));
+            collapsed.put(heldOut, ComparisonReport.build(runs, RG_VS_BASELINE).data().failedRuns().stream()
+                    .anyMatch(f -> f.seed() == 2 && f.status().equals(LoadedRun.COLLAPSED)));
+        }
+        assertEquals(Map.of("validation", false, "test", false, "", true), collapsed);
     }
 }

@@ -105,4 +105,32 @@ public class ConfirmSeedsTest {
         assertEquals(List.of("[1, 2, 3]", "[101 .. 140]"), List.of(SweepStages.seedList(new long[]{1, 2, 3}),
                 SweepStages.seedList(java.util.stream.LongStream.rangeClosed(101, 140).toArray())));
     }
+
+    @Test
+    public void autoConfirmSeedsListTheCandidatesUpToTheCapAndRunAPrefix() {
+        Sweep s = sweep(new long[]{1, 2}, Map.of("autoConfirmSeeds", new SimpleProperty("true"), "maxConfirmSeeds", new SimpleProperty("5")));
+        assertTrue(s.hasConfirmStage());
+        assertTrue(s.isAutoConfirmSeeds());
+        assertArrayEquals(new long[]{3, 4, 5, 6, 7}, s.getConfirmSeeds());
+        assertArrayEquals(new long[]{3, 4, 5}, s.confirmSeeds(3));
+        assertArrayEquals(new long[]{3, 4, 5, 6, 7}, s.confirmSeeds(9));
+        Sweep defaults = sweep(new long[]{1, 2}, Map.of("autoConfirmSeeds", new SimpleProperty("true")));
+        assertEquals(40, defaults.getConfirmSeeds().length);
+        assertEquals(4, defaults.getEvaluationsPerEpoch());
+        assertEquals(0.95, defaults.getTargetFraction(), 0.0);
+    }
+
+    @Test
+    public void autoConfirmSeedsAndTheNewFieldsRefuseBadValuesNamingTheField() {
+        assertTrue(refusal(new long[]{1, 2}, Map.of("autoConfirmSeeds", new SimpleProperty("true"), "confirmSeeds", list(101)))
+                .startsWith("autoConfirmSeeds: autoConfirmSeeds chooses the confirm seed count itself: remove confirmSeeds [101]"));
+        assertTrue(refusal(new long[]{1, 2}, Map.of("autoConfirmSeeds", new SimpleProperty("true"), "firstConfirmSeed", new SimpleProperty("2")))
+                .startsWith("autoConfirmSeeds: the confirm stage's seeds must be fresh, but [2] is also in seeds [1, 2]"));
+        assertTrue(refusal(new long[]{1, 2}, Map.of("maxConfirmSeeds", new SimpleProperty("1")))
+                .startsWith("maxConfirmSeeds: maxConfirmSeeds must be >= 2"));
+        assertEquals("targetFraction: targetFraction must be in (0, 1], found 1.5",
+                refusal(new long[]{1, 2}, Map.of("targetFraction", new SimpleProperty("1.5"))));
+        assertEquals("evaluationsPerEpoch: evaluationsPerEpoch must be >= 0 (0 keeps the trainer's), found -1",
+                refusal(new long[]{1, 2}, Map.of("evaluationsPerEpoch", new SimpleProperty("-1"))));
+    }
 }

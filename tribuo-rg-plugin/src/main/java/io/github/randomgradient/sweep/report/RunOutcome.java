@@ -1,6 +1,7 @@
 package io.github.randomgradient.sweep.report;
 
 import io.github.randomgradient.history.EpochRecord;
+import io.github.randomgradient.history.EvaluationPoint;
 import io.github.randomgradient.history.TrainingHistory;
 import io.github.randomgradient.run.FailedRun;
 import io.github.randomgradient.run.LoadedRun;
@@ -28,18 +29,52 @@ import java.util.Map;
  * @param status {@link #OK}, {@link #DIVERGED}, {@link #COLLAPSED} or {@link #MISSING}.
  * @param testAccuracy Final test accuracy.
  * @param validationAccuracy Final accuracy on the validation split (used for tuning only).
- * @param epoch1Accuracy Test accuracy after epoch 1 (NaN if not recorded).
- * @param epochsToTarget The first epoch whose test accuracy reached the target; epochs + 1 if none did (censored).
+ * @param epoch1Accuracy Held-out accuracy after epoch 1 (NaN if not recorded).
+ * @param epochsToTarget The first epoch whose held-out accuracy reached the target accuracy; epochs + 1 if none did
+ *                       (censored). Kept for {@link Metric}; the verdicts measure time to target in steps ({@link ClaimMeasures}).
  * @param reachedTarget Did the run reach the target?
  * @param oscillation The mean absolute change between consecutive mini-batch losses (NaN if not recorded).
- * @param curve Test accuracy per epoch.
+ * @param curve Held-out accuracy per epoch ({@link #heldOutData()}: the validation split in a sweep).
  * @param testExamples The test set's size, so accuracies on it are compared as exact counts; 0 if unknown.
  * @param validationExamples The validation split's size; 0 if unknown.
+ * @param evaluations The run's held-out curve at a finer grain than an epoch ({@link TrainingHistory#evaluations()}):
+ *                    in a sweep, the validation split evaluated {@code evaluationsPerEpoch} times an epoch; empty if
+ *                    the trainer records none.
+ * @param heldOutData What {@link #evaluations()} and {@link #curve()} were measured on ({@code validation} in a sweep,
+ *                    {@code test} for runs from before sweeps evaluated the validation split), empty if unknown.
  */
 public record RunOutcome(String arm, String armLabel, String rgScale, Map<String, String> grid, long seed, String trainedLearningRate, String runDir,
                          String status, double testAccuracy, double validationAccuracy, double epoch1Accuracy,
                          double epochsToTarget, boolean reachedTarget, double oscillation, List<Double> curve,
-                         long testExamples, long validationExamples) {
+                         long testExamples, long validationExamples, List<EvaluationPoint> evaluations, String heldOutData) {
+
+    /**
+     * An outcome without a fine-grained held-out curve.
+     * @param arm The arm.
+     * @param armLabel The arm's label.
+     * @param rgScale The RG scale.
+     * @param grid The grid point.
+     * @param seed The seed.
+     * @param trainedLearningRate The trained learning rate.
+     * @param runDir The run directory's name.
+     * @param status The status.
+     * @param testAccuracy Final test accuracy.
+     * @param validationAccuracy Final validation accuracy.
+     * @param epoch1Accuracy Held-out accuracy after epoch 1.
+     * @param epochsToTarget Epochs to target.
+     * @param reachedTarget Reached the target?
+     * @param oscillation Mean absolute mini-batch loss change.
+     * @param curve Held-out accuracy per epoch.
+     * @param testExamples Test set size.
+     * @param validationExamples Validation split size.
+     */
+    public RunOutcome(String arm, String armLabel, String rgScale, Map<String, String> grid, long seed, String trainedLearningRate,
+                      String runDir, String status, double testAccuracy, double validationAccuracy, double epoch1Accuracy,
+                      double epochsToTarget, boolean reachedTarget, double oscillation, List<Double> curve, long testExamples,
+                      long validationExamples) {
+        this(arm, armLabel, rgScale, grid, seed, trainedLearningRate, runDir, status, testAccuracy, validationAccuracy, epoch1Accuracy,
+                epochsToTarget, reachedTarget, oscillation, curve, testExamples, validationExamples, List.of(), "");
+    }
 
     /** A run that trained to the end and did not collapse. */
     public static final String OK = "ok";
@@ -73,13 +108,13 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
         String trainedLr = role.overrides().getOrDefault("learningRate", "base");
         if (!RunExecutor.isDone(output, role)) {
             return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), MISSING,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, List.of(), 0, 0);
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Double.NaN, List.of(), 0, 0, List.of(), "");
         }
         Path dir = RunExecutor.runDir(output, role);
         SweepRunRecord sweepRun = RunExecutor.readRecord(dir);
         if (sweepRun.divergence() != null) {
             return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), DIVERGED,
-                    Double.NaN, Double.NaN, Double.NaN, epochs + 1, false, Double.NaN, List.of(), 0, 0);
+                    Double.NaN, Double.NaN, Double.NaN, epochs + 1, false, Double.NaN, List.of(), 0, 0, List.of(), "");
         }
         LoadedRun run;
         try {
@@ -101,7 +136,8 @@ public record RunOutcome(String arm, String armLabel, String rgScale, Map<String
         return new RunOutcome(role.arm(), role.armLabel(), role.rgScale(), role.grid(), role.seed(), trainedLr, role.dirName(), status,
                 run.evaluation().accuracy(), sweepRun.validation().accuracy(), curve.isEmpty() ? Double.NaN : curve.get(0), toTarget,
                 toTarget <= n, history == null ? Double.NaN : history.meanAbsoluteStepChange(), curve, run.evaluation().examples(),
-                sweepRun.validation().examples());
+                sweepRun.validation().examples(), history == null ? List.of() : history.evaluations(),
+                history == null ? "" : history.heldOutData());
     }
 
     /** @return True if the run counts in averages and tests. */

@@ -86,11 +86,8 @@ public final class SweepReport {
         }
         StringBuilder sb = new StringBuilder(confirm == null ? "" : "verdicts from the confirm stage (" + confirm.seeds().size()
                 + " fresh seeds " + confirm.seeds() + "), each arm's cell chosen by the tuning stage\n");
-        sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", "claim", "metric", "RG (tuned)",
-                "reference (tuned)", "RG - ref", "Holm p", "verdict"));
-        for (SweepResults.Verdict v : results.verdicts()) {
-            sb.append(String.format("%-20s %-28s %-26s %-26s %10s %9s  %s%n", v.claim(), shortName(v.metric()), v.candidate(), v.reference(),
-                    diff(v.metric(), v.comparison().meanDifference()), p(v.adjustedPValue()), v.verdict()));
+        for (String line : SweepReportText.answer(results)) {
+            sb.append("- ").append(line).append('\n');
         }
         return sb.toString();
     }
@@ -129,7 +126,10 @@ public final class SweepReport {
         }
     }
 
-    /** Test accuracy per epoch, mean over seeds, of every tuned arm's chosen cell (its confirm runs where the sweep has them). */
+    /**
+     * Held-out accuracy per epoch (the validation split in a sweep: {@link RunOutcome#heldOutData()}), mean over seeds, of every
+     * tuned arm's chosen cell (its confirm runs where the sweep has them).
+     */
     private JFreeChart curves() {
         XYSeriesCollection data = new XYSeriesCollection();
         boolean confirmed = results.confirm() != null && results.confirm().done();
@@ -145,9 +145,10 @@ public final class SweepReport {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy per epoch, each arm's tuned cell (mean over "
-                + (confirmed ? "confirm seeds)" : "seeds)"), "epoch",
-                "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
+        String heldOut = results.runs().stream().map(RunOutcome::heldOutData).filter(h -> !h.isEmpty()).findFirst().orElse("held-out");
+        JFreeChart chart = ChartFactory.createXYLineChart(Character.toUpperCase(heldOut.charAt(0)) + heldOut.substring(1)
+                + " accuracy per epoch, each arm's tuned cell (mean over " + (confirmed ? "confirm seeds)" : "seeds)"), "epoch",
+                heldOut + " accuracy", data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);

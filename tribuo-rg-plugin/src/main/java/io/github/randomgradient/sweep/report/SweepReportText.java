@@ -8,6 +8,7 @@ import io.github.randomgradient.report.doc.Block.Heading;
 import io.github.randomgradient.report.doc.Block.Paragraph;
 import io.github.randomgradient.report.doc.Block.Table;
 import io.github.randomgradient.report.doc.Document;
+import io.github.randomgradient.report.stats.ClaimVerdicts;
 import io.github.randomgradient.sweep.PlannedRun;
 
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class SweepReportText {
     private static String intro(SweepResults r) {
         long distinct = r.runs().stream().map(RunOutcome::runDir).distinct().count();
         return String.format(Locale.ROOT, "%d roles (arm × grid point × seed) over %d distinct runs; %d seed(s), %d epoch(s) per run, "
-                + "target test accuracy %.2f. Each arm is tuned (best learning rate and momentum) on a stratified validation split "
+                + "validation target %.2f × the tuned baseline's validation accuracy. Each arm is tuned (best learning rate and momentum) on a stratified validation split "
                 + "carved from the training data, never on the test set; the tuned arms are then compared on the test set, paired by "
                 + "seed. RG's mean step is lr × E[u], so the lr-matched baseline (loss scale 1 at lr × E[u]) separates the noise from "
                 + "the smaller step. Differences are RG − reference; accuracies in percentage points (pp), computed from each run's "
@@ -44,7 +45,8 @@ final class SweepReportText {
                 + "collapsed by the experiment report's rule: it predicts a single class, or its test accuracy never rose clearly "
                 + "above the test set's majority-class share (share + 3 binomial standard errors). A run that diverged under "
                 + "divergencePolicy=FAIL is recorded as diverged (where, in its sweep-run.json) and not trained again.%s",
-                r.runs().size(), distinct, r.seeds(), r.epochs(), r.targetAccuracy(),
+                r.runs().size(), distinct, r.seeds(), r.epochs(),
+                r.claims() == null ? Double.NaN : r.claims().targetFraction(),
                 r.notes().isEmpty() ? "" : " Note: " + String.join("; ", r.notes()) + ".");
     }
 
@@ -75,21 +77,177 @@ final class SweepReportText {
                 "runs that trained normally"), rows);
     }
 
+    /** A row's estimate, interval end or detectable effect in its display unit: pp for accuracies, a share for sign tests. */
+    static String amount(ClaimVerdicts.Row row, double v, boolean signed) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "∞" : "−∞";
+        }
+        if (isShare(row)) {
+            return String.format(Locale.ROOT, "%.0f%%", v * 100);
+        }
+        if (isAccuracy(row)) {
+            return String.format(Locale.ROOT, signed ? "%+.2f pp" : "%.2f pp", v * 100);
+        }
+        return String.format(Locale.ROOT, signed ? "%+.4f" : "%.4f", v);
+    }
+
+    private static boolean isShare(ClaimVerdicts.Row row) {
+        return row.claim() == ClaimVerdicts.Claim.MORE_ROBUST || (row.claim() == ClaimVerdicts.Claim.FASTER
+                && row.measure().startsWith(ClaimMeasures.STEPS_TO_TARGET));
+    }
+
+    private static boolean isAccuracy(ClaimVerdicts.Row row) {
+        return row.measure().equals(ClaimMeasures.TEST_ACCURACY) || row.measure().equals(ClaimMeasures.AREA);
+    }
+
+    /** The estimate in words: a difference RG − reference, or the share of informative pairs in RG's favour. */
+    static String estimate(ClaimVerdicts.Row row) {
+        String interval = Double.isNaN(row.low()) ? "" : " [" + amount(row, row.low(), !isShare(row)) + ", "
+                + amount(row, row.high(), !isShare(row)) + "]";
+        if (isShare(row)) {
+            return Double.isNaN(row.estimate()) ? "—" : amount(row, row.estimate(), false) + " of " + row.n() + " informative pairs"
+                    + " in RG's favour" + interval;
+        }
+        return "RG − ref " + amount(row, row.estimate(), true) + interval;
+    }
+
+    /** The detectable effect in words. */
+    static String detectable(ClaimVerdicts.Row row) {
+        if (Double.isNaN(row.detectable()) || Double.isInfinite(row.detectable())) {
+            return "none (no test)";
+        }
+        if (isShare(row)) {
+            return "RG ahead in " + amount(row, row.detectable(), false) + " of pairs";
+        }
+        return row.claim() == ClaimVerdicts.Claim.NO_ACCURACY_LOSS ? "a margin of " + amount(row, row.detectable(), false)
+                : "±" + amount(row, row.detectable(), false);
+    }
+
+    /**
+     * One claim's verdict as a sentence for the answer: supported, contradicted, or not shown worded as absence of evidence,
+     * with the detectable effect.
+     */
+    static String sentence(ClaimVerdicts.Row row) {
+        String head = row.claim().words() + " (" + row.comparison() + ", " + row.measure() + "): ";
+        String numbers = estimate(row) + ", Holm p " + SweepReport.p(row.adjustedPValue()) + ", n = " + row.n();
+        switch (row.outcome()) {
+            case SUPPORTED:
+                return head + "supported (" + numbers + ").";
+            case CONTRADICTED:
+                return head + (row.claim() == ClaimVerdicts.Claim.NO_ACCURACY_LOSS
+                        ? "contradicted: RG is worse than the " + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp margin ("
+                        : "contradicted: significant in the reference's favour (") + numbers + ").";
+            default:
+                if (!row.reason().isEmpty()) {
+                    return head + "not shown: " + row.reason() + ".";
+                }
+                if (row.claim() == ClaimVerdicts.Claim.NO_ACCURACY_LOSS && Double.isFinite(row.detectable())) {
+                    return head + "not shown: a loss larger than the " + SweepResults.NON_INFERIORITY_MARGIN * 100
+                            + " pp margin cannot be excluded; this design shows " + detectable(row) + " with 80% power"
+                            + (row.pairsNeeded() > 0 ? ", and the margin would need " + row.pairsNeeded() + " pairs" : "")
+                            + " (" + numbers + ").";
+                }
+                if (!Double.isFinite(row.detectable())) {
+                    return head + "not shown: with " + row.n() + (row.n() == 1 ? " pair" : " pairs") + " no effect, however large, reaches significance at "
+                            + "α/m, so nothing can be excluded (" + numbers + ").";
+                }
+                return head + "not shown: an effect smaller than " + detectable(row).replace("±", "")
+                        + " cannot be excluded (the effect this design detects with 80% power; " + numbers + ").";
+        }
+    }
+
+    /** The answer: each claim's verdict with its detectable effect, first on the page. */
+    static List<String> answer(SweepResults r) {
+        SweepResults.Confirm c = r.confirm();
+        if (c != null && !c.done()) {
+            return List.of("No verdict yet: the confirm stage has " + c.status() + ".");
+        }
+        List<String> out = new ArrayList<>();
+        for (ClaimVerdicts.Row row : r.verdicts()) {
+            out.add(sentence(row));
+        }
+        return out;
+    }
+
     private static Table verdicts(SweepResults r) {
         List<List<Cell>> rows = new ArrayList<>();
-        for (SweepResults.Verdict v : r.verdicts()) {
-            PairedComparison c = v.comparison();
-            String ci = Double.isNaN(c.ciLow()) ? "" : " [" + SweepReport.diff(v.metric(), c.ciLow()) + ", " + SweepReport.diff(v.metric(), c.ciHigh())
-                    + (c.ciCut() ? ", cut to the range" : "") + "]";
-            List<Cell> row = new ArrayList<>(Stream.of(v.claim() + (v.slice().isEmpty() ? "" : " (" + v.slice() + ")"),
-                    SweepReport.shortName(v.metric()), tunedName(r, v.slice(), v.candidate()), tunedName(r, v.slice(), v.reference()),
-                    SweepReport.diff(v.metric(), c.meanDifference()) + ci, num(c.effectSize(), 2), Integer.toString(c.n()), v.test(),
-                    SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), SweepReport.p(c.signedRankPValue())).map(Cell::new).toList());
-            row.add(new Cell(v.verdict(), true, ""));
+        for (ClaimVerdicts.Row v : r.verdicts()) {
+            List<Cell> row = new ArrayList<>(Stream.of(v.claim().words(), v.comparison(), v.measure(), v.test(), Integer.toString(v.n()),
+                    estimate(v), SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), detectable(v),
+                    v.pairsNeeded() > 0 ? Integer.toString(v.pairsNeeded()) : "—").map(Cell::new).toList());
+            row.add(new Cell(v.outcome().words(), true, ""));
+            row.add(new Cell(v.reason().isEmpty() ? "" : v.reason()));
             rows.add(row);
         }
-        return new Table(List.of("claim", "metric", "RG (tuned)", "reference (tuned)", "RG − reference [95% CI]", "d_z", "pairs", "test", "p",
-                "p (Holm)", "signed-rank p (two-sided, alongside)", "verdict"), rows);
+        return new Table(List.of("claim", "comparison", "measure", "test", "n", "estimate [interval at α/m]", "p", "p (Holm)",
+                "detectable at 80% power", "pairs the margin needs", "verdict", "note"), rows);
+    }
+
+    /** The basis of the verdicts: the target, times to it (censored runs), robustness shares, the not-a-proxy line, power. */
+    static List<String> basis(SweepResults r) {
+        ClaimMeasures.Claims c = r.claims();
+        List<String> out = new ArrayList<>();
+        if (c == null) {
+            return out;
+        }
+        out.add(String.format(Locale.ROOT, "Holm's family: m = %d distinct tests; intervals and detectable effects at α/m = %.4f.",
+                c.tests(), c.stringentAlpha()));
+        for (ClaimMeasures.Target t : c.targets()) {
+            out.add(String.format(Locale.ROOT, "Validation target%s: %.4f = %.2f × the tuned baseline's mean final validation accuracy "
+                    + "%.4f in the tuning stage.", t.slice().isEmpty() ? "" : " (" + t.slice() + ")", t.target(), c.targetFraction(),
+                    t.baselineValidation()));
+        }
+        for (ClaimMeasures.ArmTime t : c.times()) {
+            if (t.runs() == 0) {
+                continue;
+            }
+            out.add(String.format(Locale.ROOT, "Time to the target, %s%s: Kaplan–Meier median %s; %d runs, %d censored "
+                    + "(never reached the target, counted as still short of it at their last evaluation)", t.arm(),
+                    t.slice().isEmpty() ? "" : " (" + t.slice() + ")",
+                    Double.isNaN(t.medianSteps()) ? "not reached (half the runs or more never reached the target)"
+                            : String.format(Locale.ROOT, "%.0f steps, %.2f s", t.medianSteps(), t.medianSeconds()),
+                    t.runs(), t.censored()) + ".");
+        }
+        for (ClaimMeasures.TimePairs t : c.timePairs()) {
+            out.add(String.format(Locale.ROOT, "Who reached the target first, %s: RG in %d pairs, the reference in %d, tied %d, "
+                    + "neither %d, order hidden by censoring %d; censored runs: RG %d, reference %d of %d pairs.", t.comparison(),
+                    t.candidateFirst(), t.referenceFirst(), t.tied(), t.bothCensored(), t.unknown(), t.candidateCensored(),
+                    t.referenceCensored(), t.pairs()));
+        }
+        for (ClaimMeasures.RobustShares s : c.robustness()) {
+            out.add(String.format(Locale.ROOT, "Robustness, %s: %s of RG's and %s of the reference's runs trained without collapse or "
+                    + "divergence over %d cell × seed pairs of the tuning grid.", s.comparison(), share(s.candidateShare()),
+                    share(s.referenceShare()), s.pairs()));
+        }
+        for (ClaimMeasures.NotAProxy p : c.notAProxy()) {
+            if (p.cells() == 0) {
+                continue;
+            }
+            out.add(String.format(Locale.ROOT, "Not a proxy%s: across %d tuning cells the oscillation's correlation with final test "
+                    + "accuracy is r = %s (p %s).", p.slice().isEmpty() ? "" : " (" + p.slice() + ")", p.cells(), num(p.r(), 2),
+                    SweepReport.p(p.pValue())));
+        }
+        for (ClaimMeasures.Plan p : c.plans()) {
+            out.add(Double.isNaN(p.higherAccuracyMde()) ? "Power, " + p.comparison() + ": no SD of paired differences from the "
+                    + "tuning stage, so no planned detectable effect." : String.format(Locale.ROOT, "Power planned from the tuning "
+                    + "stage, %s: SD of paired test-accuracy differences %.2f pp over %d tuning seeds; with %d confirm pairs the "
+                    + "design detects ±%.2f pp (higher accuracy) and shows a margin of %.2f pp (no accuracy loss) with 80%% power at "
+                    + "α/m; the %.1f pp margin needs %d%s pairs.", p.comparison(), p.sd() * 100, p.tuningPairs(), p.plannedPairs(),
+                    p.higherAccuracyMde() * 100, p.nonInferiorityMde() * 100, SweepResults.NON_INFERIORITY_MARGIN * 100,
+                    p.marginPairs(), p.marginPairsCapped() ? "+" : ""));
+        }
+        if (c.autoSeeds() != null) {
+            out.add("Confirm seeds: " + c.autoSeeds().why() + "." + (c.autoSeeds().capBinds() ? " The cap binds: the confirm "
+                    + "stage has less power than the margin asks for." : ""));
+        }
+        return out;
+    }
+
+    private static String share(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.1f%%", v * 100);
     }
 
     private static String tunedName(SweepResults r, String slice, String arm) {
@@ -174,13 +332,18 @@ final class SweepReportText {
     }
 
     /** What the verdicts' words mean, and how they are decided. */
-    private static final String VERDICTS_TEXT = "faster convergence: fewer epochs to target and higher accuracy after epoch 1; "
-            + "less oscillation: smaller mean |Δ loss| between mini-batches; no accuracy loss: the final test accuracy of RG is at "
-            + "most " + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below the reference's (one-sided). "
-            + "Verdicts are decided on Holm-adjusted p-values at α = 0.05 over the report's distinct tests (a test shared by "
-            + "two rows, because the tuned lr-matched baseline is the tuned baseline, counts once). 'not shown' means no "
-            + "difference beyond the seed-to-seed noise. A run that never reaches the target counts as epochs + 1 epochs to "
-            + "target.";
+    private static final String VERDICTS_TEXT = "Claims and measures. Higher accuracy: final test accuracy, two-sided paired "
+            + "t-test. No accuracy loss: RG's final test accuracy at most " + SweepResults.NON_INFERIORITY_MARGIN * 100 + " pp below "
+            + "the reference's, one-sided paired t-test (contradicted: RG worse than the margin). Faster convergence: optimiser steps "
+            + "to the validation target (runs that never reach it are censored, never given a number; sign test on who reached it "
+            + "first with Gehan scores), and the normalised area under the validation-accuracy curve (paired t-test). Less "
+            + "oscillation: the RMS residual of the validation-loss curve from its running median of 3 (0 for any monotone "
+            + "stretch; the validation split is fixed, so mini-batch sampling noise does not enter), paired t-test. Robustness: "
+            + "the share of the tuning grid's cell × seed runs that trained without collapse or divergence, McNemar's exact test; "
+            + "collapsed and diverged runs enter only this measure. Verdicts: supported or contradicted when Holm's adjusted p < "
+            + "0.05 over the report's distinct tests (two references that are the same runs are one row), else not shown, "
+            + "stated with the effect the design detects with 80% power at α/m: not shown is absence of evidence, not evidence "
+            + "of absence.";
 
     private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
@@ -198,6 +361,8 @@ final class SweepReportText {
     static Document document(SweepResults r, String curvesPng, String curvesSvg, String chartNote) {
         List<Block> b = new ArrayList<>();
         b.add(new Heading(1, r.title()));
+        b.add(new Heading(2, "Answer"));
+        b.add(new Block.BulletList(answer(r), "No verdict: no tuned comparison.", "answer"));
         b.add(new Paragraph(intro(r)));
         SweepResults.Confirm confirm = r.confirm();
         String stages = stages(r);
@@ -213,6 +378,7 @@ final class SweepReportText {
             b.add(new Paragraph("No verdict: the confirm stage has " + confirm.status() + "."));
         } else {
             b.add(verdicts(r));
+            b.add(new Block.BulletList(basis(r), "", ""));
             b.add(new Paragraph(VERDICTS_TEXT));
         }
         if (confirm != null && confirm.done()) {
@@ -223,8 +389,10 @@ final class SweepReportText {
                 : "Tuning stage: tuned arms (chosen on the validation split, " + r.seeds() + " tuning seeds)"));
         b.add(tuned(r));
         if (curvesPng != null || curvesSvg != null) {
-            b.add(new Figure(confirm != null && confirm.done() ? "Test accuracy per epoch of each arm's chosen cell, confirm runs"
-                    : "Test accuracy per epoch of each arm's tuned cell", curvesPng, curvesSvg, false));
+            String heldOut = r.runs().stream().map(RunOutcome::heldOutData).filter(h -> !h.isEmpty()).findFirst().orElse("held-out");
+            String curve = Character.toUpperCase(heldOut.charAt(0)) + heldOut.substring(1) + " accuracy per epoch";
+            b.add(new Figure(confirm != null && confirm.done() ? curve + " of each arm's chosen cell, confirm runs"
+                    : curve + " of each arm's tuned cell", curvesPng, curvesSvg, false));
         } else {
             b.add(new Paragraph(chartNote, true));
         }

@@ -5,7 +5,9 @@ import io.github.randomgradient.report.SeedComparison;
 import io.github.randomgradient.run.ProvenanceFacts;
 import org.apache.commons.math3.fraction.BigFraction;
 
+import io.github.randomgradient.report.stats.ClaimVerdicts;
 import io.github.randomgradient.sweep.ConfirmCell;
+import io.github.randomgradient.sweep.Sweep;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.SweepPlan;
 
@@ -24,13 +26,15 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Heatmaps over learning rate × momentum of the paired (same seed) difference RG − baseline and
  *   RG − its control (the lr-matched baseline for an SGD-family optimiser, mean-preserving RG for an
- *   adaptive one: {@link PlannedRun#LR_MATCHED}, {@link PlannedRun#MEAN_PRESERVING}), for each {@link Metric}; diverged and collapsed runs are counted in
+ *   adaptive one: {@link PlannedRun#LR_MATCHED}, {@link PlannedRun#MEAN_PRESERVING}), of final test accuracy
+ *   ({@link Metric#ACCURACY}); diverged and collapsed runs are counted in
  *   the cell and left out of its pairs.</li>
  *   <li>Tuned vs tuned: each arm's best (learning rate, momentum) by mean validation accuracy over
  *   seeds, among cells whose runs all trained normally; the tuned arms are then compared on the
  *   test set, paired by seed.</li>
- *   <li>One verdict per claim of the paper (section 4: faster, less oscillating convergence without
- *   accuracy loss), each from the tuned comparison.</li>
+ *   <li>Three-way verdicts on RG's claims (higher accuracy, no accuracy loss, faster convergence, less
+ *   oscillation, robustness), one row per distinct test with Holm's correction and the detectable effect
+ *   ({@link ClaimMeasures}), from the tuned comparison.</li>
  *   <li>With a confirm stage ({@link Confirm}), the tuned cells are run again with fresh seeds and the
  *   verdicts compare those runs, paired by seed; the tuning runs only choose the cells.</li>
  * </ul>
@@ -39,7 +43,8 @@ import java.util.stream.Collectors;
  * ({@link Metric#exact(RunOutcome)}, {@link PairedComparison}).
  *
  * @param title The title.
- * @param targetAccuracy The target test accuracy for epochs to target.
+ * @param targetAccuracy The sweep's {@code targetAccuracy}, for {@link Metric#EPOCHS_TO_TARGET} only (the verdicts'
+ *                       target is {@link ClaimMeasures.Claims#targets()}).
  * @param epochs Epochs per run.
  * @param seeds The number of seeds.
  * @param learningRates The learning-rate axis (the base trainer's value if not swept).
@@ -47,13 +52,15 @@ import java.util.stream.Collectors;
  * @param runs Every role's outcome.
  * @param heatmaps The heatmaps.
  * @param tuned Each arm's tuned cell.
- * @param verdicts One verdict per claim, RG against each reference.
+ * @param verdicts The three-way verdicts ({@link ClaimMeasures}): one row per distinct test, Holm-adjusted over the rows.
  * @param notes The plan's notes ({@link SweepPlan#notes()}), e.g. which control an adaptive optimiser got.
  * @param confirm The confirm stage, null if the sweep has none; where it has one, the verdicts come from it alone.
+ * @param claims What the verdicts rest on: the validation target, times to target, robustness shares, the
+ *               oscillation's correlation with accuracy, the planned power and the auto confirm seed count; null if not computed.
  */
 public record SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
-                           List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts,
-                           List<String> notes, Confirm confirm) {
+                           List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<ClaimVerdicts.Row> verdicts,
+                           List<String> notes, Confirm confirm, ClaimMeasures.Claims claims) {
 
     /**
      * Results of a sweep without a confirm stage: the verdicts compare the tuned cells' runs.
@@ -70,8 +77,29 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
      * @param notes The plan's notes.
      */
     public SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
-                        List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<Verdict> verdicts, List<String> notes) {
-        this(title, targetAccuracy, epochs, seeds, learningRates, momenta, runs, heatmaps, tuned, verdicts, notes, null);
+                        List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<ClaimVerdicts.Row> verdicts, List<String> notes) {
+        this(title, targetAccuracy, epochs, seeds, learningRates, momenta, runs, heatmaps, tuned, verdicts, notes, null, null);
+    }
+
+    /**
+     * Results with a confirm stage but without the claims' basis.
+     * @param title The title.
+     * @param targetAccuracy The target test accuracy.
+     * @param epochs Epochs per run.
+     * @param seeds The number of seeds.
+     * @param learningRates The learning-rate axis.
+     * @param momenta The momentum axis.
+     * @param runs Every role's outcome.
+     * @param heatmaps The heatmaps.
+     * @param tuned Each arm's tuned cell.
+     * @param verdicts The verdicts.
+     * @param notes The plan's notes.
+     * @param confirm The confirm stage.
+     */
+    public SweepResults(String title, double targetAccuracy, int epochs, int seeds, List<String> learningRates, List<String> momenta,
+                        List<RunOutcome> runs, List<Heatmap> heatmaps, List<TunedArm> tuned, List<ClaimVerdicts.Row> verdicts, List<String> notes,
+                        Confirm confirm) {
+        this(title, targetAccuracy, epochs, seeds, learningRates, momenta, runs, heatmaps, tuned, verdicts, notes, confirm, null);
     }
 
     /**
@@ -143,25 +171,6 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                            double meanTestAccuracy, List<RunOutcome> runs) {}
 
     /**
-     * A verdict on one claim of the paper, tuned RG against a tuned reference.
-     * @param slice The slice.
-     * @param claim The claim.
-     * @param candidate The tuned RG arm.
-     * @param reference The tuned reference arm.
-     * @param metric The metric tested.
-     * @param comparison The paired comparison (RG − reference) on the test set.
-     * @param test The test used.
-     * @param pValue The test's p-value.
-     * @param adjustedPValue The p-value after Holm's step-down correction over the report's distinct
-     *                       tests (a test that two verdicts share, because the tuned lr-matched
-     *                       baseline is the tuned baseline, counts once); NaN if untested.
-     * @param verdict {@code supported}, {@code contradicted}, {@code not shown} or {@code no verdict},
-     *                decided on the adjusted p-value.
-     */
-    public record Verdict(String slice, String claim, String candidate, String reference, Metric metric, PairedComparison comparison,
-                          String test, double pValue, double adjustedPValue, String verdict) {}
-
-    /**
      * Computes the results.
      * @param plan The plan.
      * @param output The sweep output directory.
@@ -190,7 +199,7 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         List<Heatmap> heatmaps = new ArrayList<>();
         List<TunedArm> tuned = new ArrayList<>();
         // The comparisons the verdicts make, each {slice, RG arm, reference arm}, in report order.
-        List<String[]> compared = new ArrayList<>();
+        List<ClaimMeasures.Compared> compared = new ArrayList<>();
         Set<String> scales = runs.stream().map(RunOutcome::rgScale).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         for (String slice : runs.stream().map(SweepResults::slice).collect(Collectors.toCollection(LinkedHashSet::new))) {
             List<RunOutcome> inSlice = runs.stream().filter(r -> slice(r).equals(slice)).toList();
@@ -203,7 +212,8 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                         .map(RunOutcome::arm).findFirst().orElse(PlannedRun.LR_MATCHED);
                 String matchedLabel = controlArm + "(" + scale + ")";
                 for (String reference : List.of(PlannedRun.BASELINE, matchedLabel)) {
-                    for (Metric m : Metric.values()) {
+                    // Heatmaps stay on final test accuracy; the claims' measures are the verdicts' (ClaimMeasures).
+                    for (Metric m : List.of(Metric.ACCURACY)) {
                         heatmaps.add(heatmap(slice, scale, rgLabel, reference, m, inSlice, lrs, momenta, epochs));
                     }
                 }
@@ -213,36 +223,48 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 matched.ifPresent(tuned::add);
                 for (Optional<TunedArm> ref : List.of(base, matched)) {
                     if (rg.isPresent() && ref.isPresent()) {
-                        compared.add(new String[]{slice, rg.get().arm(), ref.get().arm()});
+                        compared.add(new ClaimMeasures.Compared(slice, rg.get().arm(), ref.get().arm()));
                     }
                 }
             }
         }
         Confirm confirm = null;
         List<TunedArm> compareArms = tuned;
-        if (plan.sweep().hasConfirmStage()) {
-            List<Long> seeds = java.util.Arrays.stream(plan.sweep().getConfirmSeeds()).boxed().toList();
-            if (plan.confirmRoles().isEmpty()) {
+        Sweep sweep = plan.sweep();
+        ClaimMeasures.AutoSeeds auto = sweep.hasConfirmStage() && sweep.isAutoConfirmSeeds()
+                ? ClaimMeasures.autoSeeds(runs, tuned, compared, sweep.getTargetFraction(), sweep.getMaxConfirmSeeds()) : null;
+        int plannedPairs = 0;
+        if (sweep.hasConfirmStage()) {
+            boolean planned = !plan.confirmRoles().isEmpty();
+            long[] confirmSeeds = planned || auto == null ? plan.confirmSeeds() : sweep.confirmSeeds(auto.chosen());
+            plannedPairs = confirmSeeds.length;
+            List<Long> seeds = java.util.Arrays.stream(confirmSeeds).boxed().toList();
+            if (!planned) {
                 confirm = new Confirm(seeds, List.of(), List.of(), notConfirmed.isEmpty() ? "not run" : notConfirmed);
+                compareArms = null;
             } else {
                 List<RunOutcome> confirmRuns = new ArrayList<>();
                 for (PlannedRun role : plan.confirmRoles()) {
                     confirmRuns.add(RunOutcome.read(output, role, epochs, target));
                 }
                 confirm = new Confirm(seeds, confirmed(tuned, confirmRuns), confirmRuns, Confirm.DONE);
-            }
-            compareArms = confirm.arms();
-        }
-        List<Tested> verdicts = new ArrayList<>();
-        for (String[] c : compared) {
-            Optional<TunedArm> rg = arm(compareArms, c[0], c[1]);
-            Optional<TunedArm> ref = arm(compareArms, c[0], c[2]);
-            if (rg.isPresent() && ref.isPresent()) {
-                verdicts.addAll(verdicts(c[0], rg.get(), ref.get(), epochs));
+                compareArms = confirm.arms();
             }
         }
-        return new SweepResults(plan.sweep().getTitle(), target, epochs, plan.sweep().getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
-                decide(verdicts), plan.notes(), confirm);
+        ClaimMeasures.Result claims = ClaimMeasures.of(runs, tuned, compareArms, compared, sweep.getTargetFraction(), plannedPairs, auto);
+        return new SweepResults(sweep.getTitle(), target, epochs, sweep.getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
+                claims.rows(), plan.notes(), confirm, claims.claims());
+    }
+
+    /**
+     * The confirm stage's seed count that {@code autoConfirmSeeds} chooses from the tuning stage's runs.
+     * @param plan The plan (its tuning stage published).
+     * @param output The sweep output directory.
+     * @return The choice, empty unless the sweep has {@code autoConfirmSeeds}.
+     */
+    public static Optional<ClaimMeasures.AutoSeeds> autoConfirmSeeds(SweepPlan plan, Path output) {
+        SweepResults r = of(plan, output);
+        return Optional.ofNullable(r.claims() == null ? null : r.claims().autoSeeds());
     }
 
     private static Optional<TunedArm> arm(List<TunedArm> arms, String slice, String label) {
@@ -436,77 +458,5 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             sum = sum.add(PairedDifferences.proportion(r.validationAccuracy(), r.validationExamples()));
         }
         return sum.divide(runs.size()).doubleValue();
-    }
-
-    private static List<Tested> verdicts(String slice, TunedArm rg, TunedArm ref, int epochs) {
-        List<Tested> out = new ArrayList<>();
-        String[][] claims = {
-                {"faster convergence", "EPOCHS_TO_TARGET"},
-                {"faster convergence", "EPOCH1_ACCURACY"},
-                {"less oscillation", "OSCILLATION"},
-                {"no accuracy loss", "ACCURACY"}};
-        for (String[] c : claims) {
-            Metric m = Metric.valueOf(c[1]);
-            PairedComparison cmp = compare(rg.runs(), ref.runs(), m, new ArrayList<>(), epochs);
-            String test;
-            double p;
-            if (m == Metric.ACCURACY) {
-                test = "paired one-sided t-test for non-inferiority, margin " + NON_INFERIORITY_MARGIN * 100 + " pp";
-                p = cmp.nonInferiorityP(NON_INFERIORITY_MARGIN);
-            } else {
-                test = "paired two-sided t-test";
-                p = cmp.pValue();
-            }
-            out.add(new Tested(new Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp, test, p, Double.NaN, null),
-                    m + "\u0000" + runDirs(rg.runs()) + "\u0000" + runDirs(ref.runs())));
-        }
-        return out;
-    }
-
-    private static String runDirs(List<RunOutcome> runs) {
-        return runs.stream().map(RunOutcome::runDir).sorted().collect(Collectors.joining(","));
-    }
-
-    /**
-     * A verdict before the report-wide correction (adjusted p-value NaN, verdict null), with the
-     * identity of its test: the metric and the runs compared.
-     * @param verdict The undecided verdict.
-     * @param test The test's identity; two verdicts with the same identity are one test.
-     */
-    record Tested(Verdict verdict, String test) {}
-
-    /**
-     * Decides every verdict on Holm-adjusted p-values: the report's claims are one family of tests,
-     * and a test two verdicts share is counted once.
-     */
-    static List<Verdict> decide(List<Tested> provisional) {
-        Map<String, Double> raw = new LinkedHashMap<>();
-        for (Tested t : provisional) {
-            if (!Double.isNaN(t.verdict().pValue())) {
-                raw.putIfAbsent(t.test(), t.verdict().pValue());
-            }
-        }
-        List<String> keys = new ArrayList<>(raw.keySet());
-        double[] adjusted = SeedComparison.holmAdjust(keys.stream().mapToDouble(raw::get).toArray());
-        Map<String, Double> byKey = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            byKey.put(keys.get(i), adjusted[i]);
-        }
-        List<Verdict> out = new ArrayList<>();
-        for (Tested t : provisional) {
-            Verdict v = t.verdict();
-            double q = byKey.getOrDefault(t.test(), Double.NaN);
-            PairedComparison cmp = v.comparison();
-            String verdict;
-            if (v.metric() == Metric.ACCURACY) {
-                verdict = Double.isNaN(q) ? "no verdict" : q < PairedComparison.ALPHA ? "supported" : "not shown";
-            } else {
-                boolean better = v.metric().higherIsBetter() ? cmp.meanDifference() > 0 : cmp.meanDifference() < 0;
-                verdict = Double.isNaN(q) ? (cmp.n() >= 2 && cmp.meanDifference() == 0 ? "not shown" : "no verdict")
-                        : q >= PairedComparison.ALPHA ? "not shown" : better ? "supported" : "contradicted";
-            }
-            out.add(new Verdict(v.slice(), v.claim(), v.candidate(), v.reference(), v.metric(), cmp, v.test(), v.pValue(), q, verdict));
-        }
-        return out;
     }
 }

@@ -71,40 +71,6 @@ public class HeatmapHolmTest {
         assertEquals("", cells.get(0).get(1).mark(), "raw p " + small + " does not survive the correction");
     }
 
-    private static SweepResults.Tested provisional(String claim, Metric m, double mean, double p, String test) {
-        PairedComparison cmp = new PairedComparison(5, mean, mean - 1, mean + 1, false, 0.4, 0.5, p, false, "", Double.NaN);
-        return new SweepResults.Tested(new SweepResults.Verdict("", claim, "rg", "ref", m, cmp, "t", p, Double.NaN, null), test);
-    }
-
-    @Test
-    public void verdictsAreDecidedOnHolmAdjustedPValuesAndASharedTestCountsOnce() {
-        // Oscillation p = 0.021 (RG higher: contradicted alone) twice for the same test, epoch-1 accuracy
-        // p = 0.004 (RG higher: supported), non-inferiority p = 0.30: three distinct tests, m = 3.
-        List<SweepResults.Verdict> decided = SweepResults.decide(List.of(
-                provisional("less oscillation", Metric.OSCILLATION, 0.03, 0.021, "osc"),
-                provisional("faster convergence", Metric.EPOCH1_ACCURACY, 0.02, 0.004, "e1"),
-                provisional("less oscillation", Metric.OSCILLATION, 0.03, 0.021, "osc"),
-                provisional("no accuracy loss", Metric.ACCURACY, -0.01, 0.30, "acc")));
-        // Ascending: 0.004 x 3 = 0.012; max(0.012, 0.021 x 2) = 0.042; max(0.042, 0.30 x 1) = 0.30.
-        assertEquals(0.042, decided.get(0).adjustedPValue(), 1e-12);
-        assertEquals(0.042, decided.get(2).adjustedPValue(), 1e-12);
-        assertEquals(0.012, decided.get(1).adjustedPValue(), 1e-12);
-        assertEquals(0.30, decided.get(3).adjustedPValue(), 1e-12);
-        assertEquals(List.of("contradicted", "supported", "contradicted", "not shown"),
-                decided.stream().map(SweepResults.Verdict::verdict).toList());
-        assertEquals(0.021, decided.get(0).pValue(), 0.0);
-
-        // Counted twice, the shared test would have been 0.021 x 3 = 0.063: not shown. With a fourth
-        // distinct test it is.
-        decided = SweepResults.decide(List.of(
-                provisional("less oscillation", Metric.OSCILLATION, 0.03, 0.021, "osc"),
-                provisional("faster convergence", Metric.EPOCH1_ACCURACY, 0.02, 0.004, "e1"),
-                provisional("faster convergence", Metric.EPOCHS_TO_TARGET, 0.2, 0.5, "ett"),
-                provisional("no accuracy loss", Metric.ACCURACY, -0.01, 0.30, "acc")));
-        assertEquals(0.063, decided.get(0).adjustedPValue(), 1e-12);
-        assertEquals("not shown", decided.get(0).verdict());
-    }
-
     @Test
     public void armsWhoseTunedCellsAreTheSameRunsAreNamed() {
         List<RunOutcome> base = List.of(run(PlannedRun.BASELINE, "0.005", "0.95", 1, 0.87), run(PlannedRun.BASELINE, "0.005", "0.95", 2, 0.86));

@@ -66,26 +66,10 @@ final class SweepFixtures {
         for (String label : List.of(BASE, RG, LRM)) {
             SweepResults.tune(sliceName, label, runs).ifPresent(tuned::add);
         }
-        List<SweepResults.Tested> tested = new ArrayList<>();
-        for (SweepResults.TunedArm ref : tuned.subList(0, 1)) {
-            addVerdicts(tested, sliceName, tuned.get(1), ref);
-        }
-        addVerdicts(tested, sliceName, tuned.get(1), tuned.get(2));
-        return new SweepResults(title, 0.85, 3, 3, lrs, momenta, runs, heatmaps, tuned, SweepResults.decide(tested), notes);
-    }
-
-    private static void addVerdicts(List<SweepResults.Tested> out, String slice, SweepResults.TunedArm rg, SweepResults.TunedArm ref) {
-        String[][] claims = {{"faster convergence", "EPOCHS_TO_TARGET"}, {"faster convergence", "EPOCH1_ACCURACY"},
-                {"less oscillation", "OSCILLATION"}, {"no accuracy loss", "ACCURACY"}};
-        for (String[] c : claims) {
-            Metric m = Metric.valueOf(c[1]);
-            PairedComparison cmp = SweepResults.compare(rg.runs(), ref.runs(), m, new ArrayList<>(), 3);
-            boolean acc = m == Metric.ACCURACY;
-            double p = acc ? cmp.nonInferiorityP(SweepResults.NON_INFERIORITY_MARGIN) : cmp.pValue();
-            out.add(new SweepResults.Tested(new SweepResults.Verdict(slice, c[0], rg.arm(), ref.arm(), m, cmp,
-                    acc ? "paired one-sided t-test for non-inferiority" : "paired two-sided t-test", p, Double.NaN, null),
-                    m + "/" + rg.arm() + "/" + ref.arm()));
-        }
+        List<ClaimMeasures.Compared> compared = List.of(new ClaimMeasures.Compared(sliceName, RG, BASE),
+                new ClaimMeasures.Compared(sliceName, RG, LRM));
+        ClaimMeasures.Result claims = ClaimMeasures.of(runs, tuned, tuned, compared, 0.95, 0, null);
+        return new SweepResults(title, 0.85, 3, 3, lrs, momenta, runs, heatmaps, tuned, claims.rows(), notes, null, claims.claims());
     }
 
     /** The cases by name: {@code plain}, {@code abnormal} and {@code slice-special}. */
