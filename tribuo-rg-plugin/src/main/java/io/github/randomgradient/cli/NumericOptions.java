@@ -98,6 +98,25 @@ public final class NumericOptions implements Options {
      * @return The runs to train again (cleared here).
      * @throws CommandException (exit 2) Under refuse, if an environment differs.
      */
+    /**
+     * The runs an earlier call accepted (a sweep decides its tuning and its confirm runs in turn, into one file).
+     * @param file The record of accepted runs.
+     * @return Run directory (relative to the output) to its environment, empty if there is no record.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> acceptedEarlier(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            Object runs = RunFiles.JSON.readValue(file.toFile(), Map.class).get("runs");
+            return runs instanceof Map ? (Map<String, String>) runs : Map.of();
+        } catch (java.io.IOException e) {
+            throw new CommandException(file + " is not readable JSON (" + e.getMessage() + "): delete it and rerun with "
+                    + "--environment-change accept", e);
+        }
+    }
+
     static List<Path> resume(EnvironmentChange change, List<Path> finished, Path output, PrintStream out) {
         Map<Path, NumericEnvironment> recorded = new LinkedHashMap<>();
         for (Path dir : finished) {
@@ -135,7 +154,7 @@ public final class NumericOptions implements Options {
             mix.put("choice", "accept");
             mix.put("note", d.note().orElse(""));
             mix.put("current", d.current().canonical());
-            Map<String, String> runs = new LinkedHashMap<>();
+            Map<String, String> runs = new LinkedHashMap<>(acceptedEarlier(output.resolve(MIX_FILE)));
             d.accepted().forEach((dir, env) -> runs.put(output.toAbsolutePath().relativize(dir.toAbsolutePath()).toString(), env.canonical()));
             mix.put("runs", runs);
             try {

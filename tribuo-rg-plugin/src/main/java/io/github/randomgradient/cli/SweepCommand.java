@@ -217,7 +217,7 @@ public final class SweepCommand {
                 // Stage 2's estimate: the wall time stage 1 just took, else the recorded training times.
                 SweepStages.Measured measured = todo.isEmpty() ? null
                         : SweepStages.Measured.wall((System.nanoTime() - start) / 1e9, todo.size(), options.workers);
-                reported = confirm(plan, output, job, engine, options.workers, measured, out, failed);
+                reported = confirm(plan, output, job, engine, options.workers, measured, out, failed, environmentChange);
             }
             Path reportDir = output.resolve("report");
             Preflight.removeLeftoverPartials(reportDir);
@@ -250,10 +250,12 @@ public final class SweepCommand {
      * interrupted confirm stage resumes where it stopped and the tuning stage never trains again.
      * @param stage1 The wall time of the tuning runs trained just now, null if none trained.
      * @param failed The runs that failed; the confirm stage's failures are added.
+     * @param environmentChange What to do with finished confirm runs of another numeric environment.
      * @return The plan with its confirm stage.
      */
     private static SweepPlan confirm(SweepPlan plan, Path output, SweepJob job, SweepEngine engine, int workers,
-                                     SweepStages.Measured stage1, PrintStream out, List<String> failed) {
+                                     SweepStages.Measured stage1, PrintStream out, List<String> failed,
+                                     io.github.randomgradient.run.EnvironmentChange environmentChange) {
         SweepPlan confirmed;
         List<ConfirmCell> cells;
         try {
@@ -276,6 +278,9 @@ public final class SweepCommand {
             out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
                     + "kept, not trained again): " + adopted);
         }
+        // The confirm runs of an earlier attempt face the same numeric-environment rule as the tuning runs.
+        NumericOptions.resume(environmentChange, confirmed.confirmRuns().stream().filter(r -> RunExecutor.isDone(output, r))
+                .map(r -> RunExecutor.runDir(output, r)).toList(), output, out);
         List<PlannedRun> todo = new ArrayList<>();
         for (PlannedRun run : confirmed.confirmRuns()) {
             if (RunExecutor.isDone(output, run)) {

@@ -104,9 +104,14 @@ public final class ComparisonReport {
         List<Comparison> comparisons = Verdicts.comparisons(options, byTrainer, trainers, notes);
         List<Verdict> verdicts = Verdicts.verdicts(comparisons, healthy, byTrainer, failed, trainers);
         notes.addAll(ReportNotes.notes(byTrainer, trainers, failed));
+        Map<String, org.tribuo.provenance.ModelProvenance> provenances = new LinkedHashMap<>();
+        byTrainer.values().forEach(list -> list.forEach(r -> provenances.put(r.files().dir().toString(), r.facts().getProvenance())));
+        Optional<String> mix = io.github.randomgradient.run.EnvironmentChange.mixNote(provenances);
+        mix.ifPresent(m -> notes.add(0, "Numeric environments: " + m + "."));
 
+        String design = Verdicts.design(comparisons.size()) + mix.map(m -> " Caution: " + m + ".").orElse("");
         ReportData data = new ReportData(options.title(), options.targetAccuracy(), rows, trainers,
-                ProvenanceDiffs.provenanceDiff(byTrainer), failed, verdicts, Verdicts.design(comparisons.size()), notes);
+                ProvenanceDiffs.provenanceDiff(byTrainer), failed, verdicts, design, notes);
         return new ComparisonReport(data);
     }
 

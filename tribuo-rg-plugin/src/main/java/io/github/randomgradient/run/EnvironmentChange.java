@@ -67,6 +67,32 @@ public enum EnvironmentChange {
     }
 
     /**
+     * The sentence a report puts next to its answer when its runs were computed in more than one
+     * numeric environment (a mix accepted with {@code --environment-change accept}, or runs gathered
+     * from several machines): the figures then depend on which machine ran which run.
+     * @param runs Each run's label (e.g. its directory) to its model provenance.
+     * @return The sentence, or empty when every run that recorded an environment recorded the same one.
+     */
+    public static Optional<String> mixNote(Map<String, ModelProvenance> runs) {
+        Map<String, List<String>> byDigest = new java.util.TreeMap<>();
+        for (Map.Entry<String, ModelProvenance> e : runs.entrySet()) {
+            recorded(e.getValue()).ifPresent(env -> byDigest.computeIfAbsent(env.digest(), k -> new java.util.ArrayList<>()).add(e.getKey()));
+        }
+        if (byDigest.size() < 2) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder("these runs were computed in " + byDigest.size() + " numeric environments (");
+        String sep = "";
+        for (Map.Entry<String, List<String>> e : byDigest.entrySet()) {
+            sb.append(sep).append(e.getKey()).append(": ").append(e.getValue().size()).append(e.getValue().size() == 1 ? " run" : " runs");
+            sep = "; ";
+        }
+        sb.append("; audit shows each run's): floating-point results depend on the CPU's kernels, so these figures mix machines "
+                + "and are not reproduced by rerunning on one; rerun with --reproducible, or with --environment-change retrain, for one environment");
+        return Optional.of(sb.toString());
+    }
+
+    /**
      * The environment this process trains in, from the {@link EngineProbe} on the class path.
      * @return It, or empty if no engine records one.
      */
