@@ -84,6 +84,30 @@ public record EdgeFlags(String slice, String arm, String learningRate, String mo
         return out;
     }
 
+    /**
+     * The values that extend the grid beyond every edge the arms chose, axis by axis, each once, written as
+     * a sweep axis value (e.g. {@code 0.2}, {@code 0.95}); an edge where the axis ends (0) adds nothing.
+     * @param flags The arms' edge flags.
+     * @return Axis name to the values to add, in {@link #AXES} order; empty when every choice is interior.
+     */
+    public static Map<String, List<String>> nextValues(List<EdgeFlags> flags) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String axis : AXES) {
+            for (EdgeFlags f : flags) {
+                for (Edge e : f.edges()) {
+                    if (e.axis().equals(axis) && e.next() != null) {
+                        List<String> values = out.computeIfAbsent(axis, k -> new ArrayList<>());
+                        String v = num(e.next());
+                        if (!values.contains(v)) {
+                            values.add(v);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** @return E.g. {@code "on the edge: learning rate 0.1 is the grid's largest (next: 0.2)"}, or {@code "interior"}. */
     public String describe() {
         if (edges.isEmpty()) {
