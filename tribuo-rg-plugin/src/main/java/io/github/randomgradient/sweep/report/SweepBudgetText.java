@@ -39,13 +39,14 @@ final class SweepBudgetText {
         boolean any = false;
         for (EdgeFlags e : edges) {
             any |= !e.interior();
-            items.add(e.arm() + (e.slice().isEmpty() ? "" : " (" + e.slice() + ")") + ", lr=" + e.learningRate() + " m=" + e.momentum()
-                    + ": " + e.describe());
+            items.add(e.arm() + (e.slice().isEmpty() ? "" : " (" + e.slice() + ")") + ", grid point lr=" + e.learningRate() + " m="
+                    + e.momentum() + ": " + e.describe());
         }
         if (items.isEmpty()) {
             return b;
         }
-        b.add(new Paragraph("Grid edges: where each arm's chosen cell lies on the learning-rate and momentum axes. A cell on an edge "
+        b.add(new Paragraph("Grid edges: where each arm's chosen cell lies on the learning-rate and momentum axes (the grid's values; "
+                + "the lr-matched arm trains at lr × E[u]). A cell on an edge "
                 + "says only that the best value is at or beyond it" + (any ? "; extend the grid on that side (sweep --extend: learning "
                 + "rate × 2 or ÷ 2, momentum towards 1 by halving 1 − momentum) to find out." : "."), any));
         b.add(new BulletList(items, "None.", any ? "note" : ""));

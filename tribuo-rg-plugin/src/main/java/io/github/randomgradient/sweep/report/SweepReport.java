@@ -243,8 +243,9 @@ public final class SweepReport {
         renderer.setAlpha(0.15f);
         plot.setRenderer(renderer);
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            // The band takes its series' colour (the renderer's default fill is white, which hides it).
-            renderer.setSeriesFillPaint(i, renderer.lookupSeriesPaint(i));
+            // Okabe–Ito colours (colour-blind safe); the band takes its series' colour.
+            renderer.setSeriesPaint(i, OKABE_ITO[i % OKABE_ITO.length]);
+            renderer.setSeriesFillPaint(i, OKABE_ITO[i % OKABE_ITO.length]);
         }
         ValueMarker target = new ValueMarker(targetLine, Color.DARK_GRAY, new BasicStroke(1.0f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10.0f, new float[]{4.0f, 4.0f}, 0.0f));
@@ -252,6 +253,14 @@ public final class SweepReport {
         target.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         target.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(target);
+        // The target is part of the picture: the axis reaches it even when every curve is above (or below) it.
+        org.jfree.data.Range bounds = org.jfree.data.general.DatasetUtils.findRangeBounds(data, true);
+        if (bounds != null) {
+            double lo = Math.min(bounds.getLowerBound(), targetLine);
+            double hi = Math.max(bounds.getUpperBound(), targetLine);
+            double pad = Math.max((hi - lo) * 0.05, 0.005);
+            plot.getRangeAxis().setRange(lo - pad, hi + pad);
+        }
         return chart;
     }
 
@@ -275,10 +284,8 @@ public final class SweepReport {
                 + "(dashed)", "configurations tried", "accuracy", data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        java.awt.Paint[] colours = {new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115), new Color(204, 121, 167),
-                new Color(86, 180, 233), new Color(213, 94, 0), new Color(0, 0, 0)};   // Okabe–Ito, colour-blind safe
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, colours[(i / 2) % colours.length]);
+            renderer.setSeriesPaint(i, OKABE_ITO[(i / 2) % OKABE_ITO.length]);
             if (i % 2 == 1) {
                 renderer.setSeriesStroke(i, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10.0f,
                         new float[]{6.0f, 4.0f}, 0.0f));
@@ -287,6 +294,10 @@ public final class SweepReport {
         chart.getXYPlot().setRenderer(renderer);
         return chart;
     }
+
+    /** Okabe and Ito's colour-blind-safe qualitative palette (blue, orange, bluish green, reddish purple, sky blue, vermillion, black). */
+    private static final Color[] OKABE_ITO = {new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115),
+            new Color(204, 121, 167), new Color(86, 180, 233), new Color(213, 94, 0), new Color(0, 0, 0)};
 
     private static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);

@@ -185,11 +185,12 @@ final class SweepReportText {
             + "difference beyond the seed-to-seed noise. A run that never reaches the target counts as epochs + 1 epochs to "
             + "target.";
 
-    private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+    private static final String CSS = "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.4}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
-            + "overflow-wrap:normal;word-break:keep-all;hyphens:none}th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}"
-            // A wide table scrolls inside the page rather than squeezing its cells until words break.
-            + "table{display:block;max-width:100%;overflow-x:auto}";
+            // A cell never breaks a word, a number or a hyphenated name (rg(rg-uniform), t-test): cells keep their
+            // lines; a header breaks at spaces only. A table wider than the page scrolls inside it.
+            + "overflow-wrap:normal;word-break:keep-all;hyphens:none}td{white-space:nowrap}th{background:#f0f0f0}"
+            + "td.num{text-align:right}table{display:block;max-width:100%;overflow-x:auto}";
 
     /**
      * The page.
