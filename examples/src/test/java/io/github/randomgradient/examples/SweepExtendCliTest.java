@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tuning seed, one confirm seed and {@code maxExtensions = 1}. The sweep first runs without {@code --extend};
  * the extension then adds exactly the values beyond the edges that report flagged, trains exactly the new
  * cells (every arm × seed at the added learning rates), retrains nothing, plans the confirm stage on the
- * extended grid, and a rerun trains nothing.
+ * extended grid, and a rerun after an interrupted extension trains its missing run only.
  */
 public class SweepExtendCliTest {
 
@@ -164,11 +164,20 @@ public class SweepExtendCliTest {
         assertTrue(md.contains("Grid extension (sweep --extend, at most 1 round(s)): round 1 added learningRate"), md);
         assertTrue(md.contains("Only the new cells were trained"), md);
 
-        // A rerun with --extend recomputes the same round from the same runs and trains nothing.
-        BadInputFixtures.Result again = sweep(out, "--extend");
-        assertEquals(0, again.status(), again.err());
-        assertTrue(again.out().contains("; 0 new run(s) to train"), again.out());
-        assertEquals(after, published(out), "a rerun retrains nothing");
-        assertFalse(again.out().contains("not in this sweep"), again.out());
+        // Interrupted during the extension: one of its runs is not published. A rerun with --extend recomputes the same
+        // round from the same published runs and trains that run only.
+        String lost = newTuning.iterator().next();
+        SweepCliTest.RunExecutorTestAccess.deleteTree(out.resolve("runs").resolve(lost));
+        BadInputFixtures.Result resumed = sweep(out, "--extend");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("; 1 new run(s) to train"), resumed.out());
+        assertFalse(resumed.out().contains("not in this sweep"), resumed.out());
+        Map<String, FileTime> finalRuns = published(out);
+        assertEquals(after.keySet(), finalRuns.keySet());
+        for (Map.Entry<String, FileTime> e : after.entrySet()) {
+            if (!e.getKey().equals(lost)) {
+                assertEquals(e.getValue(), finalRuns.get(e.getKey()), e.getKey() + " was retrained");
+            }
+        }
     }
 }
