@@ -9,6 +9,7 @@ import io.github.randomgradient.report.ReportWriter;
 import io.github.randomgradient.run.SplitFile;
 import io.github.randomgradient.run.RunFiles;
 import io.github.randomgradient.sweep.ConfirmCell;
+import io.github.randomgradient.sweep.GridExtension;
 import io.github.randomgradient.sweep.PlannedRun;
 import io.github.randomgradient.sweep.RunExecutor;
 import io.github.randomgradient.sweep.SweepData;
@@ -18,6 +19,7 @@ import io.github.randomgradient.sweep.SweepJob;
 import io.github.randomgradient.sweep.SweepPlan;
 import io.github.randomgradient.sweep.SweepRunRecord;
 import io.github.randomgradient.sweep.SweepStages;
+import io.github.randomgradient.sweep.report.EdgeFlags;
 import io.github.randomgradient.sweep.report.SweepReport;
 import io.github.randomgradient.sweep.report.SweepResults;
 
@@ -55,7 +57,7 @@ import java.util.stream.Stream;
  * changed); 4 when runs failed twice in their workers (they are missing from the report, which is
  * written unless every run failed; a rerun trains them), which takes precedence over 3.
  * <pre>
- * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--data full|bundled|DIR] [--sweep NAME]
+ * tribuo-rg sweep -c configs/sweep-smoke.xml [--workers N] [--engine local|spark] [-o DIR] [--data full|bundled|DIR] [--sweep NAME] [--extend]
  * </pre>
  */
 public final class SweepCommand {
@@ -87,6 +89,12 @@ public final class SweepCommand {
         @Option(charName = 'd', longName = "data", usage = "Data replacing the sweep's IDX sources: 'full', 'bundled' or a directory with the four IDX files.")
         public String data;
 
+        /** Extend the grid beyond the edges the tuned arms choose. */
+        @Option(longName = "extend", usage = "Extend the grid where a tuned arm's chosen cell lies on an edge of the learningRate or "
+                + "momentum axis (next value beyond it: lr x 2 or / 2, momentum halving 1 - momentum), training only the new cells, "
+                + "until every choice is interior or the sweep's maxExtensions rounds have run (the Sweep field extendEdges does the same).")
+        public boolean extend;
+
         /** Output directory override. */
         @Option(charName = 'o', longName = "output-dir", usage = "Directory for runs/ and report/, overriding the configured one.")
         public Path outputDir;
@@ -104,6 +112,7 @@ public final class SweepCommand {
      */
     public static Path run(String[] args, PrintStream out) {
         SweepOptions options = new SweepOptions();
+        args = flag(args, "--extend");
         ConfigurationManager cm = TribuoRg.configure(args, options);
         io.github.randomgradient.run.EnvironmentChange environmentChange = options.numeric.check();
         if (cm.getComponentNames().isEmpty()) {
@@ -186,13 +195,19 @@ public final class SweepCommand {
                 }
             }
             boolean confirmStage = plan.sweep().hasConfirmStage();
-            if (!confirmStage) {
+            boolean extend = options.extend || plan.sweep().isExtendEdges();
+            if (!confirmStage && !extend) {
                 reportStrangers(output, plan.runs(), out);
             }
             out.printf("sweep '%s': %d runs planned, %d already done, %d to train with %s (%s)%n", plan.sweepName(),
                     plan.runs().size(), plan.runs().size() - todo.size(), todo.size(), engine.name(), engine.concurrency(options.workers));
             SweepStages.describe(plan, plan.runs().size() - todo.size(), SweepStages.measured(output, plan.runs()), options.workers)
                     .forEach(out::println);
+            if (extend) {
+                out.println("grid extension: on (at most " + plan.sweep().getMaxExtensions() + " round(s)): where a tuned arm's chosen "
+                        + "cell lies on an edge of learningRate or momentum, the next value beyond it is added and only the new cells "
+                        + "train" + (confirmStage ? ", before the confirm stage" : ""));
+            }
             plan.notes().forEach(n -> out.println("note: " + n));
             long start = System.nanoTime();
             List<String> failed;
@@ -206,6 +221,23 @@ public final class SweepCommand {
                 // Nothing trained: a report of empty cells would only hide the cause.
                 throw CommandException.failedRuns("every one of the " + todo.size() + " runs failed twice, so no report was "
                         + "written; the first failure: " + failed.get(0) + ". Check the worker options and memory, then rerun");
+            }
+            Extension extension = null;
+            if (extend && failed.isEmpty()) {
+                extension = extend(plan, output, job, engine, options.workers, out, failed);
+                plan = extension.plan();
+                if (!confirmStage) {
+                    reportStrangers(output, plan.runs(), out);
+                }
+            } else {
+                if (extend) {
+                    out.println("grid extension: not run: " + failed.size() + " tuning run(s) failed; rerun the sweep to train them, "
+                            + "then the extension");
+                }
+                // A record of this run's grid: a worker must not plan an extension an earlier sweep made.
+                if (Files.exists(output.resolve(GridExtension.FILE))) {
+                    GridExtension.write(output, java.util.Map.of());
+                }
             }
             SweepPlan reported = plan;
             String notConfirmed = "";
@@ -222,6 +254,9 @@ public final class SweepCommand {
             Path reportDir = output.resolve("report");
             Preflight.removeLeftoverPartials(reportDir);
             SweepReport report = SweepReport.build(reported, output, notConfirmed);
+            if (extension != null) {
+                report = report.withExtension(extension.text(), extension.record());
+            }
             report.write(reportDir);
             out.println(report.summary());
             out.println("Report: " + reportDir.resolve("report.html").toAbsolutePath() + " (also report.md, report.json)");
@@ -307,6 +342,96 @@ public final class SweepCommand {
         return confirmed;
     }
 
+    /**
+     * What a grid extension did.
+     * @param plan The plan on the extended grid.
+     * @param text A paragraph for the report: the values added, round by round, and whether every choice is now interior.
+     * @param record The same for report.json: one entry per added value.
+     */
+    private record Extension(SweepPlan plan, String text, List<java.util.Map<String, Object>> record) {}
+
+    /**
+     * The grid extension: while a tuned arm's chosen cell lies on an edge of the learning-rate or momentum axis
+     * and fewer than the sweep's {@code maxExtensions} rounds have run, adds the next value beyond each such edge
+     * ({@link EdgeFlags#nextValues}), writes the added values to {@value GridExtension#FILE} for the workers,
+     * plans the extended grid and trains its runs not yet published (only the new cells': every other run keeps
+     * its identity, so it is found published). A rerun recomputes the same rounds from the same published runs,
+     * so an interrupted extension resumes where it stopped.
+     * @param failed The runs that failed; the extension's failures are added (and end it).
+     */
+    private static Extension extend(SweepPlan plan, Path output, SweepJob job, SweepEngine engine, int workers, PrintStream out,
+                                    List<String> failed) {
+        int max = plan.sweep().getMaxExtensions();
+        java.util.Map<String, List<String>> added = new java.util.LinkedHashMap<>();
+        List<java.util.Map<String, Object>> record = new ArrayList<>();
+        List<String> rounds = new ArrayList<>();
+        SweepPlan current = plan;
+        List<EdgeFlags> flags;
+        int round = 0;
+        while (true) {
+            try {
+                flags = EdgeFlags.of(SweepResults.of(current, output));
+            } catch (SweepException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+            java.util.Map<String, List<String>> next = EdgeFlags.nextValues(flags);
+            if (next.isEmpty() || round == max || !failed.isEmpty()) {
+                break;
+            }
+            round++;
+            List<String> said = new ArrayList<>();
+            for (java.util.Map.Entry<String, List<String>> e : next.entrySet()) {
+                added.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+                for (String v : e.getValue()) {
+                    List<String> arms = flags.stream().filter(f -> f.edges().stream().anyMatch(x -> x.axis().equals(e.getKey())
+                            && x.next() != null && EdgeFlags.nextValues(List.of(f)).getOrDefault(e.getKey(), List.of()).contains(v)))
+                            .map(f -> f.arm() + (f.slice().isEmpty() ? "" : " (" + f.slice() + ")")).toList();
+                    java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                    entry.put("round", round);
+                    entry.put("axis", e.getKey());
+                    entry.put("value", v);
+                    entry.put("arms", arms);
+                    record.add(entry);
+                    said.add(e.getKey() + " " + v + " (for " + String.join(", ", arms) + ")");
+                }
+            }
+            rounds.add("round " + round + " added " + String.join("; ", said));
+            GridExtension.write(output, added);
+            try {
+                current = plan.withExtension(added);
+            } catch (SweepException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+            List<PlannedRun> todo = new ArrayList<>();
+            for (PlannedRun run : current.runs()) {
+                if (RunExecutor.isDone(output, run)) {
+                    checkSameRun(output, run);
+                } else {
+                    RunFiles.at(RunExecutor.runDir(output, run)).clear();
+                    todo.add(run);
+                }
+            }
+            out.printf("grid extension round %d of at most %d: %s; %d new run(s) to train, %d already done%n", round, max,
+                    String.join("; ", said), todo.size(), current.runs().size() - todo.size());
+            if (!todo.isEmpty()) {
+                try {
+                    failed.addAll(engine.execute(job, todo, out));
+                } catch (SweepException e) {
+                    throw new CommandException(e.getMessage(), e);
+                }
+            }
+        }
+        boolean interior = flags.stream().allMatch(EdgeFlags::interior);
+        String outcome = interior ? "every arm's chosen cell is interior"
+                : !failed.isEmpty() ? "the extension stopped because runs failed; rerun the sweep to train them and go on"
+                : EdgeFlags.nextValues(flags).isEmpty() ? "some chosen cells are still on an edge where the axis ends (0)"
+                : "some chosen cells are still on an edge (the limit of " + max + " round(s), maxExtensions, is reached)";
+        String text = "Grid extension (sweep --extend, at most " + max + " round(s)): " + (rounds.isEmpty() ? "nothing added"
+                : String.join("; ", rounds)) + ". Only the new cells were trained; " + outcome + ".";
+        out.println(text);
+        return new Extension(current, text, record);
+    }
+
     /** The planned runs recorded as diverged under divergencePolicy=FAIL, each as "directory: where it diverged". */
     private static List<String> divergedUnderFail(Path output, SweepPlan plan) {
         List<String> out = new ArrayList<>();
@@ -383,6 +508,21 @@ public final class SweepCommand {
             out.println(strangers.size() + " run directories under " + runs + " are not in this sweep (was it edited?); "
                     + "they are kept and left out of the report");
         }
+    }
+
+    /**
+     * A boolean long option given as a bare flag ({@code --extend}) with its value made explicit
+     * ({@code --extend true}): OLCUT reads a value after every long option, booleans included.
+     */
+    static String[] flag(String[] args, String option) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            out.add(args[i]);
+            if (args[i].equals(option) && (i + 1 == args.length || !(args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false")))) {
+                out.add("true");
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     static List<String> configFiles(String[] args) {

@@ -94,6 +94,15 @@ public final class Sweep implements Configurable {
     @Config(description = "The most confirm seeds autoConfirmSeeds may choose (the report says when the cap binds).")
     private int maxConfirmSeeds = 40;
 
+    @Config(description = "Extend the grid where a tuned arm's chosen cell lies on the edge of the learningRate or momentum axis: "
+            + "add the next value beyond that edge (learning rate x 2 or / 2, momentum towards 1 by halving 1 - momentum), train only "
+            + "the new cells, choose again, and repeat until every choice is interior or maxExtensions rounds have run. "
+            + "The command-line option --extend turns it on too.")
+    private boolean extendEdges = false;
+
+    @Config(description = "The most rounds of grid extension (extendEdges); each round adds at most one value per axis edge.")
+    private int maxExtensions = 2;
+
     @Config(description = "Epochs per run, overriding the base trainer's; 0 keeps it.")
     private int epochs = 0;
 
@@ -158,6 +167,9 @@ public final class Sweep implements Configurable {
         }
         ConfigChecks.requireDistinctSeeds(seeds);
         resolvedConfirmSeeds = resolveConfirmSeeds();
+        if (maxExtensions < 0) {
+            throw new PropertyException("", "maxExtensions", "maxExtensions must be >= 0, found " + maxExtensions);
+        }
         if (epochs < 0) {
             throw new PropertyException("", "epochs", "epochs must be >= 0 (0 keeps the trainer's), found " + epochs);
         }
@@ -304,6 +316,16 @@ public final class Sweep implements Configurable {
     /** @return True if the sweep has a confirm stage (confirm seeds given). */
     public boolean hasConfirmStage() {
         return resolvedConfirmSeeds.length > 0;
+    }
+
+    /** @return True if the sweep extends its grid beyond the edges its tuned arms choose ({@code extendEdges}). */
+    public boolean isExtendEdges() {
+        return extendEdges;
+    }
+
+    /** @return The most rounds of grid extension. */
+    public int getMaxExtensions() {
+        return maxExtensions;
     }
 
     /** @return The epochs override, 0 for none. */

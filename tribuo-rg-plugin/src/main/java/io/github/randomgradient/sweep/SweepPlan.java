@@ -60,10 +60,13 @@ public final class SweepPlan implements RunPlan {
     private final List<PlannedRun> confirmRoles;
     private final List<PlannedRun> confirmRuns;
     private final long[] plannedConfirmSeeds;
+    private final Map<String, List<String>> extension;
 
     private SweepPlan(String sweepName, Sweep sweep, ConfigurationManager cm, List<PlannedRun> roles, List<String> notes, String dataKey,
-                      Map<String, String> identityExtras, List<PlannedRun> confirmRoles, long[] plannedConfirmSeeds) {
+                      Map<String, String> identityExtras, List<PlannedRun> confirmRoles, long[] plannedConfirmSeeds,
+                      Map<String, List<String>> extension) {
         this.plannedConfirmSeeds = plannedConfirmSeeds.clone();
+        this.extension = extension;
         this.identityExtras = Map.copyOf(identityExtras);
         this.sweepName = sweepName;
         this.notes = notes;
@@ -105,6 +108,30 @@ public final class SweepPlan implements RunPlan {
      * @throws SweepException If the sweep or any expanded run is invalid; the message names the field and value.
      */
     public static SweepPlan expand(ConfigurationManager cm, String sweepName, Map<String, String> identityExtras) {
+        return expand(cm, sweepName, identityExtras, Map.of());
+    }
+
+    /**
+     * The plan with its grid extended ({@code sweep --extend}): the values are added to their axes (each axis
+     * then sorted by value), and the new grid points planned as every other, so the runs already planned keep
+     * their identities (a run's identity is its configuration, never its place in the grid) and only the
+     * new points' runs are new. The confirm stage, if planned, is not kept: plan it again on the extended grid.
+     * @param added Axis name to the values to add ({@link GridExtension}), e.g. {@code learningRate -> [0.2]};
+     *              empty for the sweep's own grid.
+     * @return The extended plan.
+     * @throws SweepException If an axis is not one the sweep declares, or a value is invalid for the trainer.
+     */
+    public SweepPlan withExtension(Map<String, List<String>> added) {
+        return expand(cm, sweepName, identityExtras, added);
+    }
+
+    /** @return The values a grid extension added to each axis, empty for the sweep's own grid. */
+    public Map<String, List<String>> extension() {
+        return extension;
+    }
+
+    private static SweepPlan expand(ConfigurationManager cm, String sweepName, Map<String, String> identityExtras,
+                                    Map<String, List<String>> added) {
         ConfigurationData sweepData = cm.getConfigurationData(sweepName).orElseThrow(() -> new SweepException(
                 "no component named '" + sweepName + "' in the config; components: " + new java.util.TreeSet<>(cm.getComponentNames())));
         if (!sweepData.getClassName().equals(Sweep.class.getName())) {
@@ -119,6 +146,22 @@ public final class SweepPlan implements RunPlan {
         ConfigurationData base = component(cm, sweep.getTrainer(), "trainer", Trainer.class);
         Class<?> trainerClass = classOf(base.getClassName());
         Map<String, List<String>> axes = sweep.declaredAxes();
+        for (Map.Entry<String, List<String>> e : added.entrySet()) {
+            List<String> values = axes.get(e.getKey());
+            if (values == null || e.getKey().equals("lossScale")) {
+                throw new SweepException("sweep '" + sweepName + "': the grid extension adds " + e.getValue() + " to axis " + e.getKey()
+                        + ", which the sweep does not declare as a numeric axis");
+            }
+            List<String> merged = new ArrayList<>(values);
+            e.getValue().stream().filter(v -> !merged.contains(v)).forEach(merged::add);
+            try {
+                merged.sort(java.util.Comparator.comparingDouble(v -> Double.parseDouble(v.trim())));
+            } catch (NumberFormatException ex) {
+                throw new SweepException("sweep '" + sweepName + "': axis " + e.getKey() + " holds a value that is not a number ("
+                        + ex.getMessage() + "), so it cannot be extended");
+            }
+            axes.put(e.getKey(), merged);
+        }
         // A trainer that evaluates its held-out data during training gets the sweep's evaluationsPerEpoch.
         boolean evaluates = sweep.getEvaluationsPerEpoch() > 0 && hasConfigField(trainerClass, "evaluationsPerEpoch");
         for (String field : axes.keySet()) {
@@ -220,7 +263,10 @@ public final class SweepPlan implements RunPlan {
             }
         }
         checkDirNames(roles);
-        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes), dataKey, identityExtras, List.of(), sweep.getConfirmSeeds());
+        Map<String, List<String>> extension = new LinkedHashMap<>();
+        added.forEach((k, v) -> extension.put(k, List.copyOf(v)));
+        return new SweepPlan(sweepName, sweep, cm, Collections.unmodifiableList(roles), List.copyOf(notes), dataKey, identityExtras, List.of(),
+                sweep.getConfirmSeeds(), Collections.unmodifiableMap(extension));
     }
 
     private static void checkDirNames(List<PlannedRun> roles) {
@@ -294,7 +340,8 @@ public final class SweepPlan implements RunPlan {
         List<PlannedRun> all = new ArrayList<>(roles);
         all.addAll(confirm);
         checkDirNames(all);
-        return new SweepPlan(sweepName, sweep, cm, roles, notes, dataKey, identityExtras, Collections.unmodifiableList(confirm), confirmSeeds);
+        return new SweepPlan(sweepName, sweep, cm, roles, notes, dataKey, identityExtras, Collections.unmodifiableList(confirm), confirmSeeds,
+                extension);
     }
 
     /**

@@ -204,15 +204,25 @@ public final class SweepWorker {
     }
 
     /**
-     * Trains a run of the plan; a run the plan does not hold is looked for in the confirm stage whose
-     * cells the coordinator wrote to {@value ConfirmCell#FILE} (a worker started, or pooled, before the
-     * confirm stage was planned reads them when it is first asked for a confirm run).
+     * Trains a run of the plan; a run the plan does not hold is looked for in the grid's extension, whose
+     * values the coordinator wrote to {@value GridExtension#FILE}, then in the confirm stage, whose cells it
+     * wrote to {@value ConfirmCell#FILE} (a worker started, or pooled, before either was planned reads them
+     * when it is first asked for one of their runs).
      * @param plan The plan, replaced by the plan with its confirm stage when that is read.
      */
     private static boolean train(RunPlan[] plan, String id, String attempt, SweepData data, Path output, PrintStream out) {
         try {
-            if (plan[0] instanceof SweepPlan sweepPlan && sweepPlan.find(id).isEmpty() && sweepPlan.sweep().hasConfirmStage()) {
-                plan[0] = sweepPlan.withConfirmStage(ConfirmCell.read(output));
+            if (plan[0] instanceof SweepPlan sweepPlan && sweepPlan.find(id).isEmpty()) {
+                // A run of the grid's extension, or of the confirm stage (planned on the extended grid).
+                SweepPlan p = sweepPlan;
+                java.util.Map<String, List<String>> extension = GridExtension.read(output);
+                if (!extension.equals(p.extension())) {
+                    p = p.withExtension(extension);
+                }
+                if (p.find(id).isEmpty() && p.sweep().hasConfirmStage()) {
+                    p = p.withConfirmStage(ConfirmCell.read(output));
+                }
+                plan[0] = p;
             }
             PlannedRun run = plan[0].run(id);
             logger.info("training " + run.dirName() + " (" + attempt + ")");

@@ -1,5 +1,6 @@
 package io.github.randomgradient.sweep.report;
 
+import io.github.randomgradient.report.Palette;
 import io.github.randomgradient.report.SignedRankTest;
 import io.github.randomgradient.report.doc.Block;
 import io.github.randomgradient.report.doc.Block.Cell;
@@ -292,10 +293,12 @@ final class SweepReportText {
             List<Cell> cells = new ArrayList<>(List.of(new Cell(row.isEmpty() ? "" : row.get(0).momentum())));
             for (SweepResults.Cell c : row) {
                 double d = c.comparison().meanDifference();
-                boolean good = h.metric().higherIsBetter() ? d > 0 : d < 0;
-                double alpha = Double.isFinite(d) && max > 0 ? 0.15 + 0.6 * Math.abs(d) / max : 0;
+                // Colour: size and direction on a colour-blind-safe diverging scale, white at zero (blue favours RG);
+                // significance: the mark and an outline, never the colour's strength.
+                boolean significant = !c.mark().isEmpty();
+                String shade = Palette.diverging(h.metric().higherIsBetter() ? d : -d, max);
                 cells.add(new Cell(SweepReport.diff(h.metric(), d) + c.mark() + (c.excluded().isEmpty() ? "" : " †" + c.excluded().size()),
-                        false, alpha == 0 ? "" : String.format(Locale.ROOT, "rgba(%s,%.2f)", good ? "0,140,60" : "200,30,30", alpha)));
+                        significant, (shade.isEmpty() ? Palette.NEUTRAL : shade) + (significant ? SweepBudgetText.OUTLINE : "")));
             }
             rows.add(cells);
         }
@@ -345,9 +348,12 @@ final class SweepReportText {
             + "stated with the effect the design detects with 80% power at α/m: not shown is absence of evidence, not evidence "
             + "of absence.";
 
-    private static final String CSS = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+    private static final String CSS = "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.4}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 7px;font-size:0.9em;"
-            + "overflow-wrap:anywhere}th{background:#f0f0f0}td.num{text-align:right}";
+            // A cell never breaks a word, a number or a hyphenated name (rg(rg-uniform), t-test): cells keep their
+            // lines; a header breaks at spaces only. A table wider than the page scrolls inside it.
+            + "overflow-wrap:normal;word-break:keep-all;hyphens:none}td{white-space:nowrap}th{background:#f0f0f0}"
+            + "td.num{text-align:right}table{display:block;max-width:100%;overflow-x:auto}";
 
     /**
      * The page.
@@ -359,6 +365,33 @@ final class SweepReportText {
      * @return The document.
      */
     static Document document(SweepResults r, String curvesPng, String curvesSvg, String chartNote) {
+        return document(r, curvesPng, curvesSvg, chartNote, Tuning.of(r, null, null, null));
+    }
+
+    /**
+     * The tuning stage's further blocks: grid edges, budget curves and their chart.
+     * @param edges Each tuned arm's edge flags.
+     * @param extension What the grid extension did, null if the sweep did not extend its grid.
+     * @param budget Each arm's budget curve.
+     * @param budgetPng The budget chart's image file, or null.
+     * @param budgetSvg The budget chart as inline SVG, or null.
+     */
+    record Tuning(List<EdgeFlags> edges, String extension, List<BudgetCurves> budget, String budgetPng, String budgetSvg) {
+        static Tuning of(SweepResults r, String extension, String budgetPng, String budgetSvg) {
+            return new Tuning(EdgeFlags.of(r), extension, BudgetCurves.of(r), budgetPng, budgetSvg);
+        }
+    }
+
+    /**
+     * The page, with the tuning stage's edges and budget curves.
+     * @param r The results.
+     * @param curvesPng The curves' image file for the Markdown page, or null.
+     * @param curvesSvg The curves as inline SVG for the HTML page, or null.
+     * @param chartNote Said in the charts' place when they could not be drawn, else null.
+     * @param tuning The edges and budget curves.
+     * @return The document.
+     */
+    static Document document(SweepResults r, String curvesPng, String curvesSvg, String chartNote, Tuning tuning) {
         List<Block> b = new ArrayList<>();
         b.add(new Heading(1, r.title()));
         b.add(new Heading(2, "Answer"));
@@ -388,6 +421,7 @@ final class SweepReportText {
         b.add(new Heading(2, confirm == null ? "Tuned arms (chosen on the validation split)"
                 : "Tuning stage: tuned arms (chosen on the validation split, " + r.seeds() + " tuning seeds)"));
         b.add(tuned(r));
+        b.addAll(SweepBudgetText.edges(tuning.edges(), tuning.extension()));
         if (curvesPng != null || curvesSvg != null) {
             String heldOut = r.runs().stream().map(RunOutcome::heldOutData).filter(h -> !h.isEmpty()).findFirst().orElse("held-out");
             String curve = Character.toUpperCase(heldOut.charAt(0)) + heldOut.substring(1) + " accuracy per epoch";
@@ -397,7 +431,12 @@ final class SweepReportText {
             b.add(new Paragraph(chartNote, true));
         }
         sharedCells(r).forEach(line -> b.add(new Paragraph(line)));
+        b.addAll(SweepBudgetText.budget(tuning.budget(), tuning.budgetPng(), tuning.budgetSvg()));
+        b.addAll(SweepBudgetText.absoluteHeatmaps(r));
         b.add(new Heading(2, confirm == null ? "Heatmaps over learning rate × momentum" : "Tuning stage: heatmaps over learning rate × momentum"));
+        b.add(new Paragraph("Colour shows the size and direction of the difference on a colour-blind-safe scale: blue favours RG, "
+                + "orange favours the reference, white is no difference, equally strong for equal sizes. Significance is shown apart "
+                + "from the colour: a significant cell (Holm-adjusted, marked * or **) is outlined and set in bold."));
         for (SweepResults.Heatmap h : r.heatmaps()) {
             b.add(new Heading(3, heatmapTitle(h)));
             b.add(heatmap(r, h));
