@@ -252,8 +252,32 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
             }
         }
         ClaimMeasures.Result claims = ClaimMeasures.of(runs, tuned, compareArms, compared, sweep.getTargetFraction(), plannedPairs, auto);
+        List<String> notes = new ArrayList<>(plan.notes());
+        environmentMix(plan, output).ifPresent(m -> notes.add("numeric environments: " + m));
         return new SweepResults(sweep.getTitle(), target, epochs, sweep.getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
-                claims.rows(), plan.notes(), confirm, claims.claims());
+                claims.rows(), notes, confirm, claims.claims());
+    }
+
+    /**
+     * The sentence for runs computed in more than one numeric environment ({@link io.github.randomgradient.run.EnvironmentChange#mixNote}),
+     * over the plan's published runs with a model, both stages.
+     */
+    private static java.util.Optional<String> environmentMix(SweepPlan plan, Path output) {
+        Map<String, org.tribuo.provenance.ModelProvenance> provenances = new LinkedHashMap<>();
+        List<PlannedRun> all = new ArrayList<>(plan.runs());
+        all.addAll(plan.confirmRuns());
+        for (PlannedRun run : all) {
+            Path dir = io.github.randomgradient.sweep.RunExecutor.runDir(output, run);
+            io.github.randomgradient.run.RunFiles files = io.github.randomgradient.run.RunFiles.at(dir);
+            if (java.nio.file.Files.isRegularFile(files.file(io.github.randomgradient.run.RunFiles.PROVENANCE))) {
+                try {
+                    provenances.put(output.relativize(dir).toString(), files.readProvenance());
+                } catch (RuntimeException e) {
+                    // an unreadable run is reported by the run's own outcome; it records no environment here
+                }
+            }
+        }
+        return io.github.randomgradient.run.EnvironmentChange.mixNote(provenances);
     }
 
     /**
