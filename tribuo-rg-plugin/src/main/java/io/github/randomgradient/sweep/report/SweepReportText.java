@@ -106,8 +106,9 @@ final class SweepReportText {
 
     /** The estimate in words: a difference RG − reference, or the share of informative pairs in RG's favour. */
     static String estimate(ClaimVerdicts.Row row) {
-        String interval = Double.isNaN(row.low()) ? "" : " [" + amount(row, row.low(), !isShare(row)) + ", "
-                + amount(row, row.high(), !isShare(row)) + "]";
+        boolean cut = isAccuracy(row) && !Double.isNaN(row.low()) && (row.low() < -1 || row.high() > 1);
+        String interval = Double.isNaN(row.low()) ? "" : " [" + amount(row, cut ? Math.max(row.low(), -1) : row.low(), !isShare(row)) + ", "
+                + amount(row, cut ? Math.min(row.high(), 1) : row.high(), !isShare(row)) + "]" + (cut ? " (cut to the range)" : "");
         if (isShare(row)) {
             return Double.isNaN(row.estimate()) ? "—" : amount(row, row.estimate(), false) + " of " + row.n() + " informative pairs"
                     + " in RG's favour" + interval;
@@ -115,10 +116,28 @@ final class SweepReportText {
         return "RG − ref " + amount(row, row.estimate(), true) + interval;
     }
 
-    /** The detectable effect in words. */
+    /**
+     * Is an effect beyond what the measure can take? Accuracies and the normalised area lie in [0, 1], so a
+     * difference of 1 (100 pp) or more cannot happen; shares lie in [0, 1] too.
+     */
+    private static boolean beyondRange(ClaimVerdicts.Row row, double v) {
+        return (isAccuracy(row) || isShare(row)) && Math.abs(v) >= 1;
+    }
+
+    /** The test's name, with the non-inferiority margin in the page's unit (pp) rather than as a fraction. */
+    private static String testWords(ClaimVerdicts.Row row) {
+        String fraction = "at margin " + SweepResults.NON_INFERIORITY_MARGIN;
+        return row.test().endsWith(fraction) ? row.test().replace(fraction, String.format(Locale.ROOT, "at margin %.1f pp",
+                SweepResults.NON_INFERIORITY_MARGIN * 100)) : row.test();
+    }
+
+    /** The detectable effect in words; one beyond the measure's range says so instead of printing an impossible number. */
     static String detectable(ClaimVerdicts.Row row) {
         if (Double.isNaN(row.detectable()) || Double.isInfinite(row.detectable())) {
             return "none (no test)";
+        }
+        if (beyondRange(row, row.detectable())) {
+            return "none within the possible range (n = " + row.n() + ")";
         }
         if (isShare(row)) {
             return "RG ahead in " + amount(row, row.detectable(), false) + " of pairs";
@@ -145,7 +164,8 @@ final class SweepReportText {
                 if (!row.reason().isEmpty()) {
                     return head + "not shown: " + row.reason() + ".";
                 }
-                if (row.claim() == ClaimVerdicts.Claim.NO_ACCURACY_LOSS && Double.isFinite(row.detectable())) {
+                if (row.claim() == ClaimVerdicts.Claim.NO_ACCURACY_LOSS && Double.isFinite(row.detectable())
+                        && !beyondRange(row, row.detectable())) {
                     return head + "not shown: a loss larger than the " + SweepResults.NON_INFERIORITY_MARGIN * 100
                             + " pp margin cannot be excluded; this design shows " + detectable(row) + " with 80% power"
                             + (row.pairsNeeded() > 0 ? ", and the margin would need " + row.pairsNeeded() + " pairs" : "")
@@ -154,6 +174,10 @@ final class SweepReportText {
                 if (!Double.isFinite(row.detectable())) {
                     return head + "not shown: with " + row.n() + (row.n() == 1 ? " pair" : " pairs") + " no effect, however large, reaches significance at "
                             + "α/m, so nothing can be excluded (" + numbers + ").";
+                }
+                if (beyondRange(row, row.detectable())) {
+                    return head + "not shown: with " + row.n() + (row.n() == 1 ? " pair" : " pairs") + " no possible effect reaches "
+                            + "80% power at α/m, so nothing can be excluded (" + numbers + ").";
                 }
                 return head + "not shown: an effect smaller than " + detectable(row).replace("±", "")
                         + " cannot be excluded (the effect this design detects with 80% power; " + numbers + ").";
@@ -176,7 +200,7 @@ final class SweepReportText {
     private static Table verdicts(SweepResults r) {
         List<List<Cell>> rows = new ArrayList<>();
         for (ClaimVerdicts.Row v : r.verdicts()) {
-            List<Cell> row = new ArrayList<>(Stream.of(v.claim().words(), v.comparison(), v.measure(), v.test(), Integer.toString(v.n()),
+            List<Cell> row = new ArrayList<>(Stream.of(v.claim().words(), v.comparison(), v.measure(), testWords(v), Integer.toString(v.n()),
                     estimate(v), SweepReport.p(v.pValue()), SweepReport.p(v.adjustedPValue()), detectable(v),
                     v.pairsNeeded() > 0 ? Integer.toString(v.pairsNeeded()) : "—").map(Cell::new).toList());
             row.add(new Cell(v.outcome().words(), true, ""));
@@ -232,13 +256,21 @@ final class SweepReportText {
                     SweepReport.p(p.pValue())));
         }
         for (ClaimMeasures.Plan p : c.plans()) {
-            out.add(Double.isNaN(p.higherAccuracyMde()) ? "Power, " + p.comparison() + ": no SD of paired differences from the "
-                    + "tuning stage, so no planned detectable effect." : String.format(Locale.ROOT, "Power planned from the tuning "
-                    + "stage, %s: SD of paired test-accuracy differences %.2f pp over %d tuning seeds; with %d confirm pairs the "
-                    + "design detects ±%.2f pp (higher accuracy) and shows a margin of %.2f pp (no accuracy loss) with 80%% power at "
-                    + "α/m; the %.1f pp margin needs %d%s pairs.", p.comparison(), p.sd() * 100, p.tuningPairs(), p.plannedPairs(),
-                    p.higherAccuracyMde() * 100, p.nonInferiorityMde() * 100, SweepResults.NON_INFERIORITY_MARGIN * 100,
-                    p.marginPairs(), p.marginPairsCapped() ? "+" : ""));
+            if (Double.isNaN(p.higherAccuracyMde())) {
+                out.add("Power, " + p.comparison() + ": no SD of paired differences from the tuning stage, so no planned detectable effect.");
+                continue;
+            }
+            // Accuracy differences cannot reach 100 pp: a planned effect at or beyond that is no detectable effect at all.
+            String higher = p.higherAccuracyMde() >= 1 ? "detects no possible effect (higher accuracy)"
+                    : String.format(Locale.ROOT, "detects ±%.2f pp (higher accuracy)", p.higherAccuracyMde() * 100);
+            String margin = p.nonInferiorityMde() >= 1 ? "shows no margin within the possible range (no accuracy loss)"
+                    : String.format(Locale.ROOT, "shows a margin of %.2f pp (no accuracy loss)", p.nonInferiorityMde() * 100);
+            out.add(String.format(Locale.ROOT, "Power planned from the tuning stage, %s: SD of paired test-accuracy differences "
+                    + "%.2f pp over %d tuning seeds; with %d confirm pairs the design %s and %s with 80%% power at α/m; the %.1f pp "
+                    + "margin needs %d%s pairs. (The verdict rows use the confirm stage's own SD, so their detectable effects and "
+                    + "pairs needed differ from this plan when the two stages' spreads differ.)", p.comparison(), p.sd() * 100,
+                    p.tuningPairs(), p.plannedPairs(), higher, margin, SweepResults.NON_INFERIORITY_MARGIN * 100, p.marginPairs(),
+                    p.marginPairsCapped() ? "+" : ""));
         }
         if (c.autoSeeds() != null) {
             out.add("Confirm seeds: " + c.autoSeeds().why() + "." + (c.autoSeeds().capBinds() ? " The cap binds: the confirm "
