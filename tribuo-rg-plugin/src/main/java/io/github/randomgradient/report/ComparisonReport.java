@@ -108,6 +108,7 @@ public final class ComparisonReport {
         byTrainer.values().forEach(list -> list.forEach(r -> provenances.put(r.files().dir().toString(), r.facts().getProvenance())));
         Optional<String> mix = io.github.randomgradient.run.EnvironmentChange.mixNote(provenances);
         mix.ifPresent(m -> notes.add(0, "Numeric environments: " + m + "."));
+        io.github.randomgradient.run.EnvironmentChange.sharedNote(provenances).ifPresent(m -> notes.add("Numeric environment: " + m + "."));
 
         String design = Verdicts.design(comparisons.size()) + mix.map(m -> " Caution: " + m + ".").orElse("");
         ReportData data = new ReportData(options.title(), options.targetAccuracy(), rows, trainers,

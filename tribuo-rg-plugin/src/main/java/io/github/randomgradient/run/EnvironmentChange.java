@@ -93,6 +93,33 @@ public enum EnvironmentChange {
     }
 
     /**
+     * The sentence a report records when all its runs that recorded a numeric environment recorded the same
+     * one, so that a reader can tell a reproducible report from one computed with this CPU's own kernels.
+     * @param runs Each run's label to its model provenance.
+     * @return E.g. {@code all 9 runs were computed in numeric environment 2d2e2ba9361f (reproducible mode: kernels
+     *         pinned to AVX2)}; empty when no run recorded an environment or they differ ({@link #mixNote}).
+     */
+    public static Optional<String> sharedNote(Map<String, ModelProvenance> runs) {
+        Map<String, NumericEnvironment> byDigest = new java.util.TreeMap<>();
+        int recorded = 0;
+        for (ModelProvenance p : runs.values()) {
+            Optional<NumericEnvironment> env = recorded(p);
+            if (env.isPresent()) {
+                byDigest.put(env.get().digest(), env.get());
+                recorded++;
+            }
+        }
+        if (byDigest.size() != 1) {
+            return Optional.empty();
+        }
+        NumericEnvironment env = byDigest.values().iterator().next();
+        return Optional.of((recorded == runs.size() ? "all " : recorded + " of ") + runs.size() + " runs were computed in numeric "
+                + "environment " + env.digest() + (env.reproducible() ? " (reproducible mode: kernels pinned to AVX2, the same "
+                + "bytes on any x86-64 machine with AVX2)" : " (this CPU's own kernels: another CPU gives other digits; "
+                + "--reproducible pins them)"));
+    }
+
+    /**
      * The environment this process trains in, from the {@link EngineProbe} on the class path.
      * @return It, or empty if no engine records one.
      */
@@ -121,8 +148,9 @@ public enum EnvironmentChange {
         public Optional<String> note() {
             if (!accepted.isEmpty()) {
                 return Optional.of(accepted.size() + " finished run(s) trained in another numeric environment ("
-                        + distinct(accepted) + ") are mixed with runs of this one (" + current.digest()
-                        + ") by --environment-change accept: their numbers would differ here");
+                        + distinct(accepted) + ") are kept by --environment-change accept, next to any run trained here ("
+                        + current.digest() + "): their numbers would differ here, and a report over runs of more than one "
+                        + "environment says so");
             }
             if (!retrain.isEmpty()) {
                 return Optional.of(retrain.size() + " finished run(s) trained in another numeric environment are trained again here ("
@@ -162,7 +190,7 @@ public enum EnvironmentChange {
                         + ", were trained in numeric environment " + first.getValue() + ", but this process trains in "
                         + current + "; they differ in " + String.join(", ", first.getValue().differences(current))
                         + ", so their numbers would not be this machine's. Choose --environment-change retrain (train them "
-                        + "again here) or accept (keep them; the report says so), resume where they were trained, "
+                        + "again here) or accept (keep them; a report over runs of more than one environment says so), resume where they were trained, "
                         + "or use --reproducible on every machine");
         }
     }

@@ -67,4 +67,19 @@ public class EnvironmentMixNoteTest {
         assertTrue(note.contains(there.digest() + ": 1 run;"), note);
         assertTrue(note.contains("rerun with --reproducible"), note);
     }
+
+    @Test
+    public void oneSharedEnvironmentIsRecordedWithItsMode() {
+        NumericEnvironment here = env("auto");
+        Map<String, ModelProvenance> runs = new LinkedHashMap<>();
+        runs.put("runs/a/seed-1", model(here));
+        runs.put("runs/b/seed-1", model(here));
+        assertEquals(Optional.of("all 2 runs were computed in numeric environment " + here.digest() + " (this CPU's own kernels: "
+                + "another CPU gives other digits; --reproducible pins them)"), EnvironmentChange.sharedNote(runs));
+        runs.put("runs/c/seed-1", model(null));
+        assertTrue(EnvironmentChange.sharedNote(runs).orElseThrow().startsWith("2 of 3 runs were computed in"));
+        runs.put("runs/d/seed-1", model(env("AVX2")));
+        assertEquals(Optional.empty(), EnvironmentChange.sharedNote(runs), "a mix is mixNote's");
+        assertEquals(Optional.empty(), EnvironmentChange.sharedNote(Map.of("runs/c/seed-1", model(null))));
+    }
 }

@@ -253,16 +253,16 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
         }
         ClaimMeasures.Result claims = ClaimMeasures.of(runs, tuned, compareArms, compared, sweep.getTargetFraction(), plannedPairs, auto);
         List<String> notes = new ArrayList<>(plan.notes());
-        environmentMix(plan, output).ifPresent(m -> notes.add("numeric environments: " + m));
+        environmentNote(plan, output).ifPresent(notes::add);
         return new SweepResults(sweep.getTitle(), target, epochs, sweep.getSeeds().length, lrs, momenta, runs, heatmaps, tuned,
                 claims.rows(), notes, confirm, claims.claims());
     }
 
     /**
-     * The sentence for runs computed in more than one numeric environment ({@link io.github.randomgradient.run.EnvironmentChange#mixNote}),
-     * over the plan's published runs with a model, both stages.
+     * The sentence on the numeric environment of the plan's published runs with a model, both stages: the mix when
+     * they were computed in more than one ({@link io.github.randomgradient.run.EnvironmentChange#mixNote}), else the one they share.
      */
-    private static java.util.Optional<String> environmentMix(SweepPlan plan, Path output) {
+    private static java.util.Optional<String> environmentNote(SweepPlan plan, Path output) {
         Map<String, org.tribuo.provenance.ModelProvenance> provenances = new LinkedHashMap<>();
         List<PlannedRun> all = new ArrayList<>(plan.runs());
         all.addAll(plan.confirmRuns());
@@ -277,7 +277,9 @@ public record SweepResults(String title, double targetAccuracy, int epochs, int 
                 }
             }
         }
-        return io.github.randomgradient.run.EnvironmentChange.mixNote(provenances);
+        java.util.Optional<String> mix = io.github.randomgradient.run.EnvironmentChange.mixNote(provenances);
+        return mix.isPresent() ? mix.map(m -> "numeric environments: " + m)
+                : io.github.randomgradient.run.EnvironmentChange.sharedNote(provenances).map(m -> "numeric environment: " + m);
     }
 
     /**
