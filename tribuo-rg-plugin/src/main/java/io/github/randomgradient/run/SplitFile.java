@@ -75,23 +75,36 @@ public record SplitFile(String sha256, byte[] json) {
     }
 
     /**
-     * Writes the file into a sweep's output directory unless it is there already (content-addressed:
-     * every worker writes the same bytes; each writes a temporary file and renames it).
+     * Writes the file into a sweep's output directory unless it is there already with these bytes
+     * (content-addressed: every worker writes the same bytes; each writes a temporary file and renames
+     * it). A file of that name with other bytes (altered or corrupt) is replaced, with a warning.
      * @param output The sweep's output directory.
      * @return The file.
      * @throws UncheckedIOException If it cannot be written.
      */
     public Path writeInto(Path output) {
         Path file = output.resolve(DIR).resolve(sha256 + ".json");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
+        boolean altered = false;
         try {
+            if (Files.isRegularFile(file)) {
+                if (java.util.Arrays.equals(Files.readAllBytes(file), json)) {
+                    return file;
+                }
+                // The split is a function of the sweep's configuration, so an altered or corrupt copy is
+                // rewritten, not trusted: otherwise every run that names it would fail its check and train again.
+                altered = true;
+            }
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "." + sha256, ".tmp");
             Files.write(tmp, json);
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                if (altered) {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    java.util.logging.Logger.getLogger(SplitFile.class.getName()).warning("the split file " + file
+                            + " did not hold the sweep's split (altered or corrupt): rewritten from the sweep's configuration");
+                } else {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                }
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                 Files.deleteIfExists(tmp);
                 if (!Files.isRegularFile(file)) {

@@ -115,6 +115,14 @@ class SplitFileTest {
         Files.writeString(file, Files.readString(file).replace("[0,", "[1,"));
         IllegalArgumentException altered = assertThrows(IllegalArgumentException.class, () -> RunFiles.at(run).read());
         assertTrue(altered.getMessage().contains("the file was altered"), altered.getMessage());
+        // A resumed sweep writes its split again: the altered copy is replaced, not trusted, so the runs that
+        // name it verify again instead of training forever (before, writeInto kept any file of that name).
+        assertEquals(file, split.writeInto(output));
+        assertEquals(split.sha256(), Digests.sha256(Files.readAllBytes(file)));
+        assertEquals(1800, RunFiles.at(run).read().record().trainExamples());
+        Files.writeString(file, "not json");
+        split.writeInto(output);
+        assertEquals(1800, RunFiles.at(run).read().record().trainExamples());
 
         // a split of another size (another sweep's file under this name cannot happen; a hand-made one can)
         SplitFile other = SplitFile.of(new int[]{0, 1}, new int[]{2}, 0.1, 42L);
