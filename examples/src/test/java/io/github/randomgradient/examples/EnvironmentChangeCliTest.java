@@ -99,6 +99,10 @@ public class EnvironmentChangeCliTest {
         assertEquals(before, Files.getLastModifiedTime(run().file(RunFiles.MODEL)), "nothing was redone");
         assertUserError(experiment("--environment-change", "sometimes"),
                 List.of("--environment-change must be refuse, retrain or accept, found 'sometimes'"));
+        // Any word but true or false was read as false by OLCUT while the launcher pinned the kernels for it.
+        for (String word : List.of("no", "0", "yes")) {
+            assertUserError(experiment("--reproducible", word), List.of("--reproducible takes no value, or true or false; found '" + word + "'"));
+        }
     }
 
     @Test

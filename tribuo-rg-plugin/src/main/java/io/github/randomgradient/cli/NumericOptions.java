@@ -48,13 +48,19 @@ public final class NumericOptions implements Options {
      * bare {@code --reproducible} (last, or followed by another option) becomes {@code --reproducible true}.
      * @param args The arguments.
      * @return The arguments, with the value added where it was left out.
+     * @throws CommandException If {@code --reproducible} is given a value other than true or false (any case).
      */
     static String[] expandFlags(String[] args) {
         List<String> out = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             out.add(args[i]);
-            if (args[i].equals("--reproducible") && (i + 1 == args.length || args[i + 1].startsWith("-"))) {
-                out.add("true");
+            if (args[i].equals("--reproducible")) {
+                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                    out.add("true");
+                } else if (!args[i + 1].equalsIgnoreCase("true") && !args[i + 1].equalsIgnoreCase("false")) {
+                    // OLCUT would read any other word as false; the launcher would pin the kernels for it.
+                    throw new CommandException("--reproducible takes no value, or true or false; found '" + args[i + 1] + "'");
+                }
             }
         }
         return out.toArray(new String[0]);
