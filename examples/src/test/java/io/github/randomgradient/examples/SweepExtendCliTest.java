@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code tribuo-rg sweep --extend}, end to end on the tiny subset of {@link SweepCliTest}: the confirm smoke
  * config with a learning-rate axis of two values {0.01, 0.02} (so every arm's choice lies on an edge), one
- * tuning seed, one confirm seed and {@code maxExtensions = 1}. The sweep first runs without {@code --extend};
+ * tuning seed, the two confirm seeds of the smoke sweep and {@code maxExtensions = 1}. The sweep first runs without {@code --extend};
  * the extension then adds exactly the values beyond the edges that report flagged, trains exactly the new
  * cells (every arm × seed at the added learning rates), retrains nothing, plans the confirm stage on the
  * extended grid, and a rerun after an interrupted extension trains its missing run only.
@@ -58,7 +58,6 @@ public class SweepExtendCliTest {
         String[][] edits = {
                 {"<item>0.05</item>\n            <item>0.1</item>", "<item>0.01</item>\n            <item>0.02</item>"},
                 {"<item>1</item>\n            <item>2</item>", "<item>1</item>"},
-                {"<item>101</item>\n            <item>102</item>", "<item>101</item>"},
                 {"<property name=\"epochs\" value=\"1\"/>\n        <property name=\"trainSource\"",
                         "<property name=\"epochs\" value=\"1\"/>\n        <property name=\"maxExtensions\" value=\"1\"/>\n"
                                 + "        <property name=\"trainSource\""}};

@@ -225,6 +225,12 @@ public final class Sweep implements Configurable {
             }
             out = LongStream.range(0, confirmSeedCount).map(i -> first + i).toArray();
         }
+        if (out.length == 1) {
+            String field = confirmSeedCount > 0 ? "confirmSeedCount" : "confirmSeeds";
+            throw new PropertyException("", field, "a confirm stage needs at least 2 seeds (its verdicts are paired tests over "
+                    + "seeds), found " + field + " " + (confirmSeedCount > 0 ? Integer.toString(confirmSeedCount) : Arrays.toString(out))
+                    + ": give 2 or more, or none for no confirm stage");
+        }
         Set<Long> seen = new HashSet<>();
         for (long s : out) {
             if (!seen.add(s)) {

@@ -89,6 +89,11 @@ public class ConfirmSeedsTest {
         String overflow = refusal(new long[]{1}, Map.of("confirmSeedCount", new SimpleProperty("3"),
                 "firstConfirmSeed", new SimpleProperty(Long.toString(Long.MAX_VALUE - 1))));
         assertTrue(overflow.contains("run past the largest long seed"), overflow);
+        // One confirm seed gives no paired test at all: the whole stage would train for nothing.
+        assertEquals("confirmSeeds: a confirm stage needs at least 2 seeds (its verdicts are paired tests over seeds), found "
+                + "confirmSeeds [101]: give 2 or more, or none for no confirm stage", refusal(new long[]{1}, Map.of("confirmSeeds", list(101))));
+        assertTrue(refusal(new long[]{1}, Map.of("confirmSeedCount", new SimpleProperty("1")))
+                .startsWith("confirmSeedCount: a confirm stage needs at least 2 seeds"));
     }
 
     @Test
