@@ -227,6 +227,16 @@ public final class ExperimentCommand {
                 + "): the report will be written without them, and will say so"));
         SweepJob job = null;
         if (!inThisJvm) {
+            // As a sweep: worker processes of one PyTorch thread each (numThreads of the trainers) beyond the cores compete.
+            int threads = 1;
+            for (PlannedRun run : plan.runs()) {
+                try {
+                    threads = Math.max(threads, Integer.parseInt(Preflight.configuredValues(plan.trainer(run)).getOrDefault("numThreads", "1")));
+                } catch (NumberFormatException e) {
+                    // the trainer's own check reports it
+                }
+            }
+            Preflight.threadsWarning(options.workers, threads, Runtime.getRuntime().availableProcessors()).ifPresent(logger::warning);
             job = SweepJob.ofThisJvm(SweepCommand.configFiles(args), options.experiment, output, null, options.workers)
                     .forPlan(RunPlan.EXPERIMENT, workerArgs(options));
             try {
