@@ -183,17 +183,7 @@ public final class SweepCommand {
                 out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
                         + "kept, not trained again): " + adopted);
             }
-            NumericOptions.resume(environmentChange, plan.runs().stream().filter(r -> RunExecutor.isDone(output, r))
-                    .map(r -> RunExecutor.runDir(output, r)).toList(), output, out);
-            List<PlannedRun> todo = new ArrayList<>();
-            for (PlannedRun run : plan.runs()) {
-                if (RunExecutor.isDone(output, run)) {
-                    checkSameRun(output, run);
-                } else {
-                    RunFiles.at(RunExecutor.runDir(output, run)).clear();
-                    todo.add(run);
-                }
-            }
+            List<PlannedRun> todo = outstanding(plan.runs(), output, environmentChange, out);
             boolean confirmStage = plan.sweep().hasConfirmStage();
             boolean extend = options.extend || plan.sweep().isExtendEdges();
             if (!confirmStage && !extend) {
@@ -224,7 +214,7 @@ public final class SweepCommand {
             }
             Extension extension = null;
             if (extend && failed.isEmpty()) {
-                extension = extend(plan, output, job, engine, options.workers, out, failed);
+                extension = extend(plan, output, job, engine, options.workers, out, failed, environmentChange);
                 plan = extension.plan();
                 if (!confirmStage) {
                     reportStrangers(output, plan.runs(), out);
@@ -279,6 +269,34 @@ public final class SweepCommand {
     }
 
     /**
+     * The runs of a stage still to train, each stage by the same rule: finished runs computed in another
+     * numeric environment are refused, cleared or kept as {@code --environment-change} says; a finished run
+     * is kept only if it is the same run ({@link #checkSameRun}); every other run's directory is cleared and
+     * the run listed.
+     * @param runs The stage's runs.
+     * @param output The sweep's output directory.
+     * @param environmentChange What to do with finished runs of another numeric environment.
+     * @param out Where notes go.
+     * @return The runs to train, in plan order.
+     * @throws CommandException If a finished run is another run's, or of another environment under refuse.
+     */
+    private static List<PlannedRun> outstanding(List<PlannedRun> runs, Path output,
+                                                io.github.randomgradient.run.EnvironmentChange environmentChange, PrintStream out) {
+        NumericOptions.resume(environmentChange, runs.stream().filter(r -> RunExecutor.isDone(output, r))
+                .map(r -> RunExecutor.runDir(output, r)).toList(), output, out);
+        List<PlannedRun> todo = new ArrayList<>();
+        for (PlannedRun run : runs) {
+            if (RunExecutor.isDone(output, run)) {
+                checkSameRun(output, run);
+            } else {
+                RunFiles.at(RunExecutor.runDir(output, run)).clear();
+                todo.add(run);
+            }
+        }
+        return todo;
+    }
+
+    /**
      * Stage 2: chooses each arm's cell from the tuning stage's published runs (on the validation
      * split), plans the cells' runs with the confirm seeds and trains those not yet published with the
      * same engine. Its runs are ordinary runs: found by identity, kept when published, so an
@@ -313,18 +331,7 @@ public final class SweepCommand {
             out.println("renamed " + adopted.size() + " finished run directories to their names in this sweep (same identity, "
                     + "kept, not trained again): " + adopted);
         }
-        // The confirm runs of an earlier attempt face the same numeric-environment rule as the tuning runs.
-        NumericOptions.resume(environmentChange, confirmed.confirmRuns().stream().filter(r -> RunExecutor.isDone(output, r))
-                .map(r -> RunExecutor.runDir(output, r)).toList(), output, out);
-        List<PlannedRun> todo = new ArrayList<>();
-        for (PlannedRun run : confirmed.confirmRuns()) {
-            if (RunExecutor.isDone(output, run)) {
-                checkSameRun(output, run);
-            } else {
-                RunFiles.at(RunExecutor.runDir(output, run)).clear();
-                todo.add(run);
-            }
-        }
+        List<PlannedRun> todo = outstanding(confirmed.confirmRuns(), output, environmentChange, out);
         List<PlannedRun> all = new ArrayList<>(confirmed.runs());
         all.addAll(confirmed.confirmRuns());
         reportStrangers(output, all, out);
@@ -358,9 +365,10 @@ public final class SweepCommand {
      * its identity, so it is found published). A rerun recomputes the same rounds from the same published runs,
      * so an interrupted extension resumes where it stopped.
      * @param failed The runs that failed; the extension's failures are added (and end it).
+     * @param environmentChange What to do with finished runs of another numeric environment.
      */
     private static Extension extend(SweepPlan plan, Path output, SweepJob job, SweepEngine engine, int workers, PrintStream out,
-                                    List<String> failed) {
+                                    List<String> failed, io.github.randomgradient.run.EnvironmentChange environmentChange) {
         int max = plan.sweep().getMaxExtensions();
         java.util.Map<String, List<String>> added = new java.util.LinkedHashMap<>();
         List<java.util.Map<String, Object>> record = new ArrayList<>();
@@ -402,15 +410,7 @@ public final class SweepCommand {
             } catch (SweepException e) {
                 throw new CommandException(e.getMessage(), e);
             }
-            List<PlannedRun> todo = new ArrayList<>();
-            for (PlannedRun run : current.runs()) {
-                if (RunExecutor.isDone(output, run)) {
-                    checkSameRun(output, run);
-                } else {
-                    RunFiles.at(RunExecutor.runDir(output, run)).clear();
-                    todo.add(run);
-                }
-            }
+            List<PlannedRun> todo = outstanding(current.runs(), output, environmentChange, out);
             out.printf("grid extension round %d of at most %d: %s; %d new run(s) to train, %d already done%n", round, max,
                     String.join("; ", said), todo.size(), current.runs().size() - todo.size());
             if (!todo.isEmpty()) {
