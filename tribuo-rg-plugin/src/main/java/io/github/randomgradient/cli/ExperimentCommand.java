@@ -6,7 +6,6 @@ import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
-import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.randomgradient.data.DataChecks;
 import io.github.randomgradient.data.DataLoading;
 import io.github.randomgradient.data.IdxDirectory;
@@ -502,24 +501,26 @@ public final class ExperimentCommand {
      */
     private static Map<String, Optional<DataChecks.IdxPair>> prepareData(ConfigurationManager cm, ConfigurationData experiment,
                                                                       Optional<IdxDirectory> dataDir) {
-        String[][] sources = {{"trainSource", "train", "training data"}, {"testSource", "t10k", "test data"}};
-        Map<String, Optional<DataChecks.IdxPair>> out = new LinkedHashMap<>();
+        String[][] sources = {{"trainSource", "training data"}, {"testSource", "test data"}};
+        Map<String, String> names = new LinkedHashMap<>();
         for (String[] s : sources) {
             String name = experiment.get(s[0]).map(Property::toString).orElseThrow(() ->
                     new CommandException("experiment '" + experiment.getName() + "' has no " + s[0]));
             ConfigurationData source = cm.getConfigurationData(name).orElseThrow(() ->
                     new CommandException("experiment '" + experiment.getName() + "' names " + s[0] + " '" + name
                             + "', but the config has no such component"));
-            boolean idx = DataLoading.isIdxSource(source.getClassName());
-            if (dataDir.isPresent()) {
-                if (!idx) {
-                    throw new CommandException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name
-                            + "' is a " + source.getClassName());
-                }
-                cm.overrideConfigurableProperty(name, "featuresPath", new SimpleProperty(dataDir.get().images(s[1]).toString()));
-                cm.overrideConfigurableProperty(name, "outputPath", new SimpleProperty(dataDir.get().labels(s[1]).toString()));
+            if (dataDir.isPresent() && !DataLoading.isIdxSource(source.getClassName())) {
+                throw new CommandException("--data replaces IDXDataSource sources, but " + s[0] + " '" + name
+                        + "' is a " + source.getClassName());
             }
-            out.put(s[0], Preflight.checkDataComponent(cm, name, s[2] + " '" + name + "'"));
+            names.put(s[0], name);
+        }
+        // The same override the experiment's workers make (ExperimentPlan.useIdxDirectory), so they read the same files.
+        dataDir.ifPresent(dir -> ExperimentPlan.useIdxDirectory(cm, experiment.getName(), dir));
+        Map<String, Optional<DataChecks.IdxPair>> out = new LinkedHashMap<>();
+        for (String[] s : sources) {
+            String name = names.get(s[0]);
+            out.put(s[0], Preflight.checkDataComponent(cm, name, s[1] + " '" + name + "'"));
         }
         return out;
     }
